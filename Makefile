@@ -1,0 +1,39 @@
+# CFDI Desk — `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LOCALE := src/cfdidesk/locale
+
+.PHONY: run test install messages lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+# Compile the English and Italian catalogs (Babel: no system gettext needed).
+messages: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d $(LOCALE) -D django -l en
+	$(BIN)/pybabel compile --use-fuzzy -d $(LOCALE) -D django -l it
+
+run: install
+	mkdir -p var
+	DEBUG=1 $(BIN)/cfdidesk migrate --noinput
+	DEBUG=1 $(BIN)/cfdidesk load-demo
+	DEBUG=1 $(BIN)/cfdidesk serve 127.0.0.1:8000
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

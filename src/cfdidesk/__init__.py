@@ -1,0 +1,1 @@
+"""CFDI Desk: helpdesk and back office for CFDI e-invoicing providers."""

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cfdidesk.audit.services import audit_record
+
+from . import roles
+from .models import ApiToken
+
+TOKEN_PREFIX = "cfd_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def user_create(*, username: str, password: str | None, role: str, email: str = "", first_name: str = "", last_name: str = "", actor=None):
+    if role not in roles.ROLE_LABELS:
+        raise ValidationError({"role": _("Rol desconocido: %(role)s") % {"role": role}})
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("Ya existe un usuario con ese nombre.")})
+    user = User.objects.create_user(
+        username=username, password=password, email=email, first_name=first_name, last_name=last_name
+    )
+    group, _created = Group.objects.get_or_create(name=role)
+    user.groups.add(group)
+    audit_record(actor=actor, action="user.create", target=user, changes={"role": role})
+    return user
+
+
+@transaction.atomic
+def token_create(*, user, name: str) -> tuple[ApiToken, str]:
+    """Create a token; returns it with its clear text, which is never stored nor shown again."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Ponle un nombre al token para reconocerlo después.")})
+    clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name[:80], prefix=clear[:12], digest=_digest(clear))
+    audit_record(actor=user, action="token.create", target=token, changes={"name": token.name})
+    return token, clear
+
+
+@transaction.atomic
+def token_revoke(*, user, token: ApiToken) -> None:
+    if token.user_id != user.pk:
+        raise PermissionError
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record(actor=user, action="token.revoke", target=token)
+
+
+def token_authenticate(clear: str):
+    """The active user behind a bearer token, or None."""
+    if not clear or not clear.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(clear), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Touch last_used_at at most once a minute to keep reads cheap.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.db import models
+
+from .models import AuditEntry
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+def audit_record(*, actor, action: str, target: models.Model, changes: dict | None = None) -> AuditEntry:
+    """Write one audit row. Call it inside the service's transaction so both commit together."""
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        changes=_jsonable(changes or {}),
+    )
+
+
+def audit_for(target: models.Model, *, limit: int = 50):
+    return (
+        AuditEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def diff(before: dict, after: dict) -> dict:
+    """The fields whose value changed, as {field: [old, new]}."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}

@@ -1,0 +1,279 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpResponse, StreamingHttpResponse
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from cfdidesk.accounts.roles import has_capability
+
+from . import csv_format, selectors, services
+from .access import get_company_for, get_contact_for, get_import_job_for
+from .models import ImportJob
+
+router = Router(tags=["Clientes"])
+
+
+class CompanyIn(Schema):
+    legal_name: str = Field(..., description="Nombre o razón social")
+    rfc: str
+    tax_regime: str = Field(..., description="Clave c_RegimenFiscal, p. ej. 601")
+    cfdi_use: str = Field(..., description="Clave c_UsoCFDI, p. ej. G03")
+    email: str
+    email_2: str = ""
+    email_3: str = ""
+    postal_code: str
+    trade_name: str = ""
+    phone: str = ""
+    notes: str = ""
+    ship_street: str = ""
+    ship_exterior_number: str = ""
+    ship_interior_number: str = ""
+    ship_neighbourhood: str = ""
+    ship_municipality: str = ""
+    ship_state: str = ""
+    ship_postal_code: str = ""
+    ship_country: str = ""
+
+
+class CompanyPatch(Schema):
+    legal_name: str | None = None
+    rfc: str | None = None
+    tax_regime: str | None = None
+    cfdi_use: str | None = None
+    email: str | None = None
+    email_2: str | None = None
+    email_3: str | None = None
+    postal_code: str | None = None
+    trade_name: str | None = None
+    phone: str | None = None
+    notes: str | None = None
+    ship_street: str | None = None
+    ship_exterior_number: str | None = None
+    ship_interior_number: str | None = None
+    ship_neighbourhood: str | None = None
+    ship_municipality: str | None = None
+    ship_state: str | None = None
+    ship_postal_code: str | None = None
+    ship_country: str | None = None
+    version: int | None = Field(None, description="Versión leída; si otro usuario guardó después, la petición se rechaza")
+
+
+class CompanyOut(Schema):
+    id: int
+    legal_name: str
+    trade_name: str
+    rfc: str
+    person_type: str
+    tax_regime: str
+    cfdi_use: str
+    email: str
+    email_2: str
+    email_3: str
+    postal_code: str
+    phone: str
+    notes: str
+    ship_street: str
+    ship_exterior_number: str
+    ship_interior_number: str
+    ship_neighbourhood: str
+    ship_municipality: str
+    ship_state: str
+    ship_postal_code: str
+    ship_country: str
+    is_active: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class CompanySaved(Schema):
+    company: CompanyOut
+    warnings: dict[str, list[str]]
+
+
+class CompanyPage(Schema):
+    items: list[CompanyOut]
+    page: int
+    has_next: bool
+
+
+class ContactIn(Schema):
+    name: str
+    email: str = ""
+    phone: str = ""
+    position: str = ""
+    language: str = "es-mx"
+
+
+class ContactPatch(Schema):
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    position: str | None = None
+    language: str | None = None
+
+
+class ContactOut(Schema):
+    id: int
+    company_id: int
+    name: str
+    email: str
+    phone: str
+    position: str
+    language: str
+
+
+class DeleteOut(Schema):
+    outcome: str = Field(..., description="deleted (sin historial) o archived (con historial)")
+
+
+class IssueOut(Schema):
+    row_number: int
+    column: str
+    message: str
+    severity: str
+
+
+class ImportJobOut(Schema):
+    id: int
+    original_name: str
+    state: str
+    mode: str
+    auto_confirm: bool
+    total_rows: int
+    processed_rows: int
+    valid_rows: int
+    invalid_rows: int
+    warning_rows: int
+    created_count: int
+    updated_count: int
+    unchanged_count: int
+    progress_percent: int
+    message: str
+    created_at: datetime
+    finished_at: datetime | None
+    issues: list[IssueOut] = []
+
+
+def _require(request, capability: str) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not has_capability(request.user, capability):
+        raise PermissionDenied
+
+
+@router.get("/companies", response=CompanyPage, summary="Buscar y listar clientes")
+def list_companies(request, search: str = "", sort: str = "nombre", archived: bool = False, page: int = 1, page_size: int = 50):
+    _require(request, "customers.view")
+    page_size = max(1, min(page_size, 200))
+    result = selectors.page_of(
+        selectors.company_list(query=search[:100], sort=sort, archived=archived), number=page, size=page_size
+    )
+    return {"items": result.items, "page": result.number, "has_next": result.has_next}
+
+
+@router.post("/companies", response={201: CompanySaved}, summary="Crear un cliente")
+def create_company(request, payload: CompanyIn):
+    _require(request, "customers.edit")
+    company, warnings = services.company_create(actor=request.user, data=payload.dict())
+    return 201, {"company": company, "warnings": warnings}
+
+
+@router.get("/companies/export.csv", summary="Exportar todos los clientes en las columnas de la plantilla", response={200: None})
+def export_companies(request):
+    _require(request, "customers.export")
+    response = StreamingHttpResponse(csv_format.csv_lines(selectors.export_rows()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="clientes.csv"'
+    return response
+
+
+@router.get("/companies/imports/template.zip", summary="Ejemplo de carga masiva (.zip)", response={200: None})
+def import_template(request):
+    _require(request, "customers.import")
+    response = HttpResponse(csv_format.template_zip(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="ejemplo_carga_masiva_clientes.zip"'
+    return response
+
+
+@router.post("/companies/imports", response={202: ImportJobOut}, summary="Subir un CSV de clientes")
+def create_import(request, file: File[UploadedFile], mode: Form[str] = "create", auto_confirm: Form[bool] = False):
+    _require(request, "customers.import")
+    job = services.import_job_create(actor=request.user, upload=file, mode=mode, auto_confirm=auto_confirm)
+    return 202, _job_out(job)
+
+
+@router.get("/companies/imports", response=list[ImportJobOut], summary="Procesos de carga")
+def list_imports(request, page: int = 1):
+    _require(request, "customers.import")
+    return [_job_out(j, issues=False) for j in selectors.page_of(selectors.import_jobs(), number=page, size=50).items]
+
+
+@router.get("/companies/imports/{job_id}", response=ImportJobOut, summary="Estado de un proceso de carga")
+def get_import(request, job_id: int):
+    return _job_out(get_import_job_for(request.user, job_id))
+
+
+@router.post("/companies/imports/{job_id}/confirm", response={202: ImportJobOut, 409: dict}, summary="Cargar solo las filas válidas")
+def confirm_import(request, job_id: int):
+    job = get_import_job_for(request.user, job_id)
+    if not services.import_job_confirm(actor=request.user, job=job):
+        return 409, {"detail": "Este proceso no espera confirmación."}
+    job.refresh_from_db()
+    return 202, _job_out(job)
+
+
+def _job_out(job: ImportJob, *, issues: bool = True) -> dict:
+    data = {f: getattr(job, f) for f in ImportJobOut.model_fields if f not in ("issues",)}
+    if issues:
+        data["issues"] = list(job.issues.order_by("row_number", "id").values("row_number", "column", "message", "severity")[:1000])
+    return data
+
+
+@router.get("/companies/{company_id}", response=CompanyOut, summary="Un cliente")
+def get_company(request, company_id: int):
+    return get_company_for(request.user, company_id)
+
+
+@router.patch("/companies/{company_id}", response=CompanySaved, summary="Modificar un cliente")
+def update_company(request, company_id: int, payload: CompanyPatch):
+    company = get_company_for(request.user, company_id, capability="customers.edit")
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version", None)
+    company, warnings = services.company_update(actor=request.user, company=company, data=data, version=version)
+    return {"company": company, "warnings": warnings}
+
+
+@router.delete("/companies/{company_id}", response=DeleteOut, summary="Borrar (o archivar, si tiene historial) un cliente")
+def delete_company(request, company_id: int):
+    company = get_company_for(request.user, company_id, capability="customers.delete")
+    return {"outcome": services.company_delete(actor=request.user, company=company)}
+
+
+@router.get("/companies/{company_id}/contacts", response=list[ContactOut], summary="Contactos de un cliente")
+def list_contacts(request, company_id: int):
+    return list(get_company_for(request.user, company_id).contacts.all())
+
+
+@router.post("/companies/{company_id}/contacts", response={201: ContactOut}, summary="Agregar un contacto")
+def create_contact(request, company_id: int, payload: ContactIn):
+    company = get_company_for(request.user, company_id, capability="customers.edit")
+    return 201, services.contact_create(actor=request.user, company=company, data=payload.dict())
+
+
+@router.get("/contacts/{contact_id}", response=ContactOut, summary="Un contacto")
+def get_contact(request, contact_id: int):
+    return get_contact_for(request.user, contact_id, capability="customers.view")
+
+
+@router.patch("/contacts/{contact_id}", response=ContactOut, summary="Modificar un contacto")
+def update_contact(request, contact_id: int, payload: ContactPatch):
+    contact = get_contact_for(request.user, contact_id)
+    return services.contact_update(actor=request.user, contact=contact, data=payload.dict(exclude_unset=True))
+
+
+@router.delete("/contacts/{contact_id}", response={204: None}, summary="Eliminar un contacto")
+def delete_contact(request, contact_id: int):
+    services.contact_delete(actor=request.user, contact=get_contact_for(request.user, contact_id))
+    return 204, None

@@ -1,0 +1,122 @@
+"""The rules a company's data must follow. Forms, the API and the CSV import all call these."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from cfdidesk.sat.receptor import check_postal_code, check_receptor
+from cfdidesk.sat.rfc import normalize_rfc
+
+from .models import EDITABLE_FIELDS, SHIPPING_FIELDS, Company
+
+EMAIL_FIELDS = ("email", "email_2", "email_3")
+MAX_LENGTHS = {f: Company._meta.get_field(f).max_length for f in EDITABLE_FIELDS if f != "notes"}
+MAX_LENGTHS["notes"] = 5000
+_MULTIPLE_EMAILS = re.compile(r"[;,\s]")
+_PHONE = re.compile(r"^[0-9+()\-.\s]*(ext\.?\s*\d+)?$", re.IGNORECASE)
+DEFAULT_COUNTRY = "México"
+
+
+@dataclass
+class CompanyCheck:
+    values: dict[str, str]
+    person_type: str | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def normalize_values(raw: dict) -> dict[str, str]:
+    """Strip blanks; RFC upper-case without separators; e-mails lower-case."""
+    values = {}
+    for name in EDITABLE_FIELDS:
+        value = raw.get(name)
+        value = "" if value is None else str(value).strip()
+        if name == "rfc":
+            value = normalize_rfc(value)
+        elif name in EMAIL_FIELDS:
+            value = value.lower()
+        values[name] = value
+    if any(values[f] for f in SHIPPING_FIELDS) and not values["ship_country"]:
+        values["ship_country"] = DEFAULT_COUNTRY
+    return values
+
+
+def search_key(*parts: str) -> str:
+    """Lower-case, accent-free text for name search ("Ñandú" matches "nandu")."""
+    text = " ".join(p for p in parts if p).lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def check_company(raw: dict) -> CompanyCheck:
+    """Every field rule, including SAT's. Does not look at the database (see services)."""
+    values = normalize_values(raw)
+    result = CompanyCheck(values)
+
+    for name, limit in MAX_LENGTHS.items():
+        if len(values[name]) > limit:
+            result.add(name, _("Máximo %(n)d caracteres.") % {"n": limit})
+    if not values["legal_name"]:
+        result.add("legal_name", _("Escribe el nombre o razón social."))
+
+    receptor = check_receptor(
+        rfc=values["rfc"],
+        tax_regime=values["tax_regime"],
+        cfdi_use=values["cfdi_use"],
+        postal_code=values["postal_code"],
+    )
+    result.person_type = receptor.person_type
+    for name, messages in receptor.errors.items():
+        for m in messages:
+            result.add(name, m)
+    result.warnings.update(receptor.warnings)
+
+    _check_emails(values, result)
+
+    if values["phone"] and not _PHONE.match(values["phone"]):
+        result.add("phone", _("El teléfono solo puede tener dígitos, espacios, +, -, paréntesis y extensión."))
+
+    if any(values[f] for f in SHIPPING_FIELDS if f != "ship_country"):
+        if not values["ship_street"]:
+            result.add("ship_street", _("Para la dirección de envío escribe al menos la calle."))
+        if not values["ship_postal_code"]:
+            result.add("ship_postal_code", _("Para la dirección de envío escribe el código postal."))
+        elif message := check_postal_code(values["ship_postal_code"]):
+            result.add("ship_postal_code", message)
+    return result
+
+
+def _check_emails(values: dict[str, str], result: CompanyCheck) -> None:
+    seen = set()
+    for name in EMAIL_FIELDS:
+        value = values[name]
+        if not value:
+            if name == "email":
+                result.add("email", _("Escribe el correo electrónico principal del cliente."))
+            continue
+        if _MULTIPLE_EMAILS.search(value):
+            result.add(
+                name,
+                _("Escribe un solo correo por campo: un cliente tiene un correo principal y hasta dos adicionales."),
+            )
+            continue
+        try:
+            validate_email(value)
+        except ValidationError:
+            result.add(name, _("«%(email)s» no es un correo electrónico válido.") % {"email": value})
+            continue
+        if value in seen:
+            result.add(name, _("Este correo ya está en otro campo del cliente."))
+        seen.add(value)

@@ -1,0 +1,28 @@
+"""Every write to the customer catalog goes through these functions."""
+
+from .companies import (
+    CompanyInvalid,
+    company_create,
+    company_delete,
+    company_restore,
+    company_update,
+    register_history_check,
+)
+from .contacts import contact_create, contact_delete, contact_update
+from .imports import import_job_cancel, import_job_confirm, import_job_create, import_job_run
+
+__all__ = [
+    "CompanyInvalid",
+    "company_create",
+    "company_delete",
+    "company_restore",
+    "company_update",
+    "register_history_check",
+    "contact_create",
+    "contact_delete",
+    "contact_update",
+    "import_job_cancel",
+    "import_job_confirm",
+    "import_job_create",
+    "import_job_run",
+]

@@ -1,0 +1,1 @@
+"""SAT rules as pure functions: RFC, catalogs. No models, no views."""
