@@ -3,7 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpResponse, StreamingHttpResponse
-from ninja import Field, File, Form, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from cfdidesk.accounts.roles import has_capability
@@ -178,7 +179,7 @@ def list_companies(request, search: str = "", sort: str = "nombre", archived: bo
 def create_company(request, payload: CompanyIn):
     _require(request, "customers.edit")
     company, warnings = services.company_create(actor=request.user, data=payload.dict())
-    return 201, {"company": company, "warnings": warnings}
+    return Status(201, {"company": company, "warnings": warnings})
 
 
 @router.get("/companies/export.csv", summary="Exportar todos los clientes en las columnas de la plantilla", response={200: None})
@@ -201,7 +202,7 @@ def import_template(request):
 def create_import(request, file: File[UploadedFile], mode: Form[str] = "create", auto_confirm: Form[bool] = False):
     _require(request, "customers.import")
     job = services.import_job_create(actor=request.user, upload=file, mode=mode, auto_confirm=auto_confirm)
-    return 202, _job_out(job)
+    return Status(202, _job_out(job))
 
 
 @router.get("/companies/imports", response=list[ImportJobOut], summary="Procesos de carga")
@@ -219,9 +220,9 @@ def get_import(request, job_id: int):
 def confirm_import(request, job_id: int):
     job = get_import_job_for(request.user, job_id)
     if not services.import_job_confirm(actor=request.user, job=job):
-        return 409, {"detail": "Este proceso no espera confirmación."}
+        return Status(409, {"detail": _("Este proceso ya no espera confirmación.")})
     job.refresh_from_db()
-    return 202, _job_out(job)
+    return Status(202, _job_out(job))
 
 
 def _job_out(job: ImportJob, *, issues: bool = True) -> dict:
@@ -259,7 +260,7 @@ def list_contacts(request, company_id: int):
 @router.post("/companies/{company_id}/contacts", response={201: ContactOut}, summary="Agregar un contacto")
 def create_contact(request, company_id: int, payload: ContactIn):
     company = get_company_for(request.user, company_id, capability="customers.edit")
-    return 201, services.contact_create(actor=request.user, company=company, data=payload.dict())
+    return Status(201, services.contact_create(actor=request.user, company=company, data=payload.dict()))
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut, summary="Un contacto")
@@ -276,4 +277,4 @@ def update_contact(request, contact_id: int, payload: ContactPatch):
 @router.delete("/contacts/{contact_id}", response={204: None}, summary="Eliminar un contacto")
 def delete_contact(request, contact_id: int):
     services.contact_delete(actor=request.user, contact=get_contact_for(request.user, contact_id))
-    return 204, None
+    return Status(204, None)

@@ -201,3 +201,6 @@ class ImportRowIssue(models.Model):
     class Meta:
         ordering = ["row_number", "id"]
         indexes = [models.Index(fields=["job", "severity", "row_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.row_number}: {self.message}"

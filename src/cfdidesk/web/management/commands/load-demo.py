@@ -11,7 +11,12 @@ from cfdidesk.accounts import roles
 from cfdidesk.accounts.services import user_create
 from cfdidesk.customers import csv_format
 from cfdidesk.customers.rules import search_key
-from cfdidesk.customers.services import company_create, company_delete, contact_create, import_job_create
+from cfdidesk.customers.services import (
+    company_create,
+    company_delete,
+    contact_create,
+    import_job_create,
+)
 from cfdidesk.sat.rfc import GENERIC_PUBLIC, with_check_digit
 
 DEMO_PASSWORD = "cfdi-demo-2026"
@@ -59,7 +64,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._load()
             self.stdout.write(self.style.SUCCESS("Datos de demostración cargados."))
-        self.stdout.write("\nUsuarios de demostración (contraseña para todos: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nUsuarios de demostración (contraseña para todos: {DEMO_PASSWORD}):")
         for username, role, *_names in USERS:
             self.stdout.write(f"  {username:<12} {roles.ROLE_LABELS[role]}")
         self.stdout.write("  contacto     Contacto del portal (Abarrotes La Esperanza)\n")
