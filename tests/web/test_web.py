@@ -46,3 +46,8 @@ def test_spanish_is_the_default(admin_client):
 
 def test_health(client):
     assert client.get("/salud/").json() == {"status": "ok"}
+
+
+def test_an_english_browser_still_gets_spanish_until_the_user_chooses(admin_client):
+    html = admin_client.get("/clientes/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="es-mx"' in html and "Agregar cliente" in html

@@ -5,6 +5,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
+from cfdidesk.sat import catalogs
 from cfdidesk.sat.rfc import GENERIC_RFCS, PERSON_FISICA, PERSON_MORAL
 
 PERSON_TYPE_CHOICES = [(PERSON_MORAL, _("Persona moral")), (PERSON_FISICA, _("Persona física"))]
@@ -63,6 +64,20 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return f"{self.legal_name} ({self.rfc})"
+
+    @property
+    def person_type_label(self) -> str:
+        return str(dict(PERSON_TYPE_CHOICES).get(self.person_type, ""))
+
+    @property
+    def tax_regime_label(self) -> str:
+        regime = catalogs.tax_regimes().get(self.tax_regime)
+        return regime.label if regime else self.tax_regime
+
+    @property
+    def cfdi_use_label(self) -> str:
+        use = catalogs.cfdi_uses().get(self.cfdi_use)
+        return use.label if use else self.cfdi_use
 
     @property
     def emails(self) -> list[str]:

@@ -28,7 +28,9 @@ class ReceptorCheck:
 
 
 def check_postal_code(code: str) -> str | None:
-    if not _POSTAL_CODE.match(code or ""):
+    if not code:
+        return _("Escribe el código postal (5 dígitos).")
+    if not _POSTAL_CODE.match(code):
         return _("El código postal son 5 dígitos.")
     if not catalogs.postal_code_exists(code):
         return _("El código postal %(cp)s no existe en el catálogo c_CodigoPostal del SAT.") % {

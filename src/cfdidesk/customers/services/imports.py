@@ -137,12 +137,7 @@ def import_job_run(*, job_id: int) -> None:
             _finish(
                 job,
                 State.AWAITING_CONFIRMATION,
-                ngettext(
-                    "%(bad)d fila tiene errores. Corrige el archivo y vuélvelo a subir, o confirma para cargar solo las %(good)d filas válidas.",
-                    "%(bad)d filas tienen errores. Corrige el archivo y vuélvelo a subir, o confirma para cargar solo las %(good)d filas válidas.",
-                    len(result.invalid),
-                )
-                % {"bad": len(result.invalid), "good": valid},
+                _awaiting_message(len(result.invalid), valid),
                 finished=False,
             )
             return
@@ -164,6 +159,16 @@ def import_job_run(*, job_id: int) -> None:
     except Exception:
         logger.exception("customer import %s failed", job_id)
         _finish(job, State.FAILED, _("Ocurrió un error inesperado al procesar el archivo; no se guardó ningún cliente."))
+
+
+def _awaiting_message(bad: int, good: int) -> str:
+    errors = ngettext("%(n)d fila tiene errores.", "%(n)d filas tienen errores.", bad) % {"n": bad}
+    action = ngettext(
+        "Corrige el archivo y vuélvelo a subir, o confirma para cargar solo la fila válida.",
+        "Corrige el archivo y vuélvelo a subir, o confirma para cargar solo las %(n)d filas válidas.",
+        good,
+    ) % {"n": good}
+    return f"{errors} {action}"
 
 
 def _finish(job: ImportJob, state: str, message: str, *, finished: bool = True) -> None:
