@@ -150,6 +150,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 CUSTOMER_IMPORT_MAX_BYTES = env.int("CUSTOMER_IMPORT_MAX_BYTES", default=30 * 1024 * 1024)
+# No upload may exceed this; the data stops being stored as soon as it does.
+MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=CUSTOMER_IMPORT_MAX_BYTES)
+FILE_UPLOAD_HANDLERS = [
+    "cfdidesk.web.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -141,3 +141,12 @@ def test_openapi_schema_and_local_docs(client):
     assert "/api/v1/companies/imports/{job_id}/confirm" in schema["paths"]
     docs = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/" in docs and "cdn" not in docs.lower()
+
+
+def test_api_upload_over_the_limit_or_missing_is_named(api, settings):
+    settings.MAX_UPLOAD_BYTES = 2000
+    data = csv_bytes([csv_row(rfc=moral_rfc(i)) for i in range(40)])
+    response = api.post("/api/v1/companies/imports", {"file": SimpleUploadedFile("c.csv", data)})
+    assert response.status_code == 422 and "pesa más de" in response.json()["errors"]["file"][0]
+    assert "file" in api.post("/api/v1/companies/imports", {"mode": "create"}).json()["errors"]
+    assert not ImportJob.objects.exists()

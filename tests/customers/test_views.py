@@ -190,3 +190,12 @@ def test_export_streams_every_company_in_template_columns(admin_client, make_com
     lines = text.splitlines()
     assert lines[0].split(",") == csv_format.LABELS
     assert "Año Nuevo, S.A." in lines[1]
+
+
+def test_an_upload_over_the_limit_is_cut_off_and_named(admin_client, settings):
+    settings.MAX_UPLOAD_BYTES = 2000
+    data = csv_bytes([csv_row(rfc=moral_rfc(i)) for i in range(40)])
+    assert len(data) > 2000
+    response = admin_client.post("/clientes/carga-masiva/", {"file": SimpleUploadedFile("c.csv", data), "mode": "create"})
+    html = rows_of(response)
+    assert "pesa más de 2.0" in html and not ImportJob.objects.exists()

@@ -2,91 +2,49 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, ModelSchema, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from cfdidesk.accounts.roles import has_capability
 
 from . import csv_format, selectors, services
 from .access import get_company_for, get_contact_for, get_import_job_for
-from .models import ImportJob
+from .models import EDITABLE_FIELDS, Company, ImportJob
+from .services.imports import too_large_message
 
 router = Router(tags=["Clientes"])
 
 
-class CompanyIn(Schema):
-    legal_name: str = Field(..., description="Nombre o razón social")
-    rfc: str
-    tax_regime: str = Field(..., description="Clave c_RegimenFiscal, p. ej. 601")
-    cfdi_use: str = Field(..., description="Clave c_UsoCFDI, p. ej. G03")
-    email: str
-    email_2: str = ""
-    email_3: str = ""
-    postal_code: str
-    trade_name: str = ""
-    phone: str = ""
-    notes: str = ""
-    ship_street: str = ""
-    ship_exterior_number: str = ""
-    ship_interior_number: str = ""
-    ship_neighbourhood: str = ""
-    ship_municipality: str = ""
-    ship_state: str = ""
-    ship_postal_code: str = ""
-    ship_country: str = ""
+REQUIRED_FIELDS = ("legal_name", "rfc", "tax_regime", "cfdi_use", "email", "postal_code")
 
 
-class CompanyPatch(Schema):
-    legal_name: str | None = None
-    rfc: str | None = None
-    tax_regime: str | None = None
-    cfdi_use: str | None = None
-    email: str | None = None
-    email_2: str | None = None
-    email_3: str | None = None
-    postal_code: str | None = None
-    trade_name: str | None = None
-    phone: str | None = None
-    notes: str | None = None
-    ship_street: str | None = None
-    ship_exterior_number: str | None = None
-    ship_interior_number: str | None = None
-    ship_neighbourhood: str | None = None
-    ship_municipality: str | None = None
-    ship_state: str | None = None
-    ship_postal_code: str | None = None
-    ship_country: str | None = None
+class CompanyIn(ModelSchema):
+    """Required: legal_name, rfc, tax_regime (c_RegimenFiscal), cfdi_use (c_UsoCFDI), email, postal_code."""
+
+    class Meta:
+        model = Company
+        fields = EDITABLE_FIELDS
+        fields_optional = [f for f in EDITABLE_FIELDS if f not in REQUIRED_FIELDS]
+
+
+class CompanyPatch(ModelSchema):
     version: int | None = Field(None, description="Versión leída; si otro usuario guardó después, la petición se rechaza")
 
+    class Meta:
+        model = Company
+        fields = EDITABLE_FIELDS
+        fields_optional = "__all__"
 
-class CompanyOut(Schema):
-    id: int
-    legal_name: str
-    trade_name: str
-    rfc: str
+
+class CompanyOut(ModelSchema):
     person_type: str
-    tax_regime: str
-    cfdi_use: str
-    email: str
-    email_2: str
-    email_3: str
-    postal_code: str
-    phone: str
-    notes: str
-    ship_street: str
-    ship_exterior_number: str
-    ship_interior_number: str
-    ship_neighbourhood: str
-    ship_municipality: str
-    ship_state: str
-    ship_postal_code: str
-    ship_country: str
-    is_active: bool
-    version: int
-    created_at: datetime
-    updated_at: datetime
+
+    class Meta:
+        model = Company
+        fields = ["id", *EDITABLE_FIELDS, "is_active", "version", "created_at", "updated_at"]
 
 
 class CompanySaved(Schema):
@@ -178,7 +136,7 @@ def list_companies(request, search: str = "", sort: str = "nombre", archived: bo
 @router.post("/companies", response={201: CompanySaved}, summary="Crear un cliente")
 def create_company(request, payload: CompanyIn):
     _require(request, "customers.edit")
-    company, warnings = services.company_create(actor=request.user, data=payload.dict())
+    company, warnings = services.company_create(actor=request.user, data=payload.dict(exclude_none=True))
     return Status(201, {"company": company, "warnings": warnings})
 
 
@@ -199,8 +157,12 @@ def import_template(request):
 
 
 @router.post("/companies/imports", response={202: ImportJobOut}, summary="Subir un CSV de clientes")
-def create_import(request, file: File[UploadedFile], mode: Form[str] = "create", auto_confirm: Form[bool] = False):
+def create_import(request, file: File[UploadedFile] = None, mode: Form[str] = "create", auto_confirm: Form[bool] = False):
     _require(request, "customers.import")
+    if getattr(request, "upload_too_large", False):
+        raise ValidationError({"file": [too_large_message()]})
+    if file is None:
+        raise ValidationError({"file": [_("Envía el archivo .CSV en el campo «file».")]})
     job = services.import_job_create(actor=request.user, upload=file, mode=mode, auto_confirm=auto_confirm)
     return Status(202, _job_out(job))
 

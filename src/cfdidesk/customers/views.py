@@ -11,11 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 from cfdidesk.accounts.access import require_capability
 from cfdidesk.accounts.roles import has_capability
 from cfdidesk.audit.services import audit_for
+from cfdidesk.web.forms import add_errors
 
 from . import csv_format, selectors, services
 from .access import get_company_for, get_contact_for, get_import_job_for
 from .forms import CompanyForm, ContactForm, ImportForm, sat_choices
 from .models import EDITABLE_FIELDS, ImportRowIssue
+from .services.imports import too_large_message
 
 PAGE_SIZE = 25
 
@@ -70,9 +72,7 @@ def company_create(request):
         try:
             company, warnings = services.company_create(actor=request.user, data=form.cleaned_data)
         except services.CompanyInvalid as exc:
-            for name, errors in exc.message_dict.items():
-                for e in errors:
-                    form.add_error(name if name in form.fields else None, e)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Cliente «%(name)s» agregado.") % {"name": company.legal_name})
             _show_warnings(request, warnings)
@@ -94,9 +94,7 @@ def company_edit(request, pk: int):
                     version=form.cleaned_data.get("version") or company.version,
                 )
             except services.CompanyInvalid as exc:
-                for name, errors in exc.message_dict.items():
-                    for e in errors:
-                        form.add_error(name if name in form.fields else None, e)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Cambios guardados."))
                 _show_warnings(request, warnings)
@@ -183,9 +181,7 @@ def contact_create(request, pk: int):
         try:
             contact = services.contact_create(actor=request.user, company=company, data=form.cleaned_data)
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                for e in errors:
-                    form.add_error(name if name in form.fields else None, e)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Contacto «%(name)s» agregado.") % {"name": contact.name})
             return redirect("customers:detail", pk=company.pk)
@@ -201,9 +197,7 @@ def contact_edit(request, pk: int):
         try:
             services.contact_update(actor=request.user, contact=contact, data=form.cleaned_data)
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                for e in errors:
-                    form.add_error(name if name in form.fields else None, e)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Contacto actualizado."))
             return redirect("customers:detail", pk=contact.company_id)
@@ -224,7 +218,11 @@ def contact_delete(request, pk: int):
 @require_capability("customers.import")
 def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and getattr(request, "upload_too_large", False):
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", too_large_message())
+    elif request.method == "POST" and form.is_valid():
         try:
             job = services.import_job_create(
                 actor=request.user,
@@ -233,9 +231,7 @@ def import_upload(request):
                 auto_confirm=form.cleaned_data["auto_confirm"],
             )
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                for e in errors:
-                    form.add_error(name if name in form.fields else None, e)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -33,16 +33,8 @@ def import_job_create(*, actor, upload, mode: str = ImportJob.Mode.CREATE, auto_
     name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1]
     if not name.lower().endswith(".csv"):
         raise ValidationError({"file": [_("Solo se aceptan archivos .CSV. El archivo «%(name)s» no lo es.") % {"name": name}]})
-    limit = settings.CUSTOMER_IMPORT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            {
-                "file": [
-                    _("El archivo pesa %(size)s y el máximo es %(max)s. Divídelo en varios archivos más pequeños.")
-                    % {"size": filesizeformat(upload.size), "max": filesizeformat(limit)}
-                ]
-            }
-        )
+    if upload.size > settings.CUSTOMER_IMPORT_MAX_BYTES:
+        raise ValidationError({"file": [too_large_message(upload.size)]})
     if mode not in ImportJob.Mode.values:
         raise ValidationError({"mode": [_("Modo de carga desconocido: %(mode)s.") % {"mode": mode}]})
     data = upload.read()
@@ -67,6 +59,16 @@ def import_job_create(*, actor, upload, mode: str = ImportJob.Mode.CREATE, auto_
         audit_record(actor=actor, action="import.create", target=job, changes={"file": name, "mode": mode})
         transaction.on_commit(lambda: _enqueue(job.pk))
     return job
+
+
+def too_large_message(size: int | None = None) -> str:
+    limit = filesizeformat(min(settings.CUSTOMER_IMPORT_MAX_BYTES, settings.MAX_UPLOAD_BYTES))
+    if size is None:
+        return _("El archivo pesa más de %(max)s, el máximo. Divídelo en varios archivos más pequeños.") % {"max": limit}
+    return _("El archivo pesa %(size)s y el máximo es %(max)s. Divídelo en varios archivos más pequeños.") % {
+        "size": filesizeformat(size),
+        "max": limit,
+    }
 
 
 def _enqueue(job_id: int) -> None:
