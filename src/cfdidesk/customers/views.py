@@ -282,7 +282,7 @@ def import_job_detail(request, pk: int):
 def import_job_confirm(request, pk: int):
     job = get_import_job_for(request.user, pk)
     if services.import_job_confirm(actor=request.user, job=job):
-        messages.success(request, _("Confirmado: se cargarán solo las filas válidas."))
+        messages.success(request, _("Confirmado: cargando solo las filas válidas."))
     else:
         messages.error(request, _("Este proceso ya no espera confirmación."))
     return redirect("customers:import_job", pk=job.pk)
