@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "cfdidesk.audit",
     "cfdidesk.accounts",
     "cfdidesk.customers",
+    "cfdidesk.desk",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "customers.delete": frozenset({SUPERVISOR, ADMINISTRATOR}),
     "customers.import": frozenset({SUPERVISOR, BILLING, ADMINISTRATOR}),
     "customers.export": frozenset({SUPERVISOR, BILLING, ADMINISTRATOR}),
+    "tickets.view": STAFF_ROLES,
+    "tickets.edit": STAFF_ROLES,
 }
 
 

@@ -6,6 +6,7 @@ from cfdidesk.accounts.roles import has_capability, role_labels
 # (url name, label, capability or None for any signed-in user)
 NAVIGATION = [
     ("web:home", _("Inicio"), None),
+    ("desk:list", _("Tickets"), "tickets.view"),
     ("customers:list", _("Clientes"), "customers.view"),
     ("customers:import", _("Carga masiva"), "customers.import"),
     ("customers:import_jobs", _("Procesos"), "customers.import"),

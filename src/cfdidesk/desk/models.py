@@ -1,0 +1,224 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cfdidesk.customers.models import Company, Contact
+
+
+class Team(models.Model):
+    name = models.CharField(_("nombre"), max_length=80, unique=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("equipo")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Kind(models.TextChoices):
+    INCIDENT = "incident", _("Incidente")
+    REQUEST = "request", _("Solicitud de servicio")
+
+
+class Category(models.Model):
+    """Support types of seed 000 and request reasons of seed 001; administrators edit them."""
+
+    name = models.CharField(_("nombre"), max_length=120)
+    kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices)
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("categoría")
+        ordering = ["kind", "position", "name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="category_unique_name_per_kind")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Teléfono")
+    EMAIL = "email", _("Correo")
+    PORTAL = "portal", _("Portal")
+    REMOTE = "remote", _("Sesión remota")
+    ONSITE = "onsite", _("Presencial")
+    API = "api", _("API")
+
+
+class Priority(models.IntegerChoices):
+    # Lower sorts first: critical = the customer's operation is down or blocked.
+    CRITICAL = 1, _("Crítica")
+    HIGH = 2, _("Alta")
+    NORMAL = 3, _("Normal")
+    LOW = 4, _("Baja")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("Nuevo")
+    OPEN = "open", _("Abierto")
+    WAITING_CUSTOMER = "waiting_customer", _("Esperando al cliente")
+    WAITING_THIRD_PARTY = "waiting_third_party", _("Esperando a un tercero")
+    RESOLVED = "resolved", _("Resuelto")
+    CLOSED = "closed", _("Cerrado")
+
+
+OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING_CUSTOMER, Status.WAITING_THIRD_PARTY)
+
+# The attention protocol of seed 000, in order.
+PROTOCOL_STEPS = [
+    ("listen", _("Escuchar al cliente")),
+    ("identify", _("Identificar el problema")),
+    ("offer", _("Ofrecer una solución")),
+    ("process", _("Seguir el proceso")),
+    ("follow_up", _("Dar seguimiento")),
+    ("document", _("Documentar")),
+]
+
+
+class TicketCounter(models.Model):
+    """The last number given in a year; incremented under a row lock in the ticket's transaction."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("número"), max_length=12, unique=True)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("cliente"))
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets", verbose_name=_("contacto")
+    )
+    subject = models.CharField(_("asunto"), max_length=200)
+    description = models.TextField(_("descripción"), blank=True)
+    channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
+    kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices, default=Kind.INCIDENT)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("categoría")
+    )
+    priority = models.PositiveSmallIntegerField(_("prioridad"), choices=Priority.choices, default=Priority.NORMAL)
+    affects_operation = models.BooleanField(_("afecta la operación"), default=False)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("equipo"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("consultor"),
+    )
+    status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.NEW)
+    upset_customer = models.BooleanField(_("cliente molesto"), default=False)
+    protocol_done = models.JSONField(default=list, blank=True)
+    # Intake checklist of seed 001 ("antes de llamar a soporte").
+    verified_product = models.BooleanField(_("verificó que el problema es de nuestro producto"), default=False)
+    reproduced = models.BooleanField(_("pudo reproducir el problema"), default=False)
+    exact_messages = models.TextField(_("mensajes exactos"), blank=True)
+    steps_before = models.TextField(_("pasos previos al problema"), blank=True)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("ticket")
+        indexes = [
+            models.Index(fields=["status", "priority", "created_at"], name="ticket_status_prio"),
+            models.Index(fields=["assignee", "status", "created_at"], name="ticket_assignee_status"),
+            models.Index(fields=["company", "created_at"], name="ticket_company"),
+            models.Index(fields=["team", "status", "created_at"], name="ticket_team_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class TicketReference(models.Model):
+    """A movement id, series-folio or UUID the ticket is about; searchable."""
+
+    class Kind(models.TextChoices):
+        MOVEMENT = "movement", _("Movimiento")
+        FOLIO = "folio", _("Serie-folio")
+        UUID = "uuid", _("UUID")
+        OTHER = "other", _("Otra")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="references")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    value = models.CharField(max_length=80, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "kind", "value"], name="ticket_reference_unique")]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class TicketEvent(models.Model):
+    """One entry of the ticket's timeline. Written by services only, never edited."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Alta")
+        REPLY = "reply", _("Respuesta al cliente")
+        CUSTOMER_REPLY = "customer_reply", _("Respuesta del cliente")
+        NOTE = "note", _("Nota interna")
+        STATUS = "status", _("Cambio de estado")
+        FIELDS = "fields", _("Cambio de datos")
+        ATTACHMENT = "attachment", _("Adjunto")
+        PROTOCOL = "protocol", _("Protocolo de atención")
+        EMAIL = "email", _("Correo enviado")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    is_public = models.BooleanField(default=False)
+    body = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["ticket", "created_at", "id"], name="ticket_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"tickets/{instance.ticket.number[:4]}/{instance.ticket.number}/{filename}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(TicketEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class CannedReply(models.Model):
+    """A reply template; {cliente}, {ticket} and {consultor} are filled in when used."""
+
+    title = models.CharField(_("título"), max_length=120, unique=True)
+    body = models.TextField(_("texto"))
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("respuesta predefinida")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title

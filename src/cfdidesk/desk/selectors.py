@@ -1,0 +1,67 @@
+"""Reads of tickets: the staff list with its filters and search, the timeline."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q, QuerySet
+
+from cfdidesk.customers.rules import search_key
+from cfdidesk.sat.rfc import normalize_rfc
+
+from .models import OPEN_STATUSES, Priority, Ticket, TicketEvent
+
+_NUMBER = re.compile(r"^#?(\d{4})-(\d{1,6})$")
+_RFC_LIKE = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}$")
+SORTS = {
+    "recientes": ("-created_at", "-id"),
+    "antiguos": ("created_at", "id"),
+    "prioridad": ("priority", "created_at", "id"),
+    "actualizados": ("-updated_at", "-id"),
+}
+DEFAULT_SORT = "recientes"
+VIEWS = ("mios", "sin-asignar", "criticos", "abiertos", "todos")
+
+
+def ticket_search_filter(query: str) -> Q:
+    """Number, RFC, contact e-mail and references by their indexes; anything else by subject/company."""
+    text = (query or "").strip()
+    if not text:
+        return Q()
+    if match := _NUMBER.match(text):
+        return Q(number=f"{match.group(1)}-{int(match.group(2)):06d}")
+    if "@" in text:
+        return Q(contact__email=text.lower()) | Q(company__email=text.lower())
+    rfc = normalize_rfc(text)
+    if _RFC_LIKE.match(rfc):
+        return Q(company__rfc=rfc)
+    references = Q(references__value=text) | Q(references__value=text.upper())
+    words = Q(subject__icontains=text) | Q(company__search_name__contains=search_key(text))
+    return references | words
+
+
+def ticket_list(
+    *, user, view: str = "abiertos", query: str = "", status: str = "", priority: str = "", team: str = "",
+    assignee: str = "", company: str = "", category: str = "", sort: str = DEFAULT_SORT,
+) -> QuerySet[Ticket]:
+    qs = Ticket.objects.all()
+    if view == "mios":
+        qs = qs.filter(assignee=user, status__in=OPEN_STATUSES)
+    elif view == "sin-asignar":
+        qs = qs.filter(assignee__isnull=True, status__in=OPEN_STATUSES)
+    elif view == "criticos":
+        qs = qs.filter(priority=Priority.CRITICAL, status__in=OPEN_STATUSES)
+    elif view == "abiertos":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    for field, value in (("status", status), ("priority", priority), ("team_id", team), ("assignee_id", assignee),
+                         ("company_id", company), ("category_id", category)):
+        if value:
+            qs = qs.filter(**{field: value})
+    if query:
+        qs = qs.filter(ticket_search_filter(query)).distinct()
+    return qs.select_related("company", "assignee", "team", "category", "contact").order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+def timeline(ticket: Ticket, *, public_only: bool = False) -> QuerySet[TicketEvent]:
+    events = ticket.events.select_related("actor").prefetch_related("attachments").order_by("created_at", "id")
+    return events.filter(is_public=True) if public_only else events

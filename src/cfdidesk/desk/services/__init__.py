@@ -1,0 +1,26 @@
+"""Every write to tickets goes through these functions; each is one transaction with its timeline entry."""
+
+from .attachments import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_BYTES
+from .conversation import ticket_note, ticket_reply
+from .tickets import (
+    bulk_assign,
+    bulk_transition,
+    protocol_mark,
+    ticket_create,
+    ticket_update,
+)
+from .transitions import ALLOWED, ticket_transition
+
+__all__ = [
+    "ALLOWED",
+    "ALLOWED_EXTENSIONS",
+    "MAX_ATTACHMENT_BYTES",
+    "bulk_assign",
+    "bulk_transition",
+    "protocol_mark",
+    "ticket_create",
+    "ticket_note",
+    "ticket_reply",
+    "ticket_transition",
+    "ticket_update",
+]

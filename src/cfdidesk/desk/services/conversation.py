@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Status, Ticket, TicketEvent
+from .attachments import store_attachments
+from .transitions import ALLOWED, status_fields
+
+MAX_BODY = 50_000
+
+
+def _body(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"body": [_("Escribe el mensaje.")]})
+    if len(text) > MAX_BODY:
+        raise ValidationError({"body": [_("El mensaje es demasiado largo (máximo %(n)d caracteres).") % {"n": MAX_BODY}]})
+    return text
+
+
+@transaction.atomic
+def ticket_reply(*, actor, ticket: Ticket, body: str, then: str | None = None, attachments=None) -> TicketEvent:
+    """A public reply from support to the customer; optionally moves the status in the same step.
+
+    A closed ticket is not answered: reopen it first (a customer's reply reopens it by itself).
+    """
+    text = _body(body)
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if locked.status == Status.CLOSED:
+        raise ValidationError({"body": [_("El ticket está cerrado. Reábrelo para responder al cliente.")]})
+    target = then or (Status.OPEN if locked.status == Status.NEW else None)
+    if target and target != locked.status and target not in ALLOWED[locked.status]:
+        raise ValidationError({"then": [_("Después de responder, el ticket no puede pasar a «%(s)s».") % {"s": Status(target).label}]})
+    now = timezone.now()
+    updates = {"updated_at": now, "version": F("version") + 1}
+    if locked.first_response_at is None:
+        updates["first_response_at"] = now
+    if target and target != locked.status:
+        updates.update(status_fields(locked.status, target, now))
+    Ticket.objects.filter(pk=locked.pk).update(**updates)
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    event = TicketEvent.objects.create(ticket=locked, actor=actor, kind=TicketEvent.Kind.REPLY, is_public=True, body=text)
+    if target and target != locked.status:
+        TicketEvent.objects.create(ticket=locked, actor=actor, kind=TicketEvent.Kind.STATUS, data={"from": locked.status, "to": target})
+    if attachments:
+        store_attachments(ticket=locked, event=event, files=attachments, actor=actor)
+    return event
+
+
+@transaction.atomic
+def ticket_note(*, actor, ticket: Ticket, body: str, attachments=None) -> TicketEvent:
+    """An internal note: never shown to the customer, never e-mailed."""
+    text = _body(body)
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    event = TicketEvent.objects.create(ticket=ticket, actor=actor, kind=TicketEvent.Kind.NOTE, body=text)
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    if attachments:
+        store_attachments(ticket=ticket, event=event, files=attachments, actor=actor)
+    return event

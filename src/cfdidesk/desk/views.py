@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cfdidesk.accounts.access import require_capability
+from cfdidesk.customers.models import Company
+from cfdidesk.customers.selectors import company_search_filter, page_of
+from cfdidesk.web.forms import add_errors
+
+from . import selectors, services
+from .access import get_ticket_for
+from .forms import ReplyForm, TicketForm, staff_users
+from .models import PROTOCOL_STEPS, Category, Priority, Status, Team, Ticket
+
+PAGE_SIZE = 25
+MAX_UPLOADS = 10
+
+
+def _files(request) -> list[tuple[str, bytes]]:
+    files = request.FILES.getlist("attachments")[:MAX_UPLOADS]
+    return [(f.name, f.read()) for f in files]
+
+
+def _int(value, default=1) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+LIST_FILTERS = ("status", "priority", "team", "assignee", "company", "category")
+
+
+@require_capability("tickets.view")
+def ticket_list(request):
+    params = {name: request.GET.get(name, "") for name in LIST_FILTERS}
+    view = request.GET.get("vista", "abiertos")
+    if view not in selectors.VIEWS:
+        view = "abiertos"
+    query = request.GET.get("q", "").strip()[:100]
+    sort = request.GET.get("orden", selectors.DEFAULT_SORT)
+    page = page_of(
+        selectors.ticket_list(user=request.user, view=view, query=query, sort=sort, **params),
+        number=_int(request.GET.get("pagina")), size=PAGE_SIZE,
+    )
+    context = {
+        "page": page, "view": view, "query": query, "sort": sort, "filters": params,
+        "views": [("abiertos", _("Abiertos")), ("mios", _("Mis tickets")), ("sin-asignar", _("Sin asignar")),
+                  ("criticos", _("Críticos abiertos")), ("todos", _("Todos"))],
+        "statuses": Status.choices, "priorities": Priority.choices, "teams": Team.objects.filter(is_active=True),
+        "staff": staff_users(), "categories": Category.objects.filter(is_active=True), "sorts": selectors.SORTS,
+    }
+    template = "desk/_ticket_rows.html" if request.htmx and request.htmx.target == "ticket-results" else "desk/ticket_list.html"
+    return render(request, template, context)
+
+
+@require_capability("tickets.edit")
+@require_POST
+def bulk_action(request):
+    ids = [int(i) for i in request.POST.getlist("ticket") if i.isdigit()]
+    action = request.POST.get("action")
+    if not ids:
+        messages.error(request, _("Marca al menos un ticket."))
+    elif action == "assign":
+        user_id = request.POST.get("assignee")
+        assignee = staff_users().filter(pk=user_id).first() if user_id else None
+        if user_id and assignee is None:
+            messages.error(request, _("Ese consultor no existe."))
+        else:
+            n = services.bulk_assign(actor=request.user, ticket_ids=ids, assignee=assignee)
+            messages.success(request, _("%(n)d tickets reasignados.") % {"n": n})
+    elif action == "status":
+        try:
+            n, refused = services.bulk_transition(actor=request.user, ticket_ids=ids, to=request.POST.get("status", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(n)d tickets cambiaron de estado.") % {"n": n})
+            if refused:
+                messages.warning(request, _("No se pudo hacer ese cambio en: %(list)s.") % {"list": ", ".join(refused)})
+    return redirect(request.POST.get("next") or "desk:list")
+
+
+@require_capability("tickets.view")
+@require_GET
+def company_suggestions(request):
+    query = request.GET.get("company", "").strip()
+    companies = []
+    if len(query) >= 2:
+        companies = list(Company.objects.filter(is_active=True).filter(company_search_filter(query)).order_by("legal_name")[:10])
+    return render(request, "desk/_company_options.html", {"companies": companies})
+
+
+@require_capability("tickets.edit")
+def ticket_create(request):
+    form = TicketForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.ticket_create(
+                actor=request.user, company=data["company_obj"], contact=data.get("contact"), subject=data["subject"],
+                description=data["description"], channel=data["channel"], kind=data["kind"], category=data.get("category"),
+                priority=data["priority"], affects_operation=data["affects_operation"], team=data.get("team"),
+                assignee=data.get("assignee"), references=form.reference_pairs(), attachments=_files(request),
+                verified_product=data["verified_product"], reproduced=data["reproduced"],
+                exact_messages=data["exact_messages"], steps_before=data["steps_before"],
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Ticket #%(n)s abierto. Da este número al cliente.") % {"n": ticket.number})
+            return redirect("desk:detail", number=ticket.number)
+    return render(request, "desk/ticket_form.html", {"form": form})
+
+
+def _detail_context(request, ticket: Ticket, **extra) -> dict:
+    done = set(ticket.protocol_done)
+    return {
+        "ticket": ticket,
+        "events": selectors.timeline(ticket),
+        "references": ticket.references.all(),
+        "reply_form": extra.pop("reply_form", ReplyForm()),
+        "transitions": [(s, Status(s).label) for s in Status.values if s in services.ALLOWED[ticket.status]],
+        "protocol": [(code, label, code in done) for code, label in PROTOCOL_STEPS],
+        "protocol_done": len(done),
+        "protocol_total": len(PROTOCOL_STEPS),
+        "staff": staff_users(), "teams": Team.objects.filter(is_active=True), "priorities": Priority.choices,
+        "categories": Category.objects.filter(is_active=True, kind=ticket.kind),
+        **extra,
+    }
+
+
+@require_capability("tickets.view")
+def ticket_detail(request, number: str):
+    ticket = get_ticket_for(request.user, number)
+    return render(request, "desk/ticket_detail.html", _detail_context(request, ticket))
+
+
+@require_capability("tickets.edit")
+@require_POST
+def ticket_reply(request, number: str):
+    ticket = get_ticket_for(request.user, number, capability="tickets.edit")
+    form = ReplyForm(request.POST)
+    form.is_valid()
+    try:
+        services.ticket_reply(actor=request.user, ticket=ticket, body=form.cleaned_data.get("body", ""),
+                              then=form.cleaned_data.get("then") or None, attachments=_files(request))
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return render(request, "desk/ticket_detail.html", _detail_context(request, ticket, reply_form=form), status=422)
+    messages.success(request, _("Respuesta enviada al cliente."))
+    return redirect("desk:detail", number=number)
+
+
+@require_capability("tickets.edit")
+@require_POST
+def ticket_note(request, number: str):
+    ticket = get_ticket_for(request.user, number, capability="tickets.edit")
+    try:
+        services.ticket_note(actor=request.user, ticket=ticket, body=request.POST.get("body", ""), attachments=_files(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Nota interna guardada."))
+    return redirect("desk:detail", number=number)
+
+
+@require_capability("tickets.edit")
+@require_POST
+def ticket_status(request, number: str):
+    ticket = get_ticket_for(request.user, number, capability="tickets.edit")
+    try:
+        ticket = services.ticket_transition(actor=request.user, ticket=ticket, to=request.POST.get("to", ""),
+                                            reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("El ticket ahora está «%(s)s».") % {"s": ticket.get_status_display()})
+    return redirect("desk:detail", number=number)
+
+
+@require_capability("tickets.edit")
+@require_POST
+def ticket_fields(request, number: str):
+    ticket = get_ticket_for(request.user, number, capability="tickets.edit")
+    post = request.POST
+    data = {
+        "priority": post.get("priority", ticket.priority),
+        "affects_operation": post.get("affects_operation") == "on",
+        "upset_customer": post.get("upset_customer") == "on",
+        "team": Team.objects.filter(pk=post.get("team")).first() if post.get("team") else None,
+        "assignee": staff_users().filter(pk=post.get("assignee")).first() if post.get("assignee") else None,
+        "category": Category.objects.filter(pk=post.get("category")).first() if post.get("category") else None,
+    }
+    try:
+        services.ticket_update(actor=request.user, ticket=ticket, data=data, version=_int(post.get("version"), None))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Datos del ticket guardados."))
+    return redirect("desk:detail", number=number)
+
+
+@require_capability("tickets.edit")
+@require_POST
+def ticket_protocol(request, number: str):
+    ticket = get_ticket_for(request.user, number, capability="tickets.edit")
+    ticket = services.protocol_mark(actor=request.user, ticket=ticket, step=request.POST.get("step", ""),
+                                    done=request.POST.get("done") == "1")
+    if request.htmx:
+        return render(request, "desk/_protocol.html", _detail_context(request, ticket))
+    return redirect("desk:detail", number=number)
+
+
+@require_capability("tickets.view")
+def attachment_download(request, number: str, pk: int):
+    ticket = get_ticket_for(request.user, number)
+    attachment = ticket.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename,
+                        content_type=attachment.content_type)
