@@ -175,3 +175,15 @@ def test_bulk_transition_reports_tickets_that_cannot_move(actor, make_ticket):
     ticket_transition(actor=actor, ticket=b, to=Status.CLOSED)
     moved, refused = bulk_transition(actor=actor, ticket_ids=[a.pk, b.pk], to=Status.WAITING_CUSTOMER)
     assert moved == 1 and refused == [b.number]
+
+
+def test_customer_reply_reopens_a_resolved_or_closed_ticket(actor, make_ticket):
+    from cfdidesk.desk.services import ticket_customer_reply
+
+    ticket = make_ticket()
+    ticket_transition(actor=actor, ticket=ticket, to=Status.RESOLVED)
+    ticket_transition(actor=actor, ticket=ticket, to=Status.CLOSED)
+    ticket_customer_reply(ticket=ticket, body="Sigue sin timbrar")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.OPEN and ticket.closed_at is None
+    assert ticket.events.filter(kind="customer_reply", is_public=True).exists()

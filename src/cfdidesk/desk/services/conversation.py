@@ -61,3 +61,33 @@ def ticket_note(*, actor, ticket: Ticket, body: str, attachments=None) -> Ticket
     if attachments:
         store_attachments(ticket=ticket, event=event, files=attachments, actor=actor)
     return event
+
+
+@transaction.atomic
+def ticket_customer_reply(*, ticket: Ticket, body: str, contact=None, actor=None, attachments=None, data=None) -> TicketEvent:
+    """The customer writes on their ticket (portal or e-mail).
+
+    A reply on a resolved or closed ticket reopens it: the customer is telling us it is not solved.
+    A reply while we wait on the customer moves it back to open.
+    """
+    text = _body(body)
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    now = timezone.now()
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    event = TicketEvent.objects.create(
+        ticket=locked, actor=actor, kind=TicketEvent.Kind.CUSTOMER_REPLY, is_public=True, body=text,
+        data={"contact": contact.name if contact else "", **(data or {})},
+    )
+    if locked.status in (Status.RESOLVED, Status.CLOSED, Status.WAITING_CUSTOMER):
+        Ticket.objects.filter(pk=locked.pk).update(
+            **status_fields(locked.status, Status.OPEN, now), version=F("version") + 1, updated_at=now
+        )
+        TicketEvent.objects.create(
+            ticket=locked, actor=actor, kind=TicketEvent.Kind.STATUS, data={"from": locked.status, "to": Status.OPEN},
+            body=_("Reabierto por respuesta del cliente.") if locked.status != Status.WAITING_CUSTOMER else "",
+        )
+    else:
+        Ticket.objects.filter(pk=locked.pk).update(updated_at=now)
+    if attachments:
+        store_attachments(ticket=locked, event=event, files=attachments, actor=actor)
+    return event
