@@ -11,6 +11,8 @@ from cfdidesk.customers import csv_format
 from cfdidesk.customers.services import company_create
 from cfdidesk.sat.rfc import with_check_digit
 
+pytest_plugins = ["tests.browser_support"]
+
 
 @pytest.fixture
 def make_user(db):

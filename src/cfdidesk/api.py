@@ -9,6 +9,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from cfdidesk.accounts.api_auth import API_AUTH
 from cfdidesk.customers.api import router as customers_router
+from cfdidesk.desk.api import router as desk_router
+from cfdidesk.kb.api import router as kb_router
 
 api = NinjaAPI(
     title="CFDI Desk API",
@@ -19,6 +21,8 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/", customers_router)
+api.add_router("/", desk_router)
+api.add_router("/kb", kb_router)
 
 
 @api.exception_handler(ValidationError)

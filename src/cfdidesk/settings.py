@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "cfdidesk.accounts",
     "cfdidesk.customers",
     "cfdidesk.desk",
+    "cfdidesk.kb",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,16 @@ FILE_UPLOAD_HANDLERS = [
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CFDI Desk <soporte@localhost>")
+# The helpdesk address customers write to and reply to; also the domain of our Message-IDs.
+HELPDESK_EMAIL = env.str("HELPDESK_EMAIL", default="soporte@localhost")
+# Absolute links in e-mails (survey, portal) start with this.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=5)
+INBOUND_EMAIL_MAX_BYTES = env.int("INBOUND_EMAIL_MAX_BYTES", default=25 * 1024 * 1024)
+# imap://user:password@host:143/INBOX or imaps://… for `cfdidesk fetch-email`.
+IMAP_URL = env.str("IMAP_URL", default="")
+SURVEY_DELAY_MINUTES = env.int("SURVEY_DELAY_MINUTES", default=60)
+SURVEY_VALID_DAYS = env.int("SURVEY_VALID_DAYS", default=30)
 
 TASKS = {
     "default": {

@@ -1,12 +1,16 @@
 from django.urls import include, path
 
 from cfdidesk.api import api
+from cfdidesk.desk import survey_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("cuenta/", include("cfdidesk.accounts.urls")),
     path("clientes/", include("cfdidesk.customers.urls")),
     path("tickets/", include("cfdidesk.desk.urls")),
+    path("conocimiento/", include("cfdidesk.kb.urls")),
+    path("encuesta/<str:token>/", survey_views.survey, name="survey"),
+    path("portal/", include("cfdidesk.desk.portal.urls")),
     path("api/v1/", api.urls),
     path("", include("cfdidesk.web.urls")),
 ]

@@ -177,3 +177,15 @@ def test_attachment_download_checks_access(admin_client, client_as, make_ticket)
     response = admin_client.get(f"/tickets/{ticket.number}/adjuntos/{attachment.pk}/")
     assert b"".join(response.streaming_content) == b"error 301"
     assert client_as(roles.PORTAL).get(f"/tickets/{ticket.number}/adjuntos/{attachment.pk}/").status_code == 403
+
+
+def test_canned_reply_fills_placeholders(admin_client, make_ticket, actor):
+    from cfdidesk.customers.services import contact_create
+    from cfdidesk.desk.models import CannedReply
+
+    ticket = make_ticket(contact=contact_create(actor=actor, company=make_ticket().company, data={"name": "Laura"}))
+    reply = CannedReply.objects.create(title="Reproceso", body="Hola {cliente}: reprocesamos tu ticket {ticket}. Saludos, {consultor}. {otro}")
+    page = html(admin_client.get(f"/tickets/{ticket.number}/"))
+    assert "Reproceso" in page
+    text = html(admin_client.get(f"/tickets/{ticket.number}/plantilla/", {"canned": reply.pk}, HTTP_HX_REQUEST="true"))
+    assert f"Hola Laura: reprocesamos tu ticket #{ticket.number}." in text and "{otro}" in text

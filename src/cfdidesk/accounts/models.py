@@ -24,3 +24,21 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class LoginLink(models.Model):
+    """A one-time sign-in link e-mailed to a portal contact. Only the token's SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_links")
+    email = models.CharField(max_length=254)  # as asked for, lower-cased: the rate limit counts by it
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enlace de acceso")
+        indexes = [models.Index(fields=["email", "created_at"], name="login_link_email_created")]
+
+    def __str__(self) -> str:
+        return f"{self.email} {self.created_at:%Y-%m-%d %H:%M}"

@@ -19,6 +19,7 @@ ROLE_LABELS = {
 }
 STAFF_ROLES = frozenset({CONSULTANT, SUPERVISOR, BILLING, ADMINISTRATOR})
 
+PORTAL_ONLY = frozenset({PORTAL})
 CAPABILITIES: dict[str, frozenset[str]] = {
     "customers.view": STAFF_ROLES,
     "customers.edit": STAFF_ROLES,
@@ -27,6 +28,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "customers.export": frozenset({SUPERVISOR, BILLING, ADMINISTRATOR}),
     "tickets.view": STAFF_ROLES,
     "tickets.edit": STAFF_ROLES,
+    "kb.view": STAFF_ROLES,
+    "kb.edit": STAFF_ROLES,
+    "portal.use": frozenset({PORTAL}),
 }
 
 
@@ -44,9 +48,11 @@ def roles_of(user) -> frozenset[str]:
 def has_capability(user, capability: str) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    allowed = CAPABILITIES[capability]
     if user.is_superuser:
-        return True
-    return bool(roles_of(user) & CAPABILITIES[capability])
+        # Superusers may do everything staff may; the portal is for customer contacts only.
+        return allowed != PORTAL_ONLY
+    return bool(roles_of(user) & allowed)
 
 
 def is_staff_member(user) -> bool:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import login_links, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revocar/", views.token_revoke, name="token_revoke"),
+    path("enlace/", login_links.request_view, name="login_link"),
+    path("enlace/<str:token>/", login_links.use_view, name="login_link_use"),
 ]

@@ -124,6 +124,8 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # The latest survey rating (1-5), kept here so the list shows it without a query per row.
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("ticket")
@@ -222,3 +224,88 @@ class CannedReply(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutboundEmail(models.Model):
+    """An e-mail to the customer about a ticket; sent by the worker, retried, its fate shown on the ticket."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Ticket abierto")
+        REPLY = "reply", _("Respuesta")
+        RESOLVED = "resolved", _("Ticket resuelto")
+        SURVEY = "survey", _("Encuesta de satisfacción")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("En cola")
+        SENT = "sent", _("Enviado")
+        RETRYING = "retrying", _("Reintentando")
+        FAILED = "failed", _("Falló")
+        SKIPPED = "skipped", _("Omitido")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="outbound_emails")
+    event = models.ForeignKey(TicketEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    to = models.CharField(max_length=254)
+    language = models.CharField(max_length=10, default="es-mx")
+    message_id = models.CharField(max_length=200, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to}"
+
+
+class InboundEmail(models.Model):
+    """Every message that reached the helpdesk address, kept even when it made no ticket."""
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", _("Abrió un ticket")
+        APPENDED = "appended", _("Se agregó a un ticket")
+        UNMATCHED = "unmatched", _("Remitente desconocido: espera que se le asigne un cliente")
+        IGNORED_AUTOMATIC = "automatic", _("Ignorado: respuesta automática o rebote")
+        DUPLICATE = "duplicate", _("Ignorado: ya recibido")
+        REJECTED = "rejected", _("Rechazado")
+
+    received_at = models.DateTimeField(auto_now_add=True)
+    message_id = models.CharField(max_length=250, blank=True, db_index=True)
+    from_address = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=250, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    reason = models.TextField(blank=True)
+    unknown_sender = models.BooleanField(default=False)
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_emails")
+    # The message as it arrived, so nothing is lost even when it made no ticket.
+    raw = models.FileField(upload_to="inbound/%Y/%m/", blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_address}: {self.subject}"
+
+
+class SurveyResponse(models.Model):
+    """The customer's answer to the follow-up survey: one per ticket resolution."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="survey_responses")
+    solved = models.BooleanField()
+    rating = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    answered_at = models.DateTimeField(auto_now_add=True)
+    resolution = models.DateTimeField(help_text="resolved_at of the resolution this answer is about")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "resolution"], name="one_survey_answer_per_resolution"),
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="survey_rating_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.rating}"

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<str:number>/estado/", views.ticket_status, name="status"),
     path("<str:number>/datos/", views.ticket_fields, name="fields"),
     path("<str:number>/protocolo/", views.ticket_protocol, name="protocol"),
+    path("<str:number>/plantilla/", views.canned_reply, name="canned"),
     path("<str:number>/adjuntos/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -15,7 +15,7 @@ from cfdidesk.web.forms import add_errors
 from . import selectors, services
 from .access import get_ticket_for
 from .forms import ReplyForm, TicketForm, staff_users
-from .models import PROTOCOL_STEPS, Category, Priority, Status, Team, Ticket
+from .models import PROTOCOL_STEPS, CannedReply, Category, Priority, Status, Team, Ticket
 
 PAGE_SIZE = 25
 MAX_UPLOADS = 10
@@ -124,6 +124,8 @@ def _detail_context(request, ticket: Ticket, **extra) -> dict:
         "ticket": ticket,
         "events": selectors.timeline(ticket),
         "references": ticket.references.all(),
+        "emails": ticket.outbound_emails.order_by("-created_at", "-id")[:20],
+        "canned": CannedReply.objects.filter(is_active=True),
         "reply_form": extra.pop("reply_form", ReplyForm()),
         "transitions": [(s, Status(s).label) for s in Status.values if s in services.ALLOWED[ticket.status]],
         "protocol": [(code, label, code in done) for code, label in PROTOCOL_STEPS],
@@ -215,6 +217,18 @@ def ticket_protocol(request, number: str):
     if request.htmx:
         return render(request, "desk/_protocol.html", _detail_context(request, ticket))
     return redirect("desk:detail", number=number)
+
+
+@require_capability("tickets.edit")
+@require_GET
+def canned_reply(request, number: str):
+    """htmx: the reply box filled with a canned reply for this ticket."""
+    from .services.canned import canned_render
+
+    ticket = get_ticket_for(request.user, number, capability="tickets.edit")
+    reply = CannedReply.objects.filter(pk=_int(request.GET.get("canned"), 0), is_active=True).first()
+    text = canned_render(reply=reply, ticket=ticket, consultant=request.user) if reply else ""
+    return render(request, "desk/_reply_body.html", {"text": text})
 
 
 @require_capability("tickets.view")

@@ -6,8 +6,11 @@ from cfdidesk.accounts.roles import has_capability, role_labels
 # (url name, label, capability or None for any signed-in user)
 NAVIGATION = [
     ("web:home", _("Inicio"), None),
+    ("portal:home", _("Mis tickets"), "portal.use"),
+    ("portal:new", _("Reportar un problema"), "portal.use"),
     ("desk:list", _("Tickets"), "tickets.view"),
     ("customers:list", _("Clientes"), "customers.view"),
+    ("kb:list", _("Conocimiento"), "kb.view"),
     ("customers:import", _("Carga masiva"), "customers.import"),
     ("customers:import_jobs", _("Procesos"), "customers.import"),
     ("accounts:tokens", _("Tokens de API"), None),

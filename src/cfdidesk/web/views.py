@@ -1,14 +1,16 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from cfdidesk.accounts.roles import has_capability
+from cfdidesk.accounts.roles import has_capability, is_staff_member
 
 
 @login_required
 def home(request):
     from cfdidesk.customers.selectors import catalog_summary
 
+    if has_capability(request.user, "portal.use") and not is_staff_member(request.user):
+        return redirect("portal:home")  # customer contacts live in the portal
     context = {}
     if has_capability(request.user, "customers.view"):
         context["customers"] = catalog_summary()

@@ -1,7 +1,7 @@
 """Every write to tickets goes through these functions; each is one transaction with its timeline entry."""
 
 from .attachments import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_BYTES
-from .conversation import ticket_customer_reply, ticket_note, ticket_reply
+from .conversation import ticket_attach, ticket_customer_reply, ticket_note, ticket_reply
 from .tickets import (
     bulk_assign,
     bulk_transition,
@@ -18,6 +18,7 @@ __all__ = [
     "bulk_assign",
     "bulk_transition",
     "protocol_mark",
+    "ticket_attach",
     "ticket_create",
     "ticket_customer_reply",
     "ticket_note",

@@ -6,8 +6,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Status, Ticket, TicketEvent
+from ..models import OutboundEmail, Status, Ticket, TicketEvent
 from .attachments import store_attachments
+from .outbox import notify_resolved, queue_email
 from .transitions import ALLOWED, status_fields
 
 MAX_BODY = 50_000
@@ -48,6 +49,10 @@ def ticket_reply(*, actor, ticket: Ticket, body: str, then: str | None = None, a
         TicketEvent.objects.create(ticket=locked, actor=actor, kind=TicketEvent.Kind.STATUS, data={"from": locked.status, "to": target})
     if attachments:
         store_attachments(ticket=locked, event=event, files=attachments, actor=actor)
+    queue_email(ticket=locked, kind=OutboundEmail.Kind.REPLY, event=event)
+    if target == Status.RESOLVED and locked.status != Status.RESOLVED:
+        locked.refresh_from_db()
+        notify_resolved([locked])
     return event
 
 
@@ -90,4 +95,16 @@ def ticket_customer_reply(*, ticket: Ticket, body: str, contact=None, actor=None
         Ticket.objects.filter(pk=locked.pk).update(updated_at=now)
     if attachments:
         store_attachments(ticket=locked, event=event, files=attachments, actor=actor)
+    return event
+
+
+@transaction.atomic
+def ticket_attach(*, actor, ticket: Ticket, files, public: bool) -> TicketEvent:
+    """Files on their own: public ones the customer sees, internal ones only support."""
+    if not files:
+        raise ValidationError({"attachments": [_("Elige al menos un archivo.")]})
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    event = TicketEvent.objects.create(ticket=ticket, actor=actor, kind=TicketEvent.Kind.ATTACHMENT, is_public=public)
+    store_attachments(ticket=ticket, event=event, files=files, actor=actor)
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
     return event

@@ -13,6 +13,7 @@ from ..models import (
     Category,
     Channel,
     Kind,
+    OutboundEmail,
     Priority,
     Status,
     Team,
@@ -22,6 +23,7 @@ from ..models import (
 )
 from .attachments import store_attachments
 from .numbering import next_ticket_number
+from .outbox import notify_resolved, queue_email
 from .transitions import ALLOWED, refuse, status_fields
 
 CHECKLIST_FIELDS = ("verified_product", "reproduced", "exact_messages", "steps_before")
@@ -125,6 +127,7 @@ def ticket_create(
         )
         if attachments:
             store_attachments(ticket=ticket, event=event, files=attachments, actor=actor)
+        queue_email(ticket=ticket, kind=OutboundEmail.Kind.OPENED, event=event)
     return ticket
 
 
@@ -236,6 +239,8 @@ def bulk_transition(*, actor, ticket_ids: list[int], to: str) -> tuple[int, list
         TicketEvent(ticket=t, actor=_actor(actor), kind=TicketEvent.Kind.STATUS, data={"from": t.status, "to": to})
         for t in movable
     ])
+    if to == Status.RESOLVED and movable:
+        notify_resolved(list(Ticket.objects.filter(pk__in=[t.pk for t in movable]).select_related("company", "contact")))
     return len(movable), refused
 
 

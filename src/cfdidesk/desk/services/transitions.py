@@ -53,6 +53,10 @@ def ticket_transition(*, actor, ticket: Ticket, to: str, reason: str = "") -> Ti
         data={"from": locked.status, "to": to},
     )
     locked.refresh_from_db()
+    if to == Status.RESOLVED:
+        from .outbox import notify_resolved
+
+        notify_resolved([locked])
     return locked
 
 

@@ -1,4 +1,4 @@
-"""Browser fixtures: Playwright's sync API driving Debian's Chromium against pytest-django's live_server.
+"""Browser fixtures shared by every browser test: Playwright's sync API driving Debian's Chromium against pytest-django's live_server.
 
 Nothing is downloaded: the browser is /usr/bin/chromium, and the tests are skipped when it is missing.
 """

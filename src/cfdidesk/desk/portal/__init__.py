@@ -1,0 +1,1 @@
+"""The customer portal: a contact opens and follows their own company's tickets."""

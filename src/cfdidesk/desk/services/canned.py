@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from ..models import CannedReply, Ticket
+
+PLACEHOLDERS = ("{cliente}", "{ticket}", "{consultor}")
+
+
+def canned_render(*, reply: CannedReply, ticket: Ticket, consultant) -> str:
+    """Fill {cliente}, {ticket} and {consultor}; any other brace text stays as written."""
+    values = {
+        "{cliente}": ticket.contact.name if ticket.contact else ticket.company.legal_name,
+        "{ticket}": f"#{ticket.number}",
+        "{consultor}": (consultant.get_full_name() or consultant.username) if consultant else "",
+    }
+    text = reply.body
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return text
