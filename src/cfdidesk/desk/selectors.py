@@ -6,10 +6,11 @@ import re
 
 from django.db.models import Q, QuerySet
 
+from cfdidesk.customers.models import Company, Contact
 from cfdidesk.customers.rules import search_key
 from cfdidesk.sat.rfc import normalize_rfc
 
-from .models import OPEN_STATUSES, Priority, Ticket, TicketEvent
+from .models import OPEN_STATUSES, Priority, Ticket, TicketEvent, TicketReference
 
 _NUMBER = re.compile(r"^#?(\d{4})-(\d{1,6})$")
 _RFC_LIKE = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}$")
@@ -24,20 +25,28 @@ VIEWS = ("mios", "sin-asignar", "criticos", "abiertos", "todos")
 
 
 def ticket_search_filter(query: str) -> Q:
-    """Number, RFC, contact e-mail and references by their indexes; anything else by subject/company."""
+    """Each kind of text uses its own index; only plain words fall back to scanning subjects.
+
+    Ticket number, contact or company e-mail, RFC, and references (movement ids, series-folio,
+    UUIDs: any single token with a digit) are exact index lookups.
+    """
     text = (query or "").strip()
     if not text:
         return Q()
     if match := _NUMBER.match(text):
         return Q(number=f"{match.group(1)}-{int(match.group(2)):06d}")
     if "@" in text:
-        return Q(contact__email=text.lower()) | Q(company__email=text.lower())
+        address = text.lower()
+        contacts = Contact.objects.filter(email=address).values("pk")
+        companies = Company.objects.filter(Q(email=address) | Q(email_2=address) | Q(email_3=address)).values("pk")
+        return Q(contact__in=contacts) | Q(company__in=companies)
     rfc = normalize_rfc(text)
     if _RFC_LIKE.match(rfc):
-        return Q(company__rfc=rfc)
-    references = Q(references__value=text) | Q(references__value=text.upper())
-    words = Q(subject__icontains=text) | Q(company__search_name__contains=search_key(text))
-    return references | words
+        return Q(company__in=Company.objects.filter(rfc=rfc).values("pk"))
+    if " " not in text and any(c.isdigit() for c in text):
+        values = {text, text.upper()}
+        return Q(pk__in=TicketReference.objects.filter(value__in=values).values("ticket_id"))
+    return Q(subject__icontains=text) | Q(company__in=Company.objects.filter(search_name__contains=search_key(text)).values("pk"))
 
 
 def ticket_list(
@@ -58,7 +67,7 @@ def ticket_list(
         if value:
             qs = qs.filter(**{field: value})
     if query:
-        qs = qs.filter(ticket_search_filter(query)).distinct()
+        qs = qs.filter(ticket_search_filter(query))
     return qs.select_related("company", "assignee", "team", "category", "contact").order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
 
 
