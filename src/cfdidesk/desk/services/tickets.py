@@ -209,7 +209,7 @@ def bulk_assign(*, actor, ticket_ids: list[int], assignee) -> int:
 
     if assignee is not None and not is_staff_member(assignee):
         raise ValidationError({"assignee": [_("Solo se puede asignar a un consultor del equipo de soporte.")]})
-    tickets = list(Ticket.objects.select_for_update().filter(pk__in=ticket_ids).exclude(assignee=assignee).select_related("assignee"))
+    tickets = list(Ticket.objects.select_for_update(of=("self",)).filter(pk__in=ticket_ids).exclude(assignee=assignee).select_related("assignee"))
     if not tickets:
         return 0
     Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(assignee=assignee, version=F("version") + 1, updated_at=timezone.now())
