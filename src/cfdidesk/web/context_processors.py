@@ -8,6 +8,7 @@ NAVIGATION = [
     ("web:home", _("Inicio"), None),
     ("portal:home", _("Mis tickets"), "portal.use"),
     ("portal:new", _("Reportar un problema"), "portal.use"),
+    ("kb:public_list", _("Artículos de ayuda"), "portal.use"),
     ("desk:list", _("Tickets"), "tickets.view"),
     ("customers:list", _("Clientes"), "customers.view"),
     ("kb:list", _("Conocimiento"), "kb.view"),
