@@ -138,3 +138,18 @@ def test_html_only_mail_is_sanitised(laura):
     message.set_content("<p>Hola <b>equipo</b></p><script>alert(1)</script>", subtype="html")
     ticket = email_receive(message.as_bytes()).ticket
     assert "Hola" in ticket.description and "alert" not in ticket.description and "<script>" not in ticket.description
+
+
+def test_unknown_sender_mail_is_listed_and_support_can_open_its_ticket(admin_client, company):
+    record = email_receive(raw_mail(sender="nuevo@otro.mx", subject="Alta de usuario", attachments=[("log.txt", b"x", "text", "plain")]))
+    page = admin_client.get("/tickets/correos/").content.decode()
+    assert "nuevo@otro.mx" in page and "Alta de usuario" in page
+    response = admin_client.post("/tickets/correos/", {"email": record.pk, "company": f"{company.legal_name} — {company.rfc} (#{company.pk})"})
+    ticket = Ticket.objects.get()
+    assert response["Location"] == f"/tickets/{ticket.number}/"
+    assert ticket.company == company and ticket.subject == "Alta de usuario" and ticket.attachments.count() == 1
+    assert ticket.events.filter(kind="note", body__contains="nuevo@otro.mx").exists()
+    record.refresh_from_db()
+    assert record.outcome == "created" and record.ticket == ticket
+    again = admin_client.post("/tickets/correos/", {"email": record.pk, "company": f"x (#{company.pk})"}, follow=True)
+    assert "ya tiene ticket" in again.content.decode() and Ticket.objects.count() == 1

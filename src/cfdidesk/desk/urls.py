@@ -8,6 +8,7 @@ urlpatterns = [
     path("nuevo/", views.ticket_create, name="create"),
     path("buscar-cliente/", views.company_suggestions, name="company_suggestions"),
     path("acciones/", views.bulk_action, name="bulk"),
+    path("correos/", views.inbound_list, name="inbound"),
     path("<str:number>/", views.ticket_detail, name="detail"),
     path("<str:number>/responder/", views.ticket_reply, name="reply"),
     path("<str:number>/nota/", views.ticket_note, name="note"),

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cfdidesk.accounts.access import require_capability
+from cfdidesk.accounts.roles import has_capability
 from cfdidesk.customers.models import Company
 from cfdidesk.customers.selectors import company_search_filter, page_of
 from cfdidesk.web.forms import add_errors
@@ -229,6 +230,37 @@ def canned_reply(request, number: str):
     reply = CannedReply.objects.filter(pk=_int(request.GET.get("canned"), 0), is_active=True).first()
     text = canned_render(reply=reply, ticket=ticket, consultant=request.user) if reply else ""
     return render(request, "desk/_reply_body.html", {"text": text})
+
+
+@require_capability("tickets.view")
+def inbound_list(request):
+    """Mail that reached the helpdesk address without making a ticket: unknown senders first."""
+    from .forms import company_from_text
+    from .models import InboundEmail
+    from .services.intake import email_assign
+
+    if request.method == "POST":
+        if not has_capability(request.user, "tickets.edit"):
+            raise PermissionDenied
+        record = InboundEmail.objects.filter(pk=_int(request.POST.get("email"), 0)).first()
+        company = company_from_text(request.POST.get("company", ""))
+        if record is None or company is None:
+            messages.error(request, _("Elige el cliente de la lista para crear el ticket."))
+        else:
+            try:
+                ticket = email_assign(actor=request.user, record=record, company=company)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Ticket #%(n)s abierto con el correo.") % {"n": ticket.number})
+                return redirect("desk:detail", number=ticket.number)
+        return redirect("desk:inbound")
+    outcome = request.GET.get("resultado", InboundEmail.Outcome.UNMATCHED)
+    records = InboundEmail.objects.select_related("ticket").order_by("-received_at", "-id")
+    if outcome:
+        records = records.filter(outcome=outcome)
+    page = page_of(records, number=_int(request.GET.get("pagina")), size=PAGE_SIZE)
+    return render(request, "desk/inbound_list.html", {"page": page, "outcome": outcome, "outcomes": InboundEmail.Outcome.choices})
 
 
 @require_capability("tickets.view")

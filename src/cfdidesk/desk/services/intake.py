@@ -106,3 +106,24 @@ def _record(raw: bytes, *, outcome: str, reason: str = "", keep_raw: bool = True
         record.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(raw), save=False)
     record.save()
     return record
+
+
+@transaction.atomic
+def email_assign(*, actor, record: InboundEmail, company: Company) -> Ticket:
+    """Open a ticket for a message from an unknown sender, once support knows whose it is."""
+    locked = InboundEmail.objects.select_for_update().get(pk=record.pk)
+    if locked.outcome != Outcome.UNMATCHED or not locked.raw:
+        raise ValidationError({"__all__": [_("Este correo ya tiene ticket o no se puede recuperar.")]})
+    with locked.raw.open("rb") as f:
+        message = parse_message(f.read(), max_bytes=settings.INBOUND_EMAIL_MAX_BYTES)
+    files, skipped = _attachments(message)
+    ticket = ticket_create(
+        actor=actor, company=company, subject=(message.subject or _("(sin asunto)"))[:200],
+        description=message.text or message.reply_text or _("(correo sin texto)"), channel=Channel.EMAIL, attachments=files,
+    )
+    note = _("Correo de %(a)s, remitente que no es contacto del cliente.") % {"a": locked.from_address}
+    if skipped:
+        note += "\n" + _("Adjuntos no aceptados: %(list)s") % {"list": "; ".join(skipped)}
+    ticket_note(actor=actor, ticket=ticket, body=note)
+    InboundEmail.objects.filter(pk=locked.pk).update(outcome=Outcome.CREATED, ticket=ticket)
+    return ticket
