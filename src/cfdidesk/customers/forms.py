@@ -41,7 +41,7 @@ class CompanyForm(forms.Form):
     ship_interior_number = forms.CharField(label=_("Número interior"), required=False)
     ship_neighbourhood = forms.CharField(label=_("Colonia"), required=False)
     ship_municipality = forms.CharField(label=_("Municipio o alcaldía"), required=False)
-    ship_state = forms.CharField(label=_("Estado"), required=False)
+    ship_state = forms.CharField(label=_("Entidad federativa"), required=False)
     ship_postal_code = forms.CharField(label=_("Código postal de envío"), required=False)
     ship_country = forms.CharField(label=_("País"), required=False)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -41,7 +41,7 @@ class Company(models.Model):
     ship_interior_number = models.CharField(_("número interior"), max_length=30, blank=True)
     ship_neighbourhood = models.CharField(_("colonia"), max_length=120, blank=True)
     ship_municipality = models.CharField(_("municipio o alcaldía"), max_length=120, blank=True)
-    ship_state = models.CharField(_("estado"), max_length=120, blank=True)
+    ship_state = models.CharField(_("entidad federativa"), max_length=120, blank=True)
     ship_postal_code = models.CharField(_("código postal de envío"), max_length=5, blank=True)
     ship_country = models.CharField(_("país"), max_length=80, blank=True)
 

@@ -151,7 +151,7 @@ def company_delete(request, pk: int):
         if outcome == "archived":
             messages.info(
                 request,
-                _("«%(name)s» tiene historial, así que se archivó en lugar de eliminarse. Puedes restaurarlo desde «Archivados».")
+                _("«%(name)s» tiene historial, así que se archivó en lugar de eliminarse. Puedes restaurarlo desde «Ver archivados».")
                 % {"name": company.legal_name},
             )
         else:

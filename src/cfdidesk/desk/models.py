@@ -168,7 +168,7 @@ class TicketEvent(models.Model):
     """One entry of the ticket's timeline. Written by services only, never edited."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", _("Alta")
+        CREATED = "created", _("Apertura")
         REPLY = "reply", _("Respuesta al cliente")
         CUSTOMER_REPLY = "customer_reply", _("Respuesta del cliente")
         NOTE = "note", _("Nota interna")

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from cfdidesk.accounts.access import require_capability
@@ -74,14 +75,14 @@ def bulk_action(request):
             messages.error(request, _("Ese consultor no existe."))
         else:
             n = services.bulk_assign(actor=request.user, ticket_ids=ids, assignee=assignee)
-            messages.success(request, _("%(n)d tickets reasignados.") % {"n": n})
+            messages.success(request, ngettext("%(n)d ticket reasignado.", "%(n)d tickets reasignados.", n) % {"n": n})
     elif action == "status":
         try:
             n, refused = services.bulk_transition(actor=request.user, ticket_ids=ids, to=request.POST.get("status", ""))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("%(n)d tickets cambiaron de estado.") % {"n": n})
+            messages.success(request, ngettext("%(n)d ticket cambió de estado.", "%(n)d tickets cambiaron de estado.", n) % {"n": n})
             if refused:
                 messages.warning(request, _("No se pudo hacer ese cambio en: %(list)s.") % {"list": ", ".join(refused)})
     return redirect(request.POST.get("next") or "desk:list")

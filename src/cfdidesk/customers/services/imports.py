@@ -155,7 +155,7 @@ def import_job_run(*, job_id: int) -> None:
         _finish(
             job,
             State.DONE,
-            _("Se crearon %(created)d clientes, se actualizaron %(updated)d y %(unchanged)d quedaron sin cambios.")
+            _("Clientes creados: %(created)d; actualizados: %(updated)d; sin cambios: %(unchanged)d.")
             % {"created": created, "updated": updated, "unchanged": unchanged},
         )
     except Exception:
@@ -212,7 +212,7 @@ def _validate(job: ImportJob) -> _Validation:
                     issue(
                         number,
                         label["rfc"],
-                        _("Ya existe un cliente con el RFC %(rfc)s. Para actualizarlo usa el modo «Crear y actualizar».")
+                        _("Ya existe un cliente con el RFC %(rfc)s. Para actualizarlo usa el modo «Crear nuevos y actualizar los existentes».")
                         % {"rfc": rfc},
                     )
         pending.clear()
