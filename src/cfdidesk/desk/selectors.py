@@ -37,9 +37,10 @@ def ticket_search_filter(query: str) -> Q:
         return Q(number=f"{match.group(1)}-{int(match.group(2)):06d}")
     if "@" in text:
         address = text.lower()
-        contacts = Contact.objects.filter(email=address).values("pk")
-        companies = Company.objects.filter(Q(email=address) | Q(email_2=address) | Q(email_3=address)).values("pk")
-        return Q(contact__in=contacts) | Q(company__in=companies)
+        # Resolved to ids first (a handful): an OR of two sub-selects would make the database scan every ticket.
+        contacts = list(Contact.objects.filter(email=address).values_list("pk", flat=True)[:100])
+        companies = list(Company.objects.filter(Q(email=address) | Q(email_2=address) | Q(email_3=address)).values_list("pk", flat=True)[:100])
+        return Q(contact_id__in=contacts) | Q(company_id__in=companies)
     rfc = normalize_rfc(text)
     if _RFC_LIKE.match(rfc):
         return Q(company__in=Company.objects.filter(rfc=rfc).values("pk"))
