@@ -11,7 +11,7 @@ from cfdidesk.customers import csv_format
 from cfdidesk.customers.services import company_create
 from cfdidesk.sat.rfc import with_check_digit
 
-pytest_plugins = ["tests.browser_support"]
+pytest_plugins = ["tests.browser_support", "tests.imap_server"]
 
 
 @pytest.fixture

@@ -180,7 +180,7 @@ def test_write_is_one_transaction_a_database_failure_leaves_no_half_import(run_i
                 raise DatabaseError("disk full")
         return execute(sql, params, many, context)
 
-    rows = [csv_row(rfc=moral_rfc(i)) for i in range(1, 1200)]
+    rows = [csv_row(rfc=moral_rfc(i)) for i in range(1, 4200)]  # two staged batches of up to 4,000 rows
     with connection.execute_wrapper(failing_on_second_batch):
         job = run_import(csv_bytes(rows))
     assert inserts["n"] == 2
@@ -217,3 +217,18 @@ def test_the_real_database_worker_runs_the_job(actor, settings):
     call_command("worker", batch=True)
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE and Company.objects.count() == 1
+
+
+def test_a_big_file_is_checked_on_every_core_with_the_same_result(run_import, actor, settings):
+    """From 10,000 rows the row checks run in worker processes; errors and counts must not change."""
+    from cfdidesk.customers.services import imports
+
+    rows = [csv_row(rfc=moral_rfc(i), email=f"c{i}@x.mx") for i in range(1, 10_050)]
+    rows[5000] = csv_row(rfc=moral_rfc(5001), postal_code="00001")  # row 5002
+    rows[9000] = csv_row(rfc=moral_rfc(3))  # row 9002 repeats row 4
+    assert len(rows) >= imports.PARALLEL_FROM
+    job = run_import(csv_bytes(rows), auto_confirm=True)
+    assert job.state == ImportJob.State.DONE, job.message
+    assert (job.total_rows, job.invalid_rows, job.created_count) == (10_049, 2, 10_047)
+    issues = {(i.row_number, i.column) for i in job.issues.all()}
+    assert issues == {(5002, "Código postal"), (9002, "RFC")}

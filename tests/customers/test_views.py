@@ -147,6 +147,8 @@ def test_upload_runs_and_status_pages_show_progress_and_row_errors(admin_client,
         admin_client.post(f"/clientes/carga-masiva/procesos/{job.pk}/confirmar/")
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE and Company.objects.count() == 1
+    company = Company.objects.get()
+    assert f"creado con la carga masiva #{job.pk}" in rows_of(admin_client.get(f"/clientes/{company.pk}/"))
 
 
 def test_template_download_is_a_zip(admin_client):

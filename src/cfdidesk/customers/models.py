@@ -50,7 +50,11 @@ class Company(models.Model):
     is_active = models.BooleanField(_("activo"), default=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # The bulk load that created it: its history without one audit row per imported company.
+    import_job = models.ForeignKey(
+        "ImportJob", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
