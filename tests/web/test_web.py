@@ -8,7 +8,7 @@ from cfdidesk.accounts import roles
 def test_home_shows_catalog_figures(admin_client, make_company):
     make_company()
     html = admin_client.get("/").content.decode()
-    assert "Clientes activos" in html
+    assert "Tickets abiertos" in html and "Críticos abiertos" in html
 
 
 def test_pages_load_htmx_and_our_stylesheet_locally(admin_client, client):

@@ -85,13 +85,6 @@ def page_of(queryset: QuerySet, *, number: int, size: int) -> Page:
     return Page(items=rows[:size], number=number, has_next=len(rows) > size, has_previous=number > 1)
 
 
-def catalog_summary() -> dict[str, int]:
-    from django.db.models import Count
-
-    counts = dict(Company.objects.values_list("is_active").annotate(n=Count("id")).order_by())
-    return {"active": counts.get(True, 0), "archived": counts.get(False, 0), "contacts": Contact.objects.count()}
-
-
 def export_rows():
     """Every company, in template column order, streamed from the database in chunks."""
     return (

@@ -75,3 +75,14 @@ def ticket_list(
 def timeline(ticket: Ticket, *, public_only: bool = False) -> QuerySet[TicketEvent]:
     events = ticket.events.select_related("actor").prefetch_related("attachments").order_by("created_at", "id")
     return events.filter(is_public=True) if public_only else events
+
+
+def desk_summary(*, user) -> dict[str, int]:
+    """The home page's figures: each is a count over an indexed slice of the open tickets."""
+    open_tickets = Ticket.objects.filter(status__in=OPEN_STATUSES)
+    return {
+        "open": open_tickets.count(),
+        "critical": open_tickets.filter(priority=Priority.CRITICAL).count(),
+        "unassigned": open_tickets.filter(assignee__isnull=True).count(),
+        "mine": open_tickets.filter(assignee=user).count(),
+    }
