@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from cfdidesk.sat.rfc import normalize_rfc
 
 from . import csv_format
-from .models import Company, Contact, ImportJob
+from .models import Company, ImportJob
 from .rules import search_key
 
 SORTS = {
