@@ -2,9 +2,11 @@ from django.urls import include, path
 
 from cfdidesk.api import api
 from cfdidesk.desk import survey_views
+from cfdidesk.web.admin_site import site as admin_site
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("administracion/", admin_site.urls),
     path("cuenta/", include("cfdidesk.accounts.urls")),
     path("clientes/", include("cfdidesk.customers.urls")),
     path("tickets/", include("cfdidesk.desk.urls")),

@@ -130,3 +130,31 @@ def test_login_link_pages(page, live_server, contact, shoot):
     page.goto(link)
     expect(page.locator("h1")).to_have_text("El enlace ya se usó o caducó")
     shoot("13-link-used.png")
+
+
+def test_contact_answers_the_survey_from_the_emailed_link(page, live_server, contact, actor, shoot, settings):
+    """Resolving e-mails a signed survey link; the contact answers it without logging in, says it is
+    not solved, and the ticket reopens with the rating on it."""
+    from django.core import mail
+
+    from cfdidesk.desk.services import ticket_create
+
+    settings.SITE_URL = live_server.url
+    ticket = ticket_create(actor=actor, contact=contact, subject="No timbra la factura A-9")
+    ticket_reply(actor=actor, ticket=ticket, body="Reprocesamos el movimiento.", then=Status.RESOLVED)
+    survey_mail = next(m for m in mail.outbox if m.subject.startswith(f"[#{ticket.number}] ¿Quedó resuelto?"))
+    link = re.search(r"http://\S+/encuesta/\S+/", survey_mail.body).group(0)
+
+    page.goto(link)
+    expect(page.locator("h1")).to_contain_text(f"Ticket #{ticket.number}")
+    page.get_by_label("No, sigue el problema").check()
+    page.locator("input[name=rating][value='2']").check()
+    page.fill("textarea[name=comment]", "Sigue saliendo el error CFDI40147.")
+    shoot("20-survey.png")
+    page.get_by_role("button", name="Enviar").click()
+    expect(page.locator("h1")).to_have_text("¡Gracias por responder!")
+    expect(page.locator(".survey")).to_contain_text(f"Reabrimos el ticket #{ticket.number}")
+    shoot("21-survey-thanks.png")
+
+    ticket.refresh_from_db()
+    assert ticket.status == Status.OPEN and ticket.rating == 2

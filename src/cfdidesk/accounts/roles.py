@@ -26,6 +26,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "customers.delete": frozenset({SUPERVISOR, ADMINISTRATOR}),
     "customers.import": frozenset({SUPERVISOR, BILLING, ADMINISTRATOR}),
     "customers.export": frozenset({SUPERVISOR, BILLING, ADMINISTRATOR}),
+    "settings.manage": frozenset({ADMINISTRATOR}),
     "tickets.view": STAFF_ROLES,
     "tickets.edit": STAFF_ROLES,
     "kb.view": STAFF_ROLES,

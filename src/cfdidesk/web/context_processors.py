@@ -15,6 +15,7 @@ NAVIGATION = [
     ("customers:import", _("Carga masiva"), "customers.import"),
     ("customers:import_jobs", _("Procesos"), "customers.import"),
     ("accounts:tokens", _("Tokens de API"), None),
+    ("admin:index", _("Administración"), "settings.manage"),
 ]
 
 
