@@ -168,22 +168,23 @@ def test_confirming_revalidates_against_the_catalog_as_it_is_now(run_import, act
 
 
 def test_write_is_one_transaction_a_database_failure_leaves_no_half_import(run_import):
-    """The database fails on the second batch of inserts: the first batch must not stay."""
+    """The database fails while the second batch is written: the first batch must not stay."""
     from django.db import DatabaseError, connection
 
-    inserts = {"n": 0}
+    # The write pass re-reads the catalog before each batch; the second time, the database fails.
+    rechecks = {"n": 0}
 
     def failing_on_second_batch(execute, sql, params, many, context):
-        if sql.startswith('INSERT INTO "customers_company"'):
-            inserts["n"] += 1
-            if inserts["n"] == 2:
+        if sql.startswith('SELECT "customers_company"."rfc" AS "rfc", "customers_company"."id" AS "pk"'):
+            rechecks["n"] += 1
+            if rechecks["n"] == 2:
                 raise DatabaseError("disk full")
         return execute(sql, params, many, context)
 
     rows = [csv_row(rfc=moral_rfc(i)) for i in range(1, 4200)]  # two staged batches of up to 4,000 rows
     with connection.execute_wrapper(failing_on_second_batch):
         job = run_import(csv_bytes(rows))
-    assert inserts["n"] == 2
+    assert rechecks["n"] == 2
     assert job.state == ImportJob.State.FAILED and "no se guardó ningún cliente" in job.message
     assert Company.objects.count() == 0
 

@@ -78,6 +78,12 @@ def check_rfc(value: str | None) -> RfcCheck:
             ],
         )
     try:
+        # The usual case, a clean RFC, needs one call; only a failing one is looked at again.
+        stdnum_rfc.validate(rfc, validate_check_digits=True)
+        return RfcCheck(rfc, person_type)
+    except stdnum_errors.ValidationError:
+        pass
+    try:
         stdnum_rfc.validate(rfc)
     except stdnum_errors.InvalidFormat:
         if person_type == PERSON_MORAL:

@@ -309,6 +309,18 @@ def _statement(sql: str, fields: list[str]) -> str:
     return f"UPDATE {table} SET {assignments}, {qn('version')} = {qn('version')} + 1 WHERE {qn('id')} = %s"
 
 
+def _insert(cursor, insert_sql: str, rows: list[tuple]) -> None:
+    """PostgreSQL takes rows fastest through COPY; SQLite through one prepared INSERT run many times."""
+    if connection.vendor == "postgresql":
+        qn = connection.ops.quote_name
+        columns = ", ".join(qn(Company._meta.get_field(f).column) for f in INSERT_FIELDS)
+        with cursor.cursor.copy(f"COPY {qn(Company._meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        cursor.executemany(insert_sql, rows)
+
+
 def _write(job: ImportJob, staged: IO[bytes]) -> tuple[int, int, int]:
     """One transaction: every valid row or none. Re-checks the catalog, which may have changed.
 
@@ -347,7 +359,7 @@ def _write(job: ImportJob, staged: IO[bytes]) -> tuple[int, int, int]:
                 else:
                     updates.append((*row, now, pk))
             if inserts:
-                cursor.executemany(insert_sql, inserts)
+                _insert(cursor, insert_sql, inserts)
             if updates:
                 cursor.executemany(update_sql, updates)
                 AuditEntry.objects.bulk_create(
