@@ -220,7 +220,14 @@ def setup() -> dict:
     from django.utils import timezone
 
     from cfdidesk.customers.models import Company, Contact
-    from cfdidesk.desk.models import InboundEmail, OutboundEmail, Status, Ticket, TicketCounter, TicketEvent
+    from cfdidesk.desk.models import (
+        InboundEmail,
+        OutboundEmail,
+        Status,
+        Ticket,
+        TicketCounter,
+        TicketEvent,
+    )
 
     factory = bench.CompanyFactory(seed=31)
     bench.load_company_rows(factory.db_rows(COMPANIES), factory.db_columns())

@@ -54,7 +54,7 @@ def main() -> int:
     with bench.fresh_database():
         bench.admin_user()
         factory = bench.CompanyFactory()
-        load = bench.load_companies(factory.db_rows(args.rows), factory.db_columns())
+        load = bench.load_company_rows(factory.db_rows(args.rows), factory.db_columns())
         del factory
         print(f"# {label}: loaded {args.rows} companies in {load:.1f}s")
         r = bench.run_child(__file__, "bench-admin")

@@ -161,13 +161,13 @@ def main() -> int:
         factory = bench.CompanyFactory(archived_share=0.005)
         columns = factory.db_columns()
         small = min(SMALL_CATALOG, args.rows)
-        bench.load_companies(factory.db_rows(small), columns)
+        bench.load_company_rows(factory.db_rows(small), columns)
         client = bench.logged_in_client()
         samples = list(Company.objects.values("rfc", "email", "email_2", "postal_code"))
         all_kinds = kinds(samples, rng)
         small_counts = query_counts(client, all_kinds)
 
-        load = bench.load_companies(factory.db_rows(args.rows - small), columns)
+        load = bench.load_company_rows(factory.db_rows(args.rows - small), columns)
         del factory
         print(f"# {label}: loaded {args.rows} companies in {load:.1f}s")
         ids = rng.sample(range(1, args.rows + 1), 500)
