@@ -171,20 +171,21 @@ def test_write_is_one_transaction_a_database_failure_leaves_no_half_import(run_i
     """The database fails while the second batch is written: the first batch must not stay."""
     from django.db import DatabaseError, connection
 
-    # The write pass re-reads the catalog before each batch; the second time, the database fails.
+    # Validation reads the catalog once per chunk (2 chunks), and the write pass again before each
+    # batch (2 batches): the fourth read, just before the second batch is written, fails.
     rechecks = {"n": 0}
 
     def failing_on_second_batch(execute, sql, params, many, context):
-        if sql.startswith('SELECT "customers_company"."rfc" AS "rfc", "customers_company"."id" AS "pk"'):
+        if sql.startswith('SELECT "rfc", "id" FROM "customers_company" WHERE "rfc" IN'):
             rechecks["n"] += 1
-            if rechecks["n"] == 2:
+            if rechecks["n"] == 4:
                 raise DatabaseError("disk full")
         return execute(sql, params, many, context)
 
     rows = [csv_row(rfc=moral_rfc(i)) for i in range(1, 4200)]  # two staged batches of up to 4,000 rows
     with connection.execute_wrapper(failing_on_second_batch):
         job = run_import(csv_bytes(rows))
-    assert rechecks["n"] == 2
+    assert rechecks["n"] == 4
     assert job.state == ImportJob.State.FAILED and "no se guardó ningún cliente" in job.message
     assert Company.objects.count() == 0
 
@@ -233,3 +234,20 @@ def test_a_big_file_is_checked_on_every_core_with_the_same_result(run_import, ac
     assert (job.total_rows, job.invalid_rows, job.created_count) == (10_049, 2, 10_047)
     issues = {(i.row_number, i.column) for i in job.issues.all()}
     assert issues == {(5002, "Código postal"), (9002, "RFC")}
+
+
+def test_blocks_keep_multiline_cells_whole_and_row_numbers_exact(run_import, monkeypatch):
+    """Workers get blocks of whole records: a quoted cell with line breaks never splits a row,
+    and the row numbers in the report are the file's, whatever the block size."""
+    from cfdidesk.customers.services import imports
+
+    monkeypatch.setattr(imports, "CHUNK", 2)
+    rows = [csv_row(rfc=moral_rfc(i), notes=f"línea 1 de {i}\nlínea 2, con coma\n\"citada\"") for i in range(1, 8)]
+    rows.insert(3, [""] * len(rows[0]))  # a blank row 5 still counts in the numbering
+    rows[5] = csv_row(rfc=moral_rfc(6), postal_code="00001")  # row 7
+    rows[7] = csv_row(rfc=moral_rfc(1))  # row 9 repeats row 2
+    job = run_import(csv_bytes(rows), auto_confirm=True)
+    assert job.state == ImportJob.State.DONE, job.message
+    assert {(i.row_number, i.column) for i in job.issues.all()} == {(7, "Código postal"), (9, "RFC")}
+    assert (job.total_rows, job.created_count) == (7, 5)
+    assert Company.objects.get(rfc=moral_rfc(3)).notes == "línea 1 de 3\nlínea 2, con coma\n\"citada\""

@@ -187,3 +187,18 @@ def test_customer_reply_reopens_a_resolved_or_closed_ticket(actor, make_ticket):
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN and ticket.closed_at is None
     assert ticket.events.filter(kind="customer_reply", is_public=True).exists()
+
+
+def test_the_open_flag_follows_every_status_change(actor, make_ticket):
+    """is_open is computed by the database: the staff views filter on it, so it must never lag."""
+    from cfdidesk.desk.selectors import ticket_list
+
+    ticket = make_ticket()
+    assert ticket.is_open is True
+    ticket = ticket_transition(actor=actor, ticket=ticket, to=Status.RESOLVED)
+    assert ticket.is_open is False
+    assert not ticket_list(user=actor, view="abiertos").filter(pk=ticket.pk).exists()
+    assert ticket_list(user=actor, view="todos").filter(pk=ticket.pk).exists()
+    bulk_transition(actor=actor, ticket_ids=[ticket.pk], to=Status.OPEN)
+    assert Ticket.objects.get(pk=ticket.pk).is_open is True
+    assert ticket_list(user=actor, view="abiertos").filter(pk=ticket.pk).exists()

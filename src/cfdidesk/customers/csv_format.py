@@ -147,13 +147,39 @@ def check_header(header: list[str]) -> None:
         )
 
 
-def read_rows(binary_file, info: CsvInfo) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
-    """Yield (row number as Excel shows it, values or None, error) for every non-blank data row."""
-    text = io.TextIOWrapper(binary_file, encoding=info.encoding, newline="")
-    reader = csv.reader(text, delimiter=info.delimiter)
-    next(reader, None)
+def record_blocks(text: str, info: CsvInfo, size: int) -> Iterator[tuple[int, str]]:
+    """Split the data rows into blocks of `size` records: (row number of the first, the block's text).
+
+    The csv module itself finds where records end (a quoted cell may hold line breaks), so a
+    block always holds whole records and `block_rows` reads it exactly as one pass would.
+    """
+    lines: list[str] = []
+
+    def physical_lines():
+        for line in io.StringIO(text, newline=""):
+            lines.append(line)
+            yield line
+
+    reader = csv.reader(physical_lines(), delimiter=info.delimiter)
+    if next(reader, None) is None:
+        return
+    lines.clear()  # the header
+    first = number = 2
+    for _cells in reader:
+        number += 1
+        if number - first == size:
+            yield first, "".join(lines)
+            lines.clear()
+            first = number
+    if lines:
+        yield first, "".join(lines)
+
+
+def block_rows(first: int, block: str, info: CsvInfo) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
+    """Yield (row number as Excel shows it, values or None, error) for every non-blank row of a block."""
     width = len(FIELDS)
-    for number, cells in enumerate(reader, start=2):
+    reader = csv.reader(io.StringIO(block, newline=""), delimiter=info.delimiter)
+    for number, cells in enumerate(reader, start=first):
         if not any(c.strip() for c in cells):
             continue
         if len(cells) > width and not any(c.strip() for c in cells[width:]):

@@ -169,7 +169,7 @@ def list_tickets(request, search: str = "", view: str = "todos", status: str = "
         company, assignee, team = str(contact.company_id), "", ""
     qs = selectors.ticket_list(user=request.user, view=view, query=search[:100], status=status, priority=priority,
                                team=team, assignee=assignee, company=company, category=category, sort=sort)
-    result = page_of(qs.prefetch_related("references"), number=page, size=50)
+    result = page_of(qs.select_related("contact", "team").prefetch_related("references"), number=page, size=50)
     return {"items": [_out(t) for t in result.items], "page": result.number, "has_next": result.has_next}
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cfdidesk.customers.models import Company, Contact
@@ -90,7 +91,10 @@ class TicketCounter(models.Model):
 
 class Ticket(models.Model):
     number = models.CharField(_("número"), max_length=12, unique=True)
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("cliente"))
+    # company, category, team and assignee are indexed by the composite indexes below (which start with them).
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("cliente"), db_index=False
+    )
     contact = models.ForeignKey(
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets", verbose_name=_("contacto")
     )
@@ -99,16 +103,24 @@ class Ticket(models.Model):
     channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
     kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices, default=Kind.INCIDENT)
     category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("categoría")
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("categoría"),
+        db_index=False,
     )
     priority = models.PositiveSmallIntegerField(_("prioridad"), choices=Priority.choices, default=Priority.NORMAL)
     affects_operation = models.BooleanField(_("afecta la operación"), default=False)
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("equipo"))
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("equipo"), db_index=False
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("consultor"),
+        verbose_name=_("consultor"), db_index=False,
     )
     status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.NEW)
+    # Stored by the database from status: the staff views are slices of the open tickets, and one
+    # boolean leading each index lets both databases walk the index in page order.
+    is_open = models.GeneratedField(
+        expression=Q(status__in=OPEN_STATUSES), output_field=models.BooleanField(), db_persist=True
+    )
     upset_customer = models.BooleanField(_("cliente molesto"), default=False)
     protocol_done = models.JSONField(default=list, blank=True)
     # Intake checklist of seed 001 ("antes de llamar a soporte").
@@ -118,7 +130,7 @@ class Ticket(models.Model):
     steps_before = models.TextField(_("pasos previos al problema"), blank=True)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -129,19 +141,34 @@ class Ticket(models.Model):
 
     class Meta:
         verbose_name = _("ticket")
+        # One index per list view and sort (selectors.ticket_list): each page is read in index order,
+        # so a page costs the same at 1,000 or 1,000,000 tickets. Ascending indexes serve both directions.
         indexes = [
-            models.Index(fields=["status", "priority", "created_at"], name="ticket_status_prio"),
-            models.Index(fields=["assignee", "status", "created_at"], name="ticket_assignee_status"),
-            models.Index(fields=["company", "created_at"], name="ticket_company"),
-            models.Index(fields=["team", "status", "created_at"], name="ticket_team_status"),
+            models.Index(fields=["is_open", "created_at", "id"], name="ticket_open_created"),
+            models.Index(fields=["is_open", "assignee", "created_at", "id"], name="ticket_open_assignee"),
+            models.Index(fields=["is_open", "priority", "created_at", "id"], name="ticket_open_priority"),
+            models.Index(fields=["is_open", "team", "created_at", "id"], name="ticket_open_team"),
+            models.Index(fields=["is_open", "updated_at", "id"], name="ticket_open_updated"),
+            models.Index(fields=["created_at", "id"], name="ticket_created"),
+            models.Index(fields=["status", "created_at", "id"], name="ticket_status"),
+            models.Index(fields=["assignee", "created_at", "id"], name="ticket_assignee"),
+            models.Index(fields=["company", "created_at", "id"], name="ticket_company"),
+            models.Index(fields=["team", "created_at", "id"], name="ticket_team"),
+            models.Index(fields=["category", "created_at", "id"], name="ticket_category"),
+            models.Index(fields=["priority", "created_at", "id"], name="ticket_priority"),
+            models.Index(fields=["updated_at", "id"], name="ticket_updated"),
         ]
 
     def __str__(self) -> str:
         return f"#{self.number} {self.subject}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+    def save(self, *args, **kwargs):
+        updating = not self._state.adding
+        super().save(*args, **kwargs)
+        if updating:
+            # The database recomputes is_open on UPDATE without returning it (it does on INSERT):
+            # forget the stale value so the next read fetches it.
+            self.__dict__.pop("is_open", None)
 
 
 class TicketReference(models.Model):

@@ -47,7 +47,8 @@ def ticket_list(request):
     query = request.GET.get("q", "").strip()[:100]
     sort = request.GET.get("orden", selectors.DEFAULT_SORT)
     page = page_of(
-        selectors.ticket_list(user=request.user, view=view, query=query, sort=sort, **params),
+        selectors.ticket_list(user=request.user, view=view, query=query, sort=sort, **params)
+        .defer(*selectors.LIST_DEFERRED),
         number=_int(request.GET.get("pagina")), size=PAGE_SIZE,
     )
     context = {

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cfdidesk.audit.services import audit_record, diff
 
 from ..models import Company, Contact
+from ..rules import is_valid_email
 
 CONTACT_FIELDS = ["name", "email", "phone", "position", "language"]
 
@@ -23,9 +23,7 @@ def _clean(data: dict) -> dict[str, str]:
     elif len(values["name"]) > 200:
         errors["name"] = [_("Máximo %(n)d caracteres.") % {"n": 200}]
     if values["email"]:
-        try:
-            validate_email(values["email"])
-        except ValidationError:
+        if not is_valid_email(values["email"]):
             errors["email"] = [_("«%(email)s» no es un correo electrónico válido.") % {"email": values["email"]}]
     if len(values["phone"]) > 40:
         errors["phone"] = [_("Máximo %(n)d caracteres.") % {"n": 40}]
