@@ -176,7 +176,7 @@ def test_write_is_one_transaction_a_database_failure_leaves_no_half_import(run_i
     rechecks = {"n": 0}
 
     def failing_on_second_batch(execute, sql, params, many, context):
-        if sql.startswith('SELECT "rfc", "id" FROM "customers_company" WHERE "rfc" IN'):
+        if sql.startswith('SELECT "rfc", "id" FROM "customers_company" WHERE "rfc"'):
             rechecks["n"] += 1
             if rechecks["n"] == 4:
                 raise DatabaseError("disk full")

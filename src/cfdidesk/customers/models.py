@@ -14,7 +14,7 @@ PERSON_TYPE_CHOICES = [(PERSON_MORAL, _("Persona moral")), (PERSON_FISICA, _("Pe
 class Company(models.Model):
     """A customer company (cliente), the receptor of its CFDI."""
 
-    legal_name = models.CharField(_("razón social"), max_length=254, db_index=True)
+    legal_name = models.CharField(_("razón social"), max_length=254)
     trade_name = models.CharField(_("nombre comercial"), max_length=254, blank=True)
     rfc = models.CharField(_("RFC"), max_length=13, db_index=True)
     # Derived from the RFC by the database so it can never disagree with it.
@@ -29,9 +29,9 @@ class Company(models.Model):
     )
     tax_regime = models.CharField(_("régimen fiscal"), max_length=3)
     cfdi_use = models.CharField(_("uso del CFDI"), max_length=4)
-    email = models.CharField(_("correo electrónico"), max_length=254, db_index=True)
-    email_2 = models.CharField(_("correo adicional 1"), max_length=254, blank=True, db_index=True)
-    email_3 = models.CharField(_("correo adicional 2"), max_length=254, blank=True, db_index=True)
+    email = models.CharField(_("correo electrónico"), max_length=254)
+    email_2 = models.CharField(_("correo adicional 1"), max_length=254, blank=True)
+    email_3 = models.CharField(_("correo adicional 2"), max_length=254, blank=True)
     postal_code = models.CharField(_("código postal"), max_length=5, db_index=True)
     phone = models.CharField(_("teléfono"), max_length=40, blank=True)
     notes = models.TextField(_("notas"), blank=True)
@@ -64,6 +64,14 @@ class Company(models.Model):
             models.UniqueConstraint(
                 fields=["rfc"], condition=~Q(rfc__in=sorted(GENERIC_RFCS)), name="company_rfc_unique_except_generic"
             ),
+        ]
+        # Each index is one more write per imported row, so only what a search or sort uses: e-mails
+        # are searched by prefix or whole (pattern_ops serves both on PostgreSQL; SQLite ignores the
+        # opclass), names are sorted, never searched by prefix (search_name serves the search).
+        indexes = [
+            models.Index(fields=["legal_name", "id"], name="company_legal_name"),
+            *(models.Index(fields=[f], name=f"company_{f}", opclasses=["varchar_pattern_ops"])
+              for f in ("email", "email_2", "email_3")),
         ]
 
     def __str__(self) -> str:

@@ -299,12 +299,12 @@ def _existing_rfcs(rfcs: list[str]) -> dict[str, int]:
     if not rfcs:
         return {}
     qn = connection.ops.quote_name
+    select = f"SELECT {qn('rfc')}, {qn('id')} FROM {qn(Company._meta.db_table)} WHERE {qn('rfc')}"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {qn('rfc')}, {qn('id')} FROM {qn(Company._meta.db_table)} "
-            f"WHERE {qn('rfc')} IN ({', '.join(['%s'] * len(rfcs))})",
-            rfcs,
-        )
+        if connection.vendor == "postgresql":  # one array parameter: psycopg parses no long query text
+            cursor.execute(f"{select} = ANY(%s)", [rfcs])
+        else:
+            cursor.execute(f"{select} IN ({', '.join(['%s'] * len(rfcs))})", rfcs)
         return dict(cursor.fetchall())
 
 
