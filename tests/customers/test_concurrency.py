@@ -1,41 +1,13 @@
 """Races proven against the real database with threads (PostgreSQL; SQLite serialises writers)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from cfdidesk.customers.models import Company
-from cfdidesk.customers.services import CompanyInvalid, company_create, company_update
+from cfdidesk.customers.services import company_create, company_update
 from tests.conftest import valid_company
+from tests.races import needs_postgres, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("the race needs several connections writing at once: PostgreSQL")
-
-
-def run_together(n, target):
-    barrier = threading.Barrier(n)
-    outcomes = []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            outcomes.append(("ok", target(i)))
-        except CompanyInvalid as exc:
-            outcomes.append(("refused", exc.message_dict))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return outcomes
 
 
 def test_same_rfc_created_at_once_by_eight_users_exists_once(make_user):

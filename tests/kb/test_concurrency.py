@@ -1,44 +1,13 @@
 """Races proven against the real database with threads (PostgreSQL; SQLite serialises writers)."""
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
 
 from cfdidesk.desk.services import ticket_create
 from cfdidesk.kb.models import Article
 from cfdidesk.kb.services import article_create, article_draft_from_ticket, article_update
+from tests.races import needs_postgres, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("the race needs several connections writing at once: PostgreSQL")
-
-
-def run_together(n, target):
-    barrier = threading.Barrier(n)
-    outcomes = []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            outcomes.append(("ok", target(i)))
-        except ValidationError as exc:
-            outcomes.append(("refused", exc.message_dict))
-        except Exception as exc:  # noqa: BLE001 (the test reports any other failure)
-            outcomes.append(("error", repr(exc)))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return outcomes
 
 
 def test_eight_users_documenting_the_same_ticket_get_one_article(actor, make_company):

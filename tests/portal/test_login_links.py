@@ -2,19 +2,18 @@
 
 import hashlib
 import re
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from cfdidesk.accounts import roles
 from cfdidesk.accounts.login_links import MAX_PER_HOUR, login_link_redeem
 from cfdidesk.accounts.models import LoginLink
+from tests.races import needs_postgres, run_together
 
 NEUTRAL = "Si la dirección corresponde a un usuario del portal"
 LINK = re.compile(r"http://testserver(/cuenta/enlace/([A-Za-z0-9_\-]+)/)")
@@ -145,25 +144,12 @@ def test_an_inactive_user_cannot_use_a_link_sent_earlier(contact):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_clicks_sign_in_only_once(contact):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs several connections writing at once: PostgreSQL")
+    needs_postgres()
     ask(Client(), contact.user.email)
     _path, token = link_in(mail.outbox[0])
-    barrier = threading.Barrier(4)
-    results = []
-
-    def click():
-        try:
-            barrier.wait()
-            results.append(login_link_redeem(token=token))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=click) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = run_together(4, lambda i: login_link_redeem(token=token))
+    results = [value for kind, value in outcomes if kind == "ok"]
+    assert len(results) == 4, outcomes
     assert sorted(r is not None for r in results) == [False, False, False, True]
 
 
