@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -42,10 +41,6 @@ def _list_params(request, *, staff: bool) -> dict:
     return params
 
 
-def _querystring(params: dict) -> str:
-    return urlencode({k: v for k, v in params.items() if v not in ("", None)})
-
-
 @require_capability("kb.view")
 def article_list(request):
     params = _list_params(request, staff=True)
@@ -58,7 +53,6 @@ def article_list(request):
         "page": page,
         "params": params,
         "query": params["q"],
-        "querystring": _querystring(params),
         "categories": selectors.categories(),
         "visibilities": Visibility.choices,
         "states": State.choices,
@@ -205,7 +199,6 @@ def public_list(request):
         "page": page,
         "params": params,
         "query": params["q"],
-        "querystring": _querystring(params),
         "categories": selectors.categories().filter(articles__state=State.PUBLISHED, articles__visibility=Visibility.PUBLIC).distinct(),
     }
     partial = request.htmx and request.htmx.target == "public-results"
