@@ -1,6 +1,8 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cfdidesk.customers.models import Company, Contact
@@ -67,6 +69,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING_CUSTOMER, Status.WAITING_THIRD_PARTY)
+# The SLA clock runs while the ticket is open and not waiting on the customer (see service.sla).
+_SLA_RUNNING = Q(status__in=(Status.NEW, Status.OPEN, Status.WAITING_THIRD_PARTY))
 
 # The attention protocol of seed 000, in order.
 PROTOCOL_STEPS = [
@@ -139,6 +143,45 @@ class Ticket(models.Model):
     # The latest survey rating (1-5), kept here so the list shows it without a query per row.
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
 
+    # SLA: written only by desk.services.sla from the policy that applies (service.SlaPolicy).
+    # The clock the due times are counted in: a business calendar (id) or around the clock.
+    sla_calendar_id = models.PositiveIntegerField(null=True, blank=True)
+    sla_around_the_clock = models.BooleanField(default=False)
+    # Time the clock has been stopped (waiting on the customer, resolved), in the clock's measure,
+    # and since when it is stopped now (None while it runs).
+    sla_stopped = models.DurationField(default=timedelta(0))
+    sla_stopped_at = models.DateTimeField(null=True, blank=True)
+    sla_first_response_due = models.DateTimeField(null=True, blank=True)
+    sla_first_response_risk = models.DateTimeField(null=True, blank=True)
+    sla_resolution_due = models.DateTimeField(null=True, blank=True)
+    sla_resolution_risk = models.DateTimeField(null=True, blank=True)
+    # Whether each target was met, set when the response or resolution happens (compliance reports).
+    sla_first_response_met = models.BooleanField(null=True, blank=True)
+    sla_resolution_met = models.BooleanField(null=True, blank=True)
+    # The target running now, for the lists and the sweep: the first response until there is one,
+    # then the resolution; NULL while the clock is stopped or the ticket is not open.
+    sla_due = models.GeneratedField(
+        expression=models.Case(
+            models.When(_SLA_RUNNING & Q(first_response_at__isnull=True), then=F("sla_first_response_due")),
+            models.When(_SLA_RUNNING, then=F("sla_resolution_due")),
+            default=None,
+        ),
+        output_field=models.DateTimeField(null=True), db_persist=True,
+    )
+    sla_risk = models.GeneratedField(
+        expression=models.Case(
+            models.When(_SLA_RUNNING & Q(first_response_at__isnull=True), then=F("sla_first_response_risk")),
+            models.When(_SLA_RUNNING, then=F("sla_resolution_risk")),
+            default=None,
+        ),
+        output_field=models.DateTimeField(null=True), db_persist=True,
+    )
+    # The due instant each automatic alert was sent for: one alert per target, across restarts and workers.
+    sla_risk_alerted = models.DateTimeField(null=True, blank=True)
+    sla_breach_alerted = models.DateTimeField(null=True, blank=True)
+    # 0: with the consultant; 1, 2…: the EscalationStep of the ticket's team it has reached.
+    escalation_level = models.PositiveSmallIntegerField(_("nivel de escalamiento"), default=0)
+
     class Meta:
         verbose_name = _("ticket")
         # One index per list view and sort (selectors.ticket_list): each page is read in index order,
@@ -157,6 +200,12 @@ class Ticket(models.Model):
             models.Index(fields=["category", "created_at", "id"], name="ticket_category"),
             models.Index(fields=["priority", "created_at", "id"], name="ticket_priority"),
             models.Index(fields=["updated_at", "id"], name="ticket_updated"),
+            # Only running targets are indexed: the SLA filters, sort and sweep read just those.
+            models.Index(fields=["sla_due", "id"], name="ticket_sla_due", condition=Q(sla_due__isnull=False)),
+            models.Index(fields=["sla_risk", "id"], name="ticket_sla_risk", condition=Q(sla_risk__isnull=False)),
+            # Compliance over the last 30 days reads these ranges.
+            models.Index(fields=["first_response_at", "sla_first_response_met"], name="ticket_first_response"),
+            models.Index(fields=["resolved_at", "sla_resolution_met"], name="ticket_resolved"),
         ]
 
     def __str__(self) -> str:
@@ -204,6 +253,7 @@ class TicketEvent(models.Model):
         ATTACHMENT = "attachment", _("Adjunto")
         PROTOCOL = "protocol", _("Protocolo de atención")
         EMAIL = "email", _("Correo enviado")
+        ESCALATION = "escalation", _("Escalamiento")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -261,6 +311,7 @@ class OutboundEmail(models.Model):
         REPLY = "reply", _("Respuesta")
         RESOLVED = "resolved", _("Ticket resuelto")
         SURVEY = "survey", _("Encuesta de satisfacción")
+        ALERT = "alert", _("Aviso al equipo")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("En cola")
@@ -336,3 +387,46 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.rating}"
+
+
+class OnCallShift(models.Model):
+    """A consultant on duty for a team from one instant to another (the on-call roster)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("equipo"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("consultor de guardia"))
+    starts_at = models.DateTimeField(_("desde"))
+    ends_at = models.DateTimeField(_("hasta"))
+    note = models.CharField(_("nota"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("turno de guardia")
+        verbose_name_plural = _("guardias")
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["team", "ends_at", "starts_at"], name="oncall_team_time")]
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="oncall_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.team}: {self.user} {self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class EscalationStep(models.Model):
+    """One level of a team's escalation chain above the consultant: 1 supervisor, 2 manager, …"""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="escalation_steps", verbose_name=_("equipo"))
+    level = models.PositiveSmallIntegerField(_("nivel"))
+    title = models.CharField(_("puesto"), max_length=80)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("responsable"))
+
+    class Meta:
+        verbose_name = _("nivel de escalamiento")
+        verbose_name_plural = _("cadena de escalamiento")
+        ordering = ["team", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "level"], name="escalation_step_unique_level"),
+            models.CheckConstraint(condition=Q(level__gte=1), name="escalation_step_level_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.level}: {self.title}"
