@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cfdidesk.customers",
     "cfdidesk.desk",
     "cfdidesk.kb",
+    "cfdidesk.service",
 ]
 
 MIDDLEWARE = [
@@ -82,10 +83,9 @@ TEMPLATES = [
     },
 ]
 
+# An empty DATABASE_URL (as `DATABASE_URL= make test` leaves it) means the embedded default.
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'cfdidesk.sqlite3'}"
-    )
+    "default": env.db_url_config(env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'cfdidesk.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and the worker share the file.

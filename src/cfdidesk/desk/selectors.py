@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from cfdidesk.customers.models import Company, Contact
 from cfdidesk.customers.rules import search_key
@@ -19,7 +20,10 @@ SORTS = {
     "antiguos": ("created_at", "id"),
     "prioridad": ("priority", "created_at", "id"),
     "actualizados": ("-updated_at", "-id"),
+    # Only tickets whose SLA clock runs have a due instant; this sort lists just those.
+    "vencimiento": ("sla_due", "id"),
 }
+SLA_FILTERS = ("en-riesgo", "vencido", "a-tiempo")
 DEFAULT_SORT = "recientes"
 VIEWS = ("mios", "sin-asignar", "criticos", "abiertos", "todos")
 # `is_open IN (true)` rather than filter(is_open=True), which Django writes as a bare `WHERE is_open`:
@@ -55,7 +59,8 @@ def ticket_search_filter(query: str) -> Q:
 
 def ticket_list(
     *, user, view: str = "abiertos", query: str = "", status: str = "", priority: str = "", team: str = "",
-    assignee: str = "", company: str = "", category: str = "", sort: str = DEFAULT_SORT,
+    assignee: str = "", company: str = "", category: str = "", sort: str = DEFAULT_SORT, sla: str = "",
+    now=None,
 ) -> QuerySet[Ticket]:
     """Filtered and sorted tickets with what every list shows (company, consultant, category).
 
@@ -77,11 +82,24 @@ def ticket_list(
             qs = qs.filter(**{field: value})
     if query:
         qs = qs.filter(ticket_search_filter(query))
+    if sla or sort == "vencimiento":
+        qs = qs.filter(sla_state_filter(sla, now or timezone.now()))
     return qs.select_related("company", "assignee", "category").order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
 
 
 # Long texts the staff list never shows: left out of its rows.
 LIST_DEFERRED = ("description", "exact_messages", "steps_before", "protocol_done")
+
+
+def sla_state_filter(state: str, now) -> Q:
+    """Tickets whose running SLA target is in `state` at `now` (service.sla.State's rules in SQL)."""
+    if state == "vencido":
+        return Q(sla_due__lte=now)
+    if state == "en-riesgo":
+        return Q(sla_risk__lte=now, sla_due__gt=now)
+    if state == "a-tiempo":
+        return Q(sla_risk__gt=now)
+    return Q(sla_due__isnull=False)
 
 
 def timeline(ticket: Ticket, *, public_only: bool = False) -> QuerySet[TicketEvent]:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -35,12 +36,14 @@ def _int(value, default=1) -> int:
         return default
 
 
-LIST_FILTERS = ("status", "priority", "team", "assignee", "company", "category")
+LIST_FILTERS = ("status", "priority", "team", "assignee", "company", "category", "sla")
 
 
 @require_capability("tickets.view")
 def ticket_list(request):
     params = {name: request.GET.get(name, "") for name in LIST_FILTERS}
+    if params["sla"] not in selectors.SLA_FILTERS:
+        params["sla"] = ""
     view = request.GET.get("vista", "abiertos")
     if view not in selectors.VIEWS:
         view = "abiertos"
@@ -57,6 +60,8 @@ def ticket_list(request):
                   ("criticos", _("Críticos abiertos")), ("todos", _("Todos"))],
         "statuses": Status.choices, "priorities": Priority.choices, "teams": Team.objects.filter(is_active=True),
         "staff": staff_users(), "categories": Category.objects.filter(is_active=True), "sorts": selectors.SORTS,
+        "sla_states": [("en-riesgo", _("En riesgo")), ("vencido", _("Vencido")), ("a-tiempo", _("A tiempo"))],
+        "now": timezone.now(),
     }
     template = "desk/_ticket_rows.html" if request.htmx and request.htmx.target == "ticket-results" else "desk/ticket_list.html"
     return render(request, template, context)
@@ -136,6 +141,7 @@ def _detail_context(request, ticket: Ticket, **extra) -> dict:
         "protocol_total": len(PROTOCOL_STEPS),
         "staff": staff_users(), "teams": Team.objects.filter(is_active=True), "priorities": Priority.choices,
         "categories": Category.objects.filter(is_active=True, kind=ticket.kind),
+        "sla": services.sla_overview(ticket, timezone.now()),
         **extra,
     }
 

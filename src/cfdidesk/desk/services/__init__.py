@@ -2,6 +2,7 @@
 
 from .attachments import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_BYTES
 from .conversation import ticket_attach, ticket_customer_reply, ticket_note, ticket_reply
+from .sla import sla_overview
 from .tickets import (
     bulk_assign,
     bulk_transition,
@@ -18,6 +19,7 @@ __all__ = [
     "bulk_assign",
     "bulk_transition",
     "protocol_mark",
+    "sla_overview",
     "ticket_attach",
     "ticket_create",
     "ticket_customer_reply",

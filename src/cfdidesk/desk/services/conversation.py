@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ..models import OutboundEmail, Status, Ticket, TicketEvent
 from .attachments import store_attachments
 from .outbox import notify_resolved, queue_email
+from .sla import sla_first_response_fields
 from .transitions import ALLOWED, status_fields
 
 MAX_BODY = 50_000
@@ -39,9 +40,9 @@ def ticket_reply(*, actor, ticket: Ticket, body: str, then: str | None = None, a
     now = timezone.now()
     updates = {"updated_at": now, "version": F("version") + 1}
     if locked.first_response_at is None:
-        updates["first_response_at"] = now
+        updates.update(first_response_at=now, **sla_first_response_fields(locked, now))
     if target and target != locked.status:
-        updates.update(status_fields(locked.status, target, now))
+        updates.update(status_fields(locked, target, now))
     Ticket.objects.filter(pk=locked.pk).update(**updates)
     actor = actor if getattr(actor, "is_authenticated", False) else None
     event = TicketEvent.objects.create(ticket=locked, actor=actor, kind=TicketEvent.Kind.REPLY, is_public=True, body=text)
@@ -85,7 +86,7 @@ def ticket_customer_reply(*, ticket: Ticket, body: str, contact=None, actor=None
     )
     if locked.status in (Status.RESOLVED, Status.CLOSED, Status.WAITING_CUSTOMER):
         Ticket.objects.filter(pk=locked.pk).update(
-            **status_fields(locked.status, Status.OPEN, now), version=F("version") + 1, updated_at=now
+            **status_fields(locked, Status.OPEN, now), version=F("version") + 1, updated_at=now
         )
         TicketEvent.objects.create(
             ticket=locked, actor=actor, kind=TicketEvent.Kind.STATUS, data={"from": locked.status, "to": Status.OPEN},

@@ -59,7 +59,7 @@ def survey_answer(*, token: str, solved: bool, rating: int, comment: str = "") -
             updates = {"rating": rating, "updated_at": now}
             reopen = not solved and locked.status in (Status.RESOLVED, Status.CLOSED)
             if reopen:
-                updates.update(status_fields(locked.status, Status.OPEN, now), version=F("version") + 1)
+                updates.update(status_fields(locked, Status.OPEN, now), version=F("version") + 1)
             Ticket.objects.filter(pk=locked.pk).update(**updates)
             TicketEvent.objects.create(
                 ticket=locked, kind=TicketEvent.Kind.CUSTOMER_REPLY, is_public=True,

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cfdidesk.customers.models import Company, Contact
+from cfdidesk.service.selectors import sla_targets_for
 
 from ..models import (
     PROTOCOL_STEPS,
@@ -24,6 +25,7 @@ from ..models import (
 from .attachments import store_attachments
 from .numbering import next_ticket_number
 from .outbox import notify_resolved, queue_email
+from .sla import SLA_COLUMNS, Clocks, sla_fields_for_new, sla_targets_fields
 from .transitions import ALLOWED, refuse, status_fields
 
 CHECKLIST_FIELDS = ("verified_product", "reproduced", "exact_messages", "steps_before")
@@ -120,6 +122,10 @@ def ticket_create(
             number=next_ticket_number(), company=company, contact=contact, channel=channel,
             created_by=_actor(actor), **values,
         )
+        sla = sla_fields_for_new(ticket)  # counted from created_at, which only the INSERT sets
+        Ticket.objects.filter(pk=ticket.pk).update(**sla)
+        for name, value in sla.items():
+            setattr(ticket, name, value)
         TicketReference.objects.bulk_create([TicketReference(ticket=ticket, kind=k, value=v) for k, v in refs])
         event = TicketEvent.objects.create(
             ticket=ticket, actor=_actor(actor), kind=TicketEvent.Kind.CREATED, is_public=True, body=ticket.description,
@@ -177,6 +183,11 @@ def ticket_update(*, actor, ticket: Ticket, data: dict, version: int | None = No
             setattr(locked, name, value)
     if not changes:
         return locked
+    if "priority" in changes:  # another priority, maybe another policy: due times counted again
+        for name, value in sla_targets_fields(
+            locked, targets=sla_targets_for(priority=locked.priority, company_id=locked.company_id)
+        ).items():
+            setattr(locked, name, value)
     locked.version = F("version") + 1
     locked.save()
     TicketEvent.objects.create(ticket=locked, actor=_actor(actor), kind=TicketEvent.Kind.FIELDS, data={"changes": _jsonable(changes)})
@@ -226,17 +237,24 @@ def bulk_transition(*, actor, ticket_ids: list[int], to: str) -> tuple[int, list
     """Move many tickets; returns how many moved and the numbers that could not make that move."""
     if to not in Status.values:
         raise ValidationError({"status": [_("Estado desconocido: %(s)s.") % {"s": to}]})
-    tickets = list(Ticket.objects.select_for_update().filter(pk__in=ticket_ids).only("id", "number", "status"))
+    tickets = list(Ticket.objects.select_for_update().filter(pk__in=ticket_ids).only("id", "number", "status", "created_at", *SLA_COLUMNS))
     movable = [t for t in tickets if to in ALLOWED[t.status]]
+    previous = {t.pk: t.status for t in movable}
     refused = [t.number for t in tickets if to not in ALLOWED[t.status] and t.status != to]
     now = timezone.now()
-    by_status: dict[str, list[int]] = {}
+    clocks = Clocks()
+    changed: list[Ticket] = []
+    sla_fields: set[str] = set()
     for t in movable:
-        by_status.setdefault(t.status, []).append(t.pk)
-    for current, ids in by_status.items():  # at most one UPDATE per current status
-        Ticket.objects.filter(pk__in=ids).update(**status_fields(current, to, now), version=F("version") + 1, updated_at=now)
+        fields = status_fields(t, to, now, clocks=clocks)
+        for name, value in {**fields, "version": F("version") + 1, "updated_at": now}.items():
+            setattr(t, name, value)
+        sla_fields.update(fields)
+        changed.append(t)
+    if changed:  # one UPDATE per batch of 500, whatever each ticket's own SLA values are
+        Ticket.objects.bulk_update(changed, sorted(sla_fields | {"version", "updated_at"}), batch_size=500)
     TicketEvent.objects.bulk_create([
-        TicketEvent(ticket=t, actor=_actor(actor), kind=TicketEvent.Kind.STATUS, data={"from": t.status, "to": to})
+        TicketEvent(ticket=t, actor=_actor(actor), kind=TicketEvent.Kind.STATUS, data={"from": previous[t.pk], "to": to})
         for t in movable
     ])
     if to == Status.RESOLVED and movable:

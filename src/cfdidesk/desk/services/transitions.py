@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Status, Ticket, TicketEvent
+from .sla import Clocks, sla_status_fields
 
 # The only moves a ticket's status may make. Reopening goes back to "open".
 ALLOWED: dict[str, frozenset[str]] = {
@@ -26,9 +27,10 @@ def refuse(current: str, target: str) -> ValidationError:
     )
 
 
-def status_fields(current: str, target: str, now) -> dict:
-    """The columns that change with a move: the status and its timestamps."""
-    fields = {"status": target}
+def status_fields(ticket: Ticket, target: str, now, *, clocks: Clocks | None = None) -> dict:
+    """The columns that change with a move: the status, its timestamps and the SLA clock."""
+    current = ticket.status
+    fields = {"status": target, **sla_status_fields(ticket, target, now, clocks=clocks)}
     if target == Status.RESOLVED:
         fields["resolved_at"] = now
     elif target == Status.CLOSED:
@@ -47,7 +49,7 @@ def ticket_transition(*, actor, ticket: Ticket, to: str, reason: str = "") -> Ti
     if to not in ALLOWED[locked.status]:
         raise refuse(locked.status, to)
     now = timezone.now()
-    Ticket.objects.filter(pk=locked.pk).update(**status_fields(locked.status, to, now), version=F("version") + 1, updated_at=now)
+    Ticket.objects.filter(pk=locked.pk).update(**status_fields(locked, to, now), version=F("version") + 1, updated_at=now)
     TicketEvent.objects.create(
         ticket=locked, actor=_real(actor), kind=TicketEvent.Kind.STATUS, body=reason.strip()[:2000],
         data={"from": locked.status, "to": to},

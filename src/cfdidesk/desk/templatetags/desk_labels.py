@@ -6,7 +6,12 @@ timelines, and a dict lookup is what that costs.
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+
+from cfdidesk.service import sla
 
 from ..models import PROTOCOL_STEPS, Priority, Status, Ticket, TicketEvent
 
@@ -58,3 +63,47 @@ def field_label(name: str) -> str:
         return str(Ticket._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
         return name
+
+
+_SLA = {
+    sla.State.ON_TRACK: ("badge--ok", _("A tiempo")), sla.State.AT_RISK: ("badge--warn", _("En riesgo")),
+    sla.State.BREACHED: ("badge--err", _("Vencido")), sla.State.PAUSED: ("", _("En pausa")),
+    sla.State.MET: ("badge--ok", _("Cumplido")), sla.State.MISSED: ("badge--err", _("Incumplido")),
+}
+
+
+@register.filter
+def sla_badge(ticket, now) -> str:
+    """The running target's state in a list row, from the row's own columns (no query)."""
+    state = sla.state(now=now, due=ticket.sla_due, risk=ticket.sla_risk, done_at=None, paused=False)
+    if state is None:
+        return ""
+    css, label = _SLA[state]
+    return format_html('<span class="badge {}" data-sla="{}" title="{}">{}</span>', css, state,
+                       date_format(localtime(ticket.sla_due), "SHORT_DATETIME_FORMAT"), label)
+
+
+@register.filter
+def sla_state_badge(state: str) -> str:
+    css, label = _SLA[state]
+    return format_html('<span class="badge {}" data-sla="{}">{}</span>', css, state, label)
+
+
+def _hours_minutes(value) -> str:
+    minutes = int(abs(value).total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
+    return _("%(h)d h") % {"h": hours} if hours else _("%(m)d min") % {"m": minutes}
+
+
+@register.filter
+def sla_left(row: dict) -> str:
+    """"Quedan 3 h 20 min hábiles" or "Vencido hace 2 h" for one row of sla_overview."""
+    if row["done_at"] is not None:
+        return ""
+    if row["left"].total_seconds() < 0:
+        return _("Vencido hace %(t)s") % {"t": _hours_minutes(row["left"])}
+    if row["business"]:
+        return _("Quedan %(t)s hábiles") % {"t": _hours_minutes(row["left"])}
+    return _("Quedan %(t)s") % {"t": _hours_minutes(row["left"])}
