@@ -176,3 +176,61 @@ def test_the_list_filters_and_sorts_by_sla_and_the_page_shows_time_left(admin_cl
         assert "Quedan 1 h 30 min hábiles" in detail  # Wed 10:30 → 12:00
         detail = admin_client.get(f"/tickets/{breached.number}/").content.decode()
         assert "Vencido hace" in detail
+
+
+def test_an_administrator_edits_a_policy_and_open_tickets_are_recounted(client_as, make_ticket, django_capture_on_commit_callbacks):
+    from cfdidesk.accounts import roles
+
+    client = client_as(roles.ADMINISTRATOR)
+    policy = SlaPolicy.objects.get(priority=Priority.NORMAL, company=None)
+    url = f"/administracion/service/slapolicy/{policy.pk}/change/"
+    form = {"priority": "3", "first_response": "0:00:00", "resolution": "24:00:00", "at_risk_percent": "75"}
+    page = client.post(url, form).content.decode()
+    assert "El plazo debe ser mayor que cero." in page
+    assert SlaPolicy.objects.get(pk=policy.pk).first_response == dt.timedelta(hours=8)  # unchanged
+    with at(2026, 11, 24, 10, 0):
+        ticket = make_ticket()
+        resolved = make_ticket()
+    resolved.status = Status.CLOSED
+    resolved.save()
+    before_closed = Ticket.objects.get(pk=resolved.pk).sla_first_response_due
+    with at(2026, 11, 24, 10, 5), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**form, "first_response": "2:00:00"})
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert local(ticket.sla_first_response_due) == dt.datetime(2026, 11, 24, 12, 0)
+    assert Ticket.objects.get(pk=resolved.pk).sla_first_response_due == before_closed  # closed tickets keep theirs
+    assert client_as(roles.SUPERVISOR).get(url).status_code in (302, 403)
+
+
+def test_recounting_many_tickets_takes_few_queries(make_ticket, django_assert_max_num_queries):
+    from cfdidesk.desk.services.sla import sla_recompute_open
+
+    with at(2026, 11, 24, 10, 0):
+        for _ in range(30):
+            make_ticket()
+    SlaPolicy.objects.filter(priority=Priority.NORMAL, company=None).update(first_response=dt.timedelta(hours=1))
+    with django_assert_max_num_queries(10):  # policies, calendar, one SELECT and one UPDATE per batch
+        assert sla_recompute_open(priority=Priority.NORMAL, batch=1000) == 30
+    assert {local(d) for d in Ticket.objects.values_list("sla_first_response_due", flat=True)} == {dt.datetime(2026, 11, 24, 11, 0)}
+
+
+def test_the_api_gives_each_tickets_due_times_and_filters_by_sla(make_user, make_ticket):
+    from django.test import Client
+
+    from cfdidesk.accounts import roles
+    from cfdidesk.accounts.services import token_create
+
+    _token, clear = token_create(user=make_user(roles.CONSULTANT), name="t")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {clear}")
+    with at(2026, 11, 24, 9, 0):
+        late = make_ticket()
+    with at(2026, 11, 25, 10, 30):
+        make_ticket()
+        one = api.get(f"/api/v1/tickets/{late.number}").json()
+        listed = api.get("/api/v1/tickets", {"sla": "vencido"}).json()["items"]
+    first, resolution = one["sla"]
+    assert first["target"] == "first_response" and first["state"] == "breached" and first["seconds_left"] < 0
+    assert resolution["state"] == "on_track" and resolution["business_time"] is True
+    assert resolution["seconds_left"] == 24 * 3600 - 9 * 3600 - 30 * 60  # 24 business hours minus 9.5 spent
+    assert [t["number"] for t in listed] == [late.number]

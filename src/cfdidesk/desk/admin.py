@@ -23,3 +23,4 @@ class CannedReplyAdmin(CatalogAdmin):
     list_display = ("title", "is_active")
     search_fields = ("title", "body")
     list_filter = ("is_active",)
+from . import admin_sla  # noqa: E402,F401  (SLA policies: see the module)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -17,6 +18,7 @@ from . import selectors, services
 from .access import get_ticket_for
 from .forms import staff_users
 from .models import Category, Channel, Kind, Priority, Team, Ticket, TicketEvent
+from .services.sla import Clocks, sla_overview
 
 router = Router(tags=["Tickets"])
 
@@ -64,6 +66,17 @@ class TicketOut(Schema):
     resolved_at: datetime | None
     closed_at: datetime | None
     version: int
+    escalation_level: int
+    sla: list[SlaTargetOut]
+
+
+class SlaTargetOut(Schema):
+    target: str = Field(description="first_response | resolution")
+    due: datetime
+    at_risk_from: datetime
+    state: str = Field(description="on_track | at_risk | breached | paused | met | missed")
+    seconds_left: int = Field(description="Negativo si ya venció; en horas hábiles si business_time")
+    business_time: bool
 
 
 class TicketPage(Schema):
@@ -125,12 +138,15 @@ class EventOut(Schema):
     attachments: list[str]
 
 
-def _out(ticket: Ticket) -> dict:
+def _out(ticket: Ticket, clocks: Clocks | None = None) -> dict:
     return {
         **{f: getattr(ticket, f) for f in ("number", "subject", "description", "channel", "kind", "priority",
                                            "affects_operation", "status", "upset_customer", "protocol_done", "rating",
                                            "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at",
-                                           "version", "assignee_id")},
+                                           "version", "assignee_id", "escalation_level")},
+        "sla": [{"target": row["target"], "due": row["due"], "at_risk_from": row["risk"], "state": row["state"],
+                 "seconds_left": int(row["left"].total_seconds()), "business_time": row["business"]}
+                for row in sla_overview(ticket, timezone.now(), clocks=clocks)],
         "company": ticket.company,
         "contact": {"id": ticket.contact.pk, "name": ticket.contact.name} if ticket.contact else None,
         "category": {"id": ticket.category.pk, "name": ticket.category.name} if ticket.category else None,
@@ -163,14 +179,17 @@ def _get(model, pk, field):
 
 @router.get("/tickets", response=TicketPage, summary="Listar y buscar tickets")
 def list_tickets(request, search: str = "", view: str = "todos", status: str = "", priority: str = "", team: str = "",
-                 assignee: str = "", company: str = "", category: str = "", sort: str = "recientes", page: int = 1):
+                 assignee: str = "", company: str = "", category: str = "", sort: str = "recientes", page: int = 1,
+                 sla: str = ""):
     contact = _portal_contact(request.user)
     if contact is not None:
         company, assignee, team = str(contact.company_id), "", ""
     qs = selectors.ticket_list(user=request.user, view=view, query=search[:100], status=status, priority=priority,
-                               team=team, assignee=assignee, company=company, category=category, sort=sort)
+                               team=team, assignee=assignee, company=company, category=category, sort=sort,
+                               sla=sla if sla in selectors.SLA_FILTERS else "")
     result = page_of(qs.select_related("contact", "team").prefetch_related("references"), number=page, size=50)
-    return {"items": [_out(t) for t in result.items], "page": result.number, "has_next": result.has_next}
+    clocks = Clocks()  # one calendar load for the page, not one per ticket
+    return {"items": [_out(t, clocks) for t in result.items], "page": result.number, "has_next": result.has_next}
 
 
 @router.post("/tickets", response={201: TicketOut}, summary="Abrir un ticket")

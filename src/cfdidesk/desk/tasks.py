@@ -37,3 +37,11 @@ def send_emails(email_ids: list[int]) -> None:
                 state=OutboundEmail.State.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
     for pk, attempts in retry:
         enqueue(send_emails, [pk], delay=timedelta(minutes=2**attempts))
+
+
+@task()
+def recompute_sla(priority: int | None, company_id: int | None) -> None:
+    """After an SLA policy changed: the open tickets it governs get their due times counted again."""
+    from .services.sla import sla_recompute_open
+
+    sla_recompute_open(priority=priority, company_id=company_id)

@@ -9,7 +9,13 @@ import datetime as dt
 
 from cfdidesk.service import sla
 from cfdidesk.service.models import BusinessCalendar
-from cfdidesk.service.selectors import SlaTargets, load_calendar, sla_targets_for
+from cfdidesk.service.selectors import (
+    SlaTargets,
+    load_calendar,
+    sla_policy_table,
+    sla_targets_for,
+    targets_from_table,
+)
 
 from ..models import Status, Ticket
 
@@ -123,3 +129,31 @@ def sla_overview(ticket: Ticket, now: dt.datetime, *, clocks: Clocks | None = No
         rows.append({"target": code, "due": due, "risk": risk, "state": state, "left": left,
                      "business": not ticket.sla_around_the_clock, "done_at": done_at})
     return rows
+
+
+def sla_recompute_open(*, priority: int | None = None, company_id: int | None = None, batch: int = 2000) -> int:
+    """Count the due times of the open tickets again after a policy changed (of that priority, and of
+    that company when the policy was a company's). A few queries per batch, whatever the number of tickets."""
+    from django.db import transaction
+
+    table = sla_policy_table()
+    clocks = Clocks()
+    tickets = Ticket.objects.filter(is_open=True)
+    if priority is not None:
+        tickets = tickets.filter(priority=priority)
+    if company_id is not None:
+        tickets = tickets.filter(company_id=company_id)
+    columns = ("id", "priority", "company_id", "created_at", "sla_stopped", *NO_SLA)
+    done, last = 0, 0
+    while True:
+        with transaction.atomic():
+            rows = list(tickets.filter(pk__gt=last).order_by("pk").only(*columns).select_for_update(of=("self",))[:batch])
+            if not rows:
+                return done
+            for ticket in rows:
+                targets = targets_from_table(table, priority=ticket.priority, company_id=ticket.company_id)
+                for name, value in sla_targets_fields(ticket, targets=targets, clocks=clocks).items():
+                    setattr(ticket, name, value)
+            Ticket.objects.bulk_update(rows, list(NO_SLA), batch_size=500)
+        done += len(rows)
+        last = rows[-1].pk

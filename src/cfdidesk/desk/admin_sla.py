@@ -1,0 +1,33 @@
+"""SLA policies in the administration. Registered from desk, not from service: saving a policy
+recounts the due times of the open tickets it governs, and tickets are desk's (service knows
+nothing of them)."""
+
+from django.contrib import admin
+from django.db import transaction
+
+from cfdidesk.service.models import SlaPolicy
+from cfdidesk.web.admin_site import CatalogAdmin, site
+from cfdidesk.web.tasks import enqueue
+
+
+@admin.register(SlaPolicy, site=site)
+class SlaPolicyAdmin(CatalogAdmin):
+    list_display = ("priority", "company", "first_response", "resolution", "around_the_clock", "calendar", "at_risk_percent")
+    list_filter = ("priority", "around_the_clock")
+    autocomplete_fields = ()
+    raw_id_fields = ("company",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _recount(obj)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _recount(obj)
+
+
+def _recount(policy: SlaPolicy) -> None:
+    from .tasks import recompute_sla
+
+    priority, company_id = policy.priority, policy.company_id
+    transaction.on_commit(lambda: enqueue(recompute_sla, priority, company_id))
