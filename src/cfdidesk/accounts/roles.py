@@ -31,7 +31,19 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "tickets.edit": STAFF_ROLES,
     "kb.view": STAFF_ROLES,
     "kb.edit": STAFF_ROLES,
+    # The on-call roster: everyone on staff sees who is on duty; supervisors and administrators plan it.
+    "oncall.view": STAFF_ROLES,
+    "oncall.manage": frozenset({SUPERVISOR, ADMINISTRATOR}),
+    # The supervisor's dashboard (the home page of supervisors and administrators, and the API).
+    "dashboard.view": frozenset({SUPERVISOR, ADMINISTRATOR}),
     "portal.use": frozenset({PORTAL}),
+    # Invoicing pipeline: staff read environments, documents and the debug log, send movements,
+    # pause/resume generators and reprocess (seed 000's procedures); administrators configure
+    # environments and their CSD; billing and administrators load stamp credits.
+    "invoicing.view": STAFF_ROLES,
+    "invoicing.operate": STAFF_ROLES,
+    "invoicing.manage": frozenset({ADMINISTRATOR}),
+    "invoicing.credits": frozenset({BILLING, ADMINISTRATOR}),
 }
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,12 +14,25 @@ from cfdidesk.accounts.access import require_capability
 from cfdidesk.accounts.roles import has_capability
 from cfdidesk.customers.models import Company
 from cfdidesk.customers.selectors import company_search_filter, page_of
+from cfdidesk.service.selectors import load_calendar
 from cfdidesk.web.forms import add_errors
 
 from . import selectors, services
 from .access import get_ticket_for
 from .forms import ReplyForm, TicketForm, staff_users
-from .models import PROTOCOL_STEPS, CannedReply, Category, Priority, Status, Team, Ticket
+from .models import (
+    PROTOCOL_STEPS,
+    CannedReply,
+    Category,
+    OnCallShift,
+    Priority,
+    Status,
+    Team,
+    Ticket,
+)
+from .oncall_forms import ShiftForm
+from .oncall_selectors import ROSTER_DAYS, roster_overview
+from .services import escalation, oncall
 
 PAGE_SIZE = 25
 MAX_UPLOADS = 10
@@ -279,3 +293,53 @@ def attachment_download(request, number: str, pk: int):
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename,
                         content_type=attachment.content_type)
+
+
+# ---------------------------------------------------------------- escalation and the on-call roster
+
+
+@require_capability("tickets.edit")
+@require_POST
+def ticket_escalate(request, number: str):
+    ticket = get_ticket_for(request.user, number, capability="tickets.edit")
+    try:
+        event = escalation.ticket_escalate(actor=request.user, ticket=ticket, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        data = event.data
+        messages.success(request, _("Ticket escalado al nivel %(level)d (%(title)s): avisamos a %(name)s.") % {
+            "level": data["level"], "title": data["title"], "name": data["to"]["name"]})
+    return redirect(f"{reverse('desk:detail', args=[number])}#escalation")
+
+
+@require_capability("oncall.view")
+def oncall_roster(request):
+    """The next two weeks of each team's roster, who is on duty now and the gaps; supervisors add shifts."""
+    can_manage = has_capability(request.user, "oncall.manage")
+    form = ShiftForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                oncall.oncall_shift_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("Guardia agregada."))
+                return redirect("desk:oncall")
+    context = {"rosters": roster_overview(calendar=load_calendar()), "form": form, "can_manage": can_manage,
+               "days": ROSTER_DAYS}
+    return render(request, "desk/oncall.html", context, status=422 if form.is_bound and form.errors else 200)
+
+
+@require_capability("oncall.manage")
+@require_POST
+def oncall_shift_remove(request, pk: int):
+    shift = OnCallShift.objects.filter(pk=pk).first()
+    if shift is None:
+        raise Http404
+    oncall.oncall_shift_delete(actor=request.user, shift=shift)
+    messages.success(request, _("Guardia eliminada."))
+    return redirect("desk:oncall")

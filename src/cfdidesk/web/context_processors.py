@@ -10,6 +10,7 @@ NAVIGATION = [
     ("portal:new", _("Reportar un problema"), "portal.use"),
     ("kb:public_list", _("Artículos de ayuda"), "portal.use"),
     ("desk:list", _("Tickets"), "tickets.view"),
+    ("desk:oncall", _("Guardias"), "oncall.view"),
     ("customers:list", _("Clientes"), "customers.view"),
     ("kb:list", _("Conocimiento"), "kb.view"),
     ("customers:import", _("Carga masiva"), "customers.import"),

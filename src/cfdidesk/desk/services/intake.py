@@ -74,7 +74,9 @@ def _matching_ticket(message: ParsedMessage) -> Ticket | None:
     """By our own Message-IDs in In-Reply-To/References first, then by [#number] in the subject."""
     ids = [m for m in (message.in_reply_to, *message.references) if m]
     if ids:
-        sent = OutboundEmail.objects.filter(message_id__in=ids).values_list("ticket_id", flat=True).first()
+        # Staff alerts are not part of the customer's conversation (they carry no Reply-To either).
+        sent = (OutboundEmail.objects.filter(message_id__in=ids).exclude(kind=OutboundEmail.Kind.ALERT)
+                .values_list("ticket_id", flat=True).first())
         if sent is None:
             sent = InboundEmail.objects.filter(message_id__in=ids, ticket__isnull=False).values_list("ticket_id", flat=True).first()
         if sent is not None:

@@ -1,4 +1,4 @@
-"""E-mails to customers about their tickets: queued in the ticket's transaction, sent by the worker."""
+"""E-mails about tickets, to customers and (alerts) to staff: queued in the ticket's transaction, sent by the worker."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from cfdidesk.web.tasks import enqueue as enqueue_task
 
@@ -81,12 +82,60 @@ def survey_url(ticket: Ticket) -> str:
 
 def thread_ids(ticket: Ticket, *, exclude: str = "") -> list[str]:
     """The ticket's message ids, oldest first, for In-Reply-To and References."""
-    outbound = ticket.outbound_emails.exclude(message_id=exclude).values_list("created_at", "message_id")
+    # Alerts to staff are not part of the customer's conversation: never in their References.
+    outbound = (ticket.outbound_emails.exclude(message_id=exclude).exclude(kind=OutboundEmail.Kind.ALERT)
+                .values_list("created_at", "message_id"))
     inbound = ticket.inbound_emails.exclude(message_id="").values_list("received_at", "message_id")
     return [mid for _when, mid in sorted([*outbound, *inbound])][-10:]
 
 
+def arrival_notice(ticket: Ticket) -> dict:
+    """For the opening e-mail: whether the ticket arrived out of hours, and then whether someone on
+    duty was alerted or from when it will be attended (services.oncall.arrival_route decides)."""
+    from cfdidesk.service.selectors import load_calendar
+
+    from ..oncall_selectors import date_words
+    from .oncall import ONCALL, arrival_route
+
+    calendar = load_calendar()
+    route, attend_at = arrival_route(ticket, calendar)
+    if route == ONCALL:
+        # Promise what happened: when nobody could be alerted, the customer is told when we open.
+        alert = ticket.events.filter(kind=TicketEvent.Kind.ESCALATION, data__trigger="oncall_alert").values_list(
+            "data", flat=True).first()
+        if alert and alert.get("to"):
+            return {"oncall_alerted": True, "attend_from": ""}
+        attend_at = calendar.next_open(ticket.created_at)
+    if attend_at is None:
+        return {"oncall_alerted": False, "attend_from": ""}
+    # Translators: how the opening e-mail writes the instant a ticket will be attended (Django date format).
+    return {"oncall_alerted": False, "attend_from": date_words(attend_at, _("l j \\d\\e F, H:i"), calendar.tz)}
+
+
+def _build_alert(email: OutboundEmail) -> EmailMessage:
+    """An alert to a person on staff: its own thread, never the customer's, no Reply-To the helpdesk."""
+    from .alerts import ticket_url
+
+    ticket = email.ticket
+    data = email.event.data if email.event else {}
+    trigger = data.get("trigger", "")
+    with translation.override(email.language):
+        context = {"ticket": ticket, "company": ticket.company, "event": email.event, "data": data,
+                   "trigger": "escalation" if trigger == "manual" else trigger, "text": data.get("text", ""), "url": ticket_url(ticket)}
+        subject = render_to_string("desk/email/alert_subject.txt", context).strip()
+        body = render_to_string("desk/email/alert.txt", context)
+    headers = {
+        "Message-ID": f"<{email.message_id}>",
+        "Auto-Submitted": "auto-generated",
+        "X-CFDIDesk-Ticket": ticket.number,
+        "X-CFDIDesk-Alert": context["trigger"],
+    }
+    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[email.to], headers=headers)
+
+
 def build_message(email: OutboundEmail) -> EmailMessage:
+    if email.kind == OutboundEmail.Kind.ALERT:
+        return _build_alert(email)
     ticket = email.ticket
     with translation.override(email.language):
         context = {
@@ -97,6 +146,8 @@ def build_message(email: OutboundEmail) -> EmailMessage:
             "site_url": settings.SITE_URL,
             "survey_url": survey_url(ticket) if email.kind in (OutboundEmail.Kind.RESOLVED, OutboundEmail.Kind.SURVEY) and ticket.resolved_at else "",
         }
+        if email.kind == OutboundEmail.Kind.OPENED:
+            context.update(arrival_notice(ticket))
         subject = render_to_string(f"desk/email/{email.kind}_subject.txt", context).strip()
         body = render_to_string(f"desk/email/{email.kind}.txt", context)
     previous = thread_ids(ticket, exclude=email.message_id)

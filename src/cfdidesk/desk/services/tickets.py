@@ -24,6 +24,7 @@ from ..models import (
 )
 from .attachments import store_attachments
 from .numbering import next_ticket_number
+from .oncall import after_hours_arrival
 from .outbox import notify_resolved, queue_email
 from .sla import SLA_COLUMNS, Clocks, sla_fields_for_new, sla_targets_fields
 from .transitions import ALLOWED, refuse, status_fields
@@ -133,6 +134,9 @@ def ticket_create(
         )
         if attachments:
             store_attachments(ticket=ticket, event=event, files=attachments, actor=actor)
+        # Out of office hours: an operation-stopping incident alerts the consultant on duty now;
+        # anything else is told in the opening e-mail when it will be attended.
+        after_hours_arrival(ticket)
         queue_email(ticket=ticket, kind=OutboundEmail.Kind.OPENED, event=event)
     return ticket
 

@@ -1,0 +1,152 @@
+"""Alerts to staff about a ticket: an e-mail to each person and a POST to each active webhook.
+
+Used by escalation, the SLA sweep (at risk, breached) and the off-hours on-call alert. Every alert
+is on the ticket's timeline (an internal "escalation" entry), which the e-mail is rendered from.
+Queued in the caller's transaction and sent by the worker after it commits; any number of alerts
+costs the same handful of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from cfdidesk.customers.models import Company
+from cfdidesk.web.tasks import enqueue as enqueue_task
+
+from ..models import AlertWebhook, OutboundEmail, Ticket, TicketEvent, WebhookDelivery
+from .outbox import _message_id
+
+ESCALATION = "escalation"
+SLA_AT_RISK = "sla_at_risk"
+SLA_BREACHED = "sla_breached"
+ONCALL_ALERT = "oncall_alert"
+EVENTS = (ESCALATION, SLA_AT_RISK, SLA_BREACHED, ONCALL_ALERT)
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One alert: who hears about which ticket, why (`trigger`, the webhook's event) and what to say.
+
+    `event`: the timeline entry the caller already wrote (an escalation); without it one is written.
+    `level`: the escalation level to report (the ticket's own by default). `data`: more for the entry.
+    """
+
+    ticket: Ticket
+    users: Sequence
+    trigger: str
+    text: str
+    event: TicketEvent | None = None
+    level: int | None = None
+    data: dict = field(default_factory=dict)
+
+
+def person(user) -> dict:
+    return {"id": user.pk, "name": user.get_full_name() or user.username, "email": user.email}
+
+
+def ticket_url(ticket: Ticket) -> str:
+    return settings.SITE_URL + reverse("desk:detail", args=[ticket.number])
+
+
+def alert_staff(*, ticket: Ticket, users: Sequence, trigger: str, text: str, event: TicketEvent | None = None,
+                level: int | None = None, data: dict | None = None) -> TicketEvent:
+    """Alert `users` about one ticket; returns its timeline entry."""
+    return alert_staff_bulk([Alert(ticket, users, trigger, text, event, level, data or {})])[0]
+
+
+def alert_staff_bulk(items: Iterable[Alert | tuple]) -> list[TicketEvent]:
+    """Many alerts at once, e.g. (ticket, users, trigger, text) tuples from the SLA sweep.
+
+    At most six queries whatever the number of alerts: the timeline entries, the e-mails (and their
+    ids where the database does not return them), the active webhooks, the companies not loaded
+    yet and the deliveries. Returns the timeline entries, in the order of `items`."""
+    alerts = [item if isinstance(item, Alert) else Alert(*item) for item in items]
+    if not alerts:
+        return []
+    for alert in alerts:
+        if alert.trigger not in EVENTS:
+            raise ValueError(f"unknown alert trigger {alert.trigger!r}; one of {EVENTS}")
+    events = _timeline(alerts)
+    email_ids = _queue_emails(alerts, events)
+    delivery_ids = _queue_deliveries(alerts)
+
+    def enqueue():
+        from ..alert_tasks import deliver_webhooks
+        from ..tasks import send_emails
+
+        if email_ids:
+            enqueue_task(send_emails, email_ids)
+        if delivery_ids:
+            enqueue_task(deliver_webhooks, delivery_ids)
+
+    transaction.on_commit(enqueue)
+    return events
+
+
+def _unique(users: Iterable) -> list:
+    seen, out = set(), []
+    for user in users:
+        if user is not None and user.pk not in seen:
+            seen.add(user.pk)
+            out.append(user)
+    return out
+
+
+def _timeline(alerts: list[Alert]) -> list[TicketEvent]:
+    new = {}
+    for i, alert in enumerate(alerts):
+        if alert.event is None:
+            level = alert.level if alert.level is not None else alert.ticket.escalation_level
+            new[i] = TicketEvent(
+                ticket=alert.ticket, kind=TicketEvent.Kind.ESCALATION, is_public=False, body="",
+                data={"trigger": alert.trigger, "level": level, "text": alert.text,
+                      "to": [{"id": u.pk, "name": u.get_full_name() or u.username} for u in _unique(alert.users)],
+                      **alert.data},
+            )
+    if new:
+        TicketEvent.objects.bulk_create(list(new.values()))  # both databases return the new ids
+    return [new[i] if i in new else alert.event for i, alert in enumerate(alerts)]
+
+
+def _queue_emails(alerts: list[Alert], events: list[TicketEvent]) -> list[int]:
+    rows = [
+        OutboundEmail(ticket=alert.ticket, event=event, kind=OutboundEmail.Kind.ALERT, to=user.email,
+                      language=settings.LANGUAGE_CODE, message_id=_message_id())
+        for alert, event in zip(alerts, events, strict=True)
+        for user in _unique(alert.users) if user.email
+    ]
+    if not rows:
+        return []
+    OutboundEmail.objects.bulk_create(rows)
+    if all(row.pk for row in rows):
+        return [row.pk for row in rows]
+    return list(OutboundEmail.objects.filter(message_id__in=[r.message_id for r in rows]).values_list("pk", flat=True))
+
+
+def _queue_deliveries(alerts: list[Alert]) -> list[int]:
+    hooks = list(AlertWebhook.objects.filter(is_active=True).only("pk"))
+    if not hooks:
+        return []
+    missing = {a.ticket.company_id for a in alerts if not Ticket.company.is_cached(a.ticket)}
+    names = dict(Company.objects.filter(pk__in=missing).values_list("pk", "legal_name")) if missing else {}
+    rows = []
+    for alert in alerts:
+        ticket = alert.ticket
+        company = ticket.company.legal_name if Ticket.company.is_cached(ticket) else names.get(ticket.company_id, "")
+        base = {
+            "event": alert.trigger, "ticket": ticket.number, "subject": ticket.subject,
+            "priority": int(ticket.priority), "priority_label": str(ticket.get_priority_display()),
+            "company": company, "level": alert.level if alert.level is not None else ticket.escalation_level,
+            "text": alert.text, "url": ticket_url(ticket),
+        }
+        people = [{"name": p["name"], "email": p["email"]} for p in map(person, _unique(alert.users))] or [None]
+        for hook in hooks:
+            for to in people:  # one message per person: an SMS gateway texts one number at a time
+                rows.append(WebhookDelivery(webhook=hook, ticket=ticket, event=alert.trigger, payload={**base, "to": to}))
+    WebhookDelivery.objects.bulk_create(rows)
+    return [row.pk for row in rows]

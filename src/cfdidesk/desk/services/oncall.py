@@ -1,0 +1,173 @@
+"""The on-call roster (who is on duty for a team, from when to when) and tickets that arrive out of hours."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cfdidesk.accounts.roles import is_staff_member
+from cfdidesk.audit.services import audit_record
+
+from ..models import EscalationStep, Kind, OnCallShift, Priority, Team, Ticket
+from ..oncall_selectors import oncall_now, span_text, when_text
+from .alerts import ONCALL_ALERT, alert_staff
+
+MAX_SHIFT = dt.timedelta(days=31)
+SHIFT_FIELDS = ("team", "user", "starts_at", "ends_at", "note")
+
+
+def _aware(value):
+    if isinstance(value, dt.datetime) and timezone.is_naive(value):
+        return timezone.make_aware(value)  # as read on the wall clock of the current time zone
+    return value
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def check_shift(*, team: Team | None, user, starts_at, ends_at, exclude_pk: int | None = None) -> None:
+    """Refuse a shift without team or consultant, one that ends before it starts, a consultant who
+    is not staff, or one who is already on duty then. Raises a ValidationError in Spanish."""
+    errors: dict[str, list[str]] = {}
+    if team is None:
+        errors["team"] = [_("Elige el equipo de la guardia.")]
+    if user is None:
+        errors["user"] = [_("Elige al consultor de guardia.")]
+    elif not is_staff_member(user):
+        errors["user"] = [_("«%(name)s» no es parte del equipo de soporte: solo un consultor puede estar de guardia.")
+                          % {"name": _name(user)}]
+    if starts_at is None or ends_at is None:
+        errors.setdefault("ends_at", []).append(_("Indica cuándo empieza y cuándo termina la guardia."))
+    elif ends_at <= starts_at:
+        errors["ends_at"] = [_("La guardia debe terminar después de empezar: termina el %(end)s y empieza el %(start)s.")
+                             % {"end": when_text(ends_at), "start": when_text(starts_at)}]
+    elif ends_at - starts_at > MAX_SHIFT:
+        errors["ends_at"] = [_("Una guardia dura como máximo %(days)d días: divídela en varias.") % {"days": MAX_SHIFT.days}]
+    if errors:
+        raise ValidationError(errors)
+    clash = (OnCallShift.objects.filter(user=user, starts_at__lt=ends_at, ends_at__gt=starts_at)
+             .exclude(pk=exclude_pk).select_related("team").order_by("starts_at").first())
+    if clash is not None:
+        raise ValidationError({"__all__": [
+            _("«%(name)s» ya tiene una guardia que se empalma con esta: %(team)s, %(span)s.")
+            % {"name": _name(user), "team": clash.team.name, "span": span_text(clash.starts_at, clash.ends_at)}]})
+
+
+def _lock_user(user) -> None:
+    """Roster writes for one consultant take turns, so two overlapping shifts cannot both pass the check."""
+    if user is not None:
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+
+
+def _audit_changes(shift: OnCallShift) -> dict:
+    return {"team": shift.team_id, "user": shift.user_id, "starts_at": shift.starts_at.isoformat(),
+            "ends_at": shift.ends_at.isoformat(), "note": shift.note}
+
+
+@transaction.atomic
+def oncall_shift_create(*, actor, team: Team, user, starts_at: dt.datetime, ends_at: dt.datetime,
+                        note: str = "") -> OnCallShift:
+    starts_at, ends_at = _aware(starts_at), _aware(ends_at)
+    _lock_user(user)
+    check_shift(team=team, user=user, starts_at=starts_at, ends_at=ends_at)
+    shift = OnCallShift.objects.create(team=team, user=user, starts_at=starts_at, ends_at=ends_at,
+                                       note=(note or "").strip()[:200])
+    audit_record(actor=actor, action="oncall.create", target=shift, changes=_audit_changes(shift))
+    return shift
+
+
+@transaction.atomic
+def oncall_shift_update(*, actor, shift: OnCallShift, **changes) -> OnCallShift:
+    unknown = set(changes) - set(SHIFT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown shift fields: {sorted(unknown)}")
+    locked = OnCallShift.objects.select_for_update().get(pk=shift.pk)
+    for name, value in changes.items():
+        setattr(locked, name, _aware(value) if name in ("starts_at", "ends_at") else value)
+    locked.note = (locked.note or "").strip()[:200]
+    _lock_user(locked.user)
+    check_shift(team=locked.team, user=locked.user, starts_at=locked.starts_at, ends_at=locked.ends_at,
+                exclude_pk=locked.pk)
+    locked.save()
+    audit_record(actor=actor, action="oncall.update", target=locked, changes=_audit_changes(locked))
+    return locked
+
+
+@transaction.atomic
+def oncall_shift_delete(*, actor, shift: OnCallShift) -> None:
+    audit_record(actor=actor, action="oncall.delete", target=shift, changes=_audit_changes(shift))
+    OnCallShift.objects.filter(pk=shift.pk).delete()
+
+
+# ---------------------------------------------------------------- tickets that arrive out of hours
+
+IN_HOURS = "in_hours"
+ONCALL = "oncall"
+WAIT = "wait"
+
+
+def is_oncall_matter(ticket: Ticket) -> bool:
+    """Only an incident that stops the customer's operation calls the consultant on duty; requests
+    and new projects always wait for office hours (seed 001)."""
+    return ticket.kind == Kind.INCIDENT and (ticket.affects_operation or int(ticket.priority) == Priority.CRITICAL)
+
+
+def arrival_route(ticket: Ticket, calendar) -> tuple[str, dt.datetime | None]:
+    """What a ticket created at ticket.created_at gets: IN_HOURS, ONCALL (alert the consultant on
+    duty now) or WAIT with the instant it will be attended. The one rule, used by
+    after_hours_arrival and by the opening e-mail."""
+    arrived = ticket.created_at
+    if calendar.is_open(arrived):
+        return IN_HOURS, None
+    if is_oncall_matter(ticket):
+        return ONCALL, None
+    return WAIT, calendar.next_open(arrived)
+
+
+def after_hours_arrival(ticket: Ticket, *, calendar=None) -> dict:
+    """Call when a ticket has been created (inside its transaction). Out of office hours an
+    on-call matter alerts the team's consultants on duty at once (every team's when the ticket has
+    no team; the team's first escalation level when nobody is on duty) and notes it on the
+    timeline; anything else waits, and the result says from when.
+
+    Returns {"route": IN_HOURS|ONCALL|WAIT, "after_hours": bool, "attend_at": datetime|None,
+    "alerted": [user ids], "event": TicketEvent|None}.
+    """
+    if calendar is None:
+        from cfdidesk.service.selectors import load_calendar
+
+        calendar = load_calendar()
+    route, attend_at = arrival_route(ticket, calendar)
+    result = {"route": route, "after_hours": route != IN_HOURS, "attend_at": attend_at, "alerted": [], "event": None}
+    if route != ONCALL:
+        return result
+    team = ticket.team if ticket.team_id else None
+    users = [shift.user for shift in oncall_now(team=team, at=ticket.created_at)]
+    fallback = not users
+    if fallback:  # nobody on duty: the first level of the chain (seed 001: "escalar a su superior")
+        steps = EscalationStep.objects.filter(user__is_active=True).select_related("user").order_by("team_id", "level")
+        steps = steps.filter(team=team) if team is not None else steps.filter(team__is_active=True)
+        first: dict[int, EscalationStep] = {}
+        for step in steps:
+            first.setdefault(step.team_id, step)
+        users = [step.user for step in first.values()]
+    names = ", ".join(dict.fromkeys(_name(u) for u in users))
+    if not users:
+        text = _("Ticket #%(number)s fuera de horario que afecta la operación del cliente: no hay nadie de guardia ni "
+                 "cadena de escalamiento a quién avisar.") % {"number": ticket.number}
+    elif fallback:
+        text = _("Ticket #%(number)s fuera de horario que afecta la operación del cliente. No hay nadie de guardia: "
+                 "avisamos a %(names)s.") % {"number": ticket.number, "names": names}
+    else:
+        text = _("Ticket #%(number)s fuera de horario que afecta la operación del cliente: atiéndelo ahora. "
+                 "De guardia: %(names)s.") % {"number": ticket.number, "names": names}
+    result["event"] = alert_staff(ticket=ticket, users=users, trigger=ONCALL_ALERT, text=text,
+                                  data={"fallback": fallback})
+    result["alerted"] = list(dict.fromkeys(u.pk for u in users))
+    return result
