@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
-BENCHMARKS = ["import_companies", "export_companies", "search_companies", "tickets_pages", "email_intake", "business_time", "sla_sweep"]
+BENCHMARKS = ["import_companies", "export_companies", "search_companies", "tickets_pages", "email_intake", "business_time", "sla_sweep",
+              "invoicing_intake", "invoicing_generator"]
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 
 

@@ -4,6 +4,7 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("CSD_ENCRYPTION_KEY", "test-only-csd-encryption-key")
 os.environ.setdefault("CFDIDESK_VAR_DIR", tempfile.mkdtemp(prefix="cfdidesk-test-"))
 
 from cfdidesk.settings import *  # noqa: E402,F403

@@ -11,6 +11,7 @@ from cfdidesk.accounts.api_auth import API_AUTH
 from cfdidesk.customers.api import router as customers_router
 from cfdidesk.desk.api import router as desk_router
 from cfdidesk.desk.oncall_api import router as oncall_router
+from cfdidesk.invoicing.api import router as invoicing_router
 from cfdidesk.kb.api import router as kb_router
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api = NinjaAPI(
 api.add_router("/", customers_router)
 api.add_router("/", desk_router)
 api.add_router("/", oncall_router)
+api.add_router("/", invoicing_router)
 api.add_router("/kb", kb_router)
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cfdidesk.desk",
     "cfdidesk.kb",
     "cfdidesk.service",
+    "cfdidesk.invoicing",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,15 @@ INBOUND_EMAIL_MAX_BYTES = env.int("INBOUND_EMAIL_MAX_BYTES", default=25 * 1024 *
 IMAP_URL = env.str("IMAP_URL", default="")
 SURVEY_DELAY_MINUTES = env.int("SURVEY_DELAY_MINUTES", default=60)
 SURVEY_VALID_DAYS = env.int("SURVEY_VALID_DAYS", default=30)
+
+# Invoicing: the CSD private keys and their passwords are encrypted at rest with this key (any
+# string; a comma-separated list rotates: the first encrypts, all decrypt). Required with DEBUG off
+# as soon as a CSD is stored or used; in development it is derived from SECRET_KEY.
+CSD_ENCRYPTION_KEY = env.list("CSD_ENCRYPTION_KEY", default=[])
+# Movements per API request or uploaded file, and the largest movements file or XML accepted.
+INVOICING_BATCH_MAX = env.int("INVOICING_BATCH_MAX", default=1000)
+INVOICING_UPLOAD_MAX_BYTES = env.int("INVOICING_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+INVOICING_XML_MAX_BYTES = env.int("INVOICING_XML_MAX_BYTES", default=2 * 1024 * 1024)
 
 TASKS = {
     "default": {

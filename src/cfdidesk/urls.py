@@ -11,6 +11,7 @@ urlpatterns = [
     path("clientes/", include("cfdidesk.customers.urls")),
     path("tickets/", include("cfdidesk.desk.urls")),
     path("conocimiento/", include("cfdidesk.kb.urls")),
+    path("facturacion/", include("cfdidesk.invoicing.urls")),
     path("encuesta/<str:token>/", survey_views.survey, name="survey"),
     path("portal/", include("cfdidesk.desk.portal.urls")),
     path("api/v1/", api.urls),

@@ -115,3 +115,75 @@ def satcfdi_description(catalog: str, code: str) -> str | None:
     if isinstance(value, list | tuple):
         return value[0]
     return value
+
+
+# ---------------------------------------------------------------- CFDI 4.0 catalogs for documents
+# Straight from satcfdi's offline copy of SAT's catCFDI (code -> description), loaded once per process.
+
+
+def _satcfdi_catalog(name: str) -> dict:
+    from satcfdi.catalogs import select_all
+
+    return select_all(name)
+
+
+@cache
+def product_service_keys() -> frozenset[str]:
+    """c_ClaveProdServ (about 52,000 keys)."""
+    return frozenset(_satcfdi_catalog("C756_c_ClaveProdServ"))
+
+
+@cache
+def unit_keys() -> frozenset[str]:
+    """c_ClaveUnidad."""
+    return frozenset(_satcfdi_catalog("C756_c_ClaveUnidad"))
+
+
+@cache
+def payment_forms() -> dict[str, str]:
+    """c_FormaPago: code -> description."""
+    return dict(_satcfdi_catalog("C756_c_FormaPago"))
+
+
+@cache
+def payment_methods() -> dict[str, str]:
+    """c_MetodoPago: PUE, PPD."""
+    return dict(_satcfdi_catalog("C756_c_MetodoPago"))
+
+
+@cache
+def currencies() -> dict[str, int]:
+    """c_Moneda: code -> decimals SAT allows for its amounts."""
+    return {code: value[1] for code, value in _satcfdi_catalog("C756_c_Moneda").items()}
+
+
+@cache
+def taxes() -> dict[str, str]:
+    """c_Impuesto: 001 ISR, 002 IVA, 003 IEPS."""
+    return dict(_satcfdi_catalog("C756_c_Impuesto"))
+
+
+@cache
+def tax_objects() -> dict[str, str]:
+    """c_ObjetoImp."""
+    return dict(_satcfdi_catalog("C756_c_ObjetoImp"))
+
+
+@cache
+def relation_types() -> dict[str, str]:
+    """c_TipoRelacion."""
+    return dict(_satcfdi_catalog("C756_c_TipoRelacion"))
+
+
+@cache
+def document_types() -> dict[str, str]:
+    """c_TipoDeComprobante: I, E, T, N, P."""
+    return dict(_satcfdi_catalog("C756_c_TipoDeComprobante"))
+
+
+@cache
+def factor_types() -> frozenset[str]:
+    """c_TipoFactor: Tasa, Cuota, Exento (satcfdi's database leaves it empty; its enum carries it)."""
+    from satcfdi.create.cfd.catalogos import TipoFactor
+
+    return frozenset(member.value for member in TipoFactor)

@@ -1,0 +1,47 @@
+"""Stamp credits per emitter RFC: load them; the generator consumes one per stamp."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from cfdidesk.audit.services import audit_record
+from cfdidesk.sat.rfc import normalize_rfc
+
+from ..models import CreditLoad, Document, InvoicingEnvironment, StampBalance, State
+
+MAX_LOAD = 10_000_000
+
+
+@transaction.atomic
+def credits_load(*, actor, rfc: str, quantity: int, note: str = "") -> StampBalance:
+    """Add credits to the RFC's balance; documents waiting "sin timbres" are taken again."""
+    rfc = normalize_rfc(rfc)
+    if not rfc or len(rfc) not in (12, 13):
+        raise ValidationError({"rfc": [_("Escribe el RFC del emisor (12 o 13 caracteres).")]})
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or not 0 < quantity <= MAX_LOAD:
+        raise ValidationError({"quantity": [_("La cantidad de timbres va de 1 a %(max)s.") % {"max": f"{MAX_LOAD:,}"}]})
+    if not StampBalance.objects.filter(rfc=rfc).update(available=F("available") + quantity):
+        try:
+            with transaction.atomic():
+                StampBalance.objects.create(rfc=rfc, available=quantity)
+        except IntegrityError:  # created by a concurrent load: add to it
+            StampBalance.objects.filter(rfc=rfc).update(available=F("available") + quantity)
+    balance = StampBalance.objects.get(rfc=rfc)
+    load = CreditLoad.objects.create(rfc=rfc, quantity=quantity, note=note.strip()[:300],
+                                     actor=actor if getattr(actor, "is_authenticated", False) else None)
+    audit_record(actor=actor, action="invoicing.credits_load", target=load, changes={"rfc": rfc, "quantity": quantity})
+    from .pipeline import schedule
+
+    waiting = Document.objects.filter(state=State.NO_CREDITS, input_flag=True)
+    for environment_id in InvoicingEnvironment.objects.filter(emitter_rfc=rfc, is_active=True).values_list("id", flat=True):
+        if waiting.filter(environment_id=environment_id).exists():
+            schedule(environment_id)
+    return balance
+
+
+def balance_of(rfc: str) -> StampBalance:
+    """The RFC's balance (unsaved, zero, if nothing was ever loaded)."""
+    return StampBalance.objects.filter(rfc=rfc).first() or StampBalance(rfc=rfc)

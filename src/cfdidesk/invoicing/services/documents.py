@@ -1,0 +1,85 @@
+"""What support does to one document: reprocess it (input = 1) or cancel it before it is stamped."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Document, LogLine, State
+from .log import log_line
+from .transitions import move
+
+
+def _who(actor) -> str:
+    return (actor.get_full_name() or actor.username) if getattr(actor, "is_authenticated", False) else _("el sistema")
+
+
+@transaction.atomic
+def document_reprocess(*, actor, document: Document, reason: str = "") -> Document:
+    """The seed's «update preStatus set input = 1»: rebuild from the movement, validate, stamp.
+
+    A document that failed (mapping, validation, generator) or is still waiting goes back to
+    "received"; the pipeline takes it in its arrival order. It keeps its folio if it had one.
+    """
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    now = timezone.now()
+    reason = reason.strip()[:300] or _("Reprocesar (input = 1).")
+    if locked.state == State.RECEIVED:
+        if locked.input_flag:
+            return locked
+        transition = None
+    else:
+        transition = move(locked, State.RECEIVED, actor=actor, reason=reason, now=now)
+    locked.input_flag = True
+    locked.errors = []
+    locked.save(update_fields=["state", "input_flag", "errors", "updated_at"])
+    if transition:
+        transition.save()
+    log_line(locked.environment_id, LogLine.Stage.ENVIRONMENT, _("Reprocesado por %(who)s: %(reason)s") % {"who": _who(actor), "reason": reason},
+             movement_id=locked.movement_id, now=now).save()
+    from .pipeline import schedule
+
+    schedule(locked.environment_id)
+    return locked
+
+
+@transaction.atomic
+def document_hold(*, actor, document: Document, reason: str = "") -> Document:
+    """input = 0: the pipeline leaves the document where it is until it is reprocessed.
+
+    A validated document waiting for the generator (or "sin timbres") rests as "pre"; one not
+    yet mapped stays "received". Useful to look at a movement before it is stamped.
+    """
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    if locked.state not in (State.RECEIVED, State.WAITING_FOR_INPUT, State.NO_CREDITS) or not locked.input_flag:
+        raise ValidationError({"state": [_("Solo se retiene un documento que el pipeline aún va a tomar (input = 1).")]})
+    now = timezone.now()
+    reason = reason.strip()[:300] or _("Retenido (input = 0).")
+    transition = None if locked.state == State.RECEIVED else move(locked, State.PRE, actor=actor, reason=reason, now=now)
+    locked.input_flag = False
+    locked.save(update_fields=["state", "input_flag", "updated_at"])
+    if transition:
+        transition.save()
+    log_line(locked.environment_id, LogLine.Stage.ENVIRONMENT, _("Retenido por %(who)s: %(reason)s") % {"who": _who(actor), "reason": reason},
+             movement_id=locked.movement_id, now=now).save()
+    return locked
+
+
+@transaction.atomic
+def document_cancel(*, actor, document: Document, reason: str) -> Document:
+    """Discard a document that is not stamped (it keeps its folio, if it had one, as a known gap)."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Escribe el motivo de la cancelación.")]})
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    if locked.state == State.STAMPED:
+        raise ValidationError({"state": [_("Un CFDI timbrado se cancela ante el SAT por medio del PAC; esa cancelación aún no está disponible aquí.")]})
+    now = timezone.now()
+    transition = move(locked, State.CANCELLED, actor=actor, reason=reason.strip(), now=now)
+    locked.input_flag = False
+    locked.save(update_fields=["state", "input_flag", "updated_at"])
+    transition.save()
+    log_line(locked.environment_id, LogLine.Stage.ENVIRONMENT, _("Cancelado por %(who)s: %(reason)s") % {"who": _who(actor), "reason": reason.strip()[:300]},
+             movement_id=locked.movement_id, now=now).save()
+    return locked

@@ -1,0 +1,19 @@
+import time
+
+from django_tasks import task
+
+# A task works on one environment for at most this long, then queues its own continuation, so a
+# backlog of thousands of documents never holds the worker away from other tasks (e-mails).
+TASK_SECONDS = 30.0
+
+
+@task()
+def run_pipeline(environment_id: int) -> None:
+    from cfdidesk.web.tasks import enqueue
+
+    from .services.pipeline import pipeline_run
+
+    deadline = time.monotonic() + TASK_SECONDS
+    pipeline_run(environment_id, deadline=deadline)
+    if time.monotonic() > deadline:
+        enqueue(run_pipeline, environment_id)

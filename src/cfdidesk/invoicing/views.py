@@ -1,0 +1,165 @@
+"""Pages of the invoicing pipeline: thin, over the same services and selectors as the API.
+
+A first set: environments, the generator switch, movements upload with its example files, and
+the document page. Lists at scale, search and XML import come in the next stage.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cfdidesk.accounts.access import require_capability
+from cfdidesk.accounts.roles import has_capability
+
+from . import selectors, services
+from .access import get_document_for, get_environment_for
+from .cfdi.xml import XmlRefused, pretty
+from .forms import MovementsUploadForm, ReasonForm
+from .models import DocumentXml, State
+
+RECENT = 50
+
+
+@require_capability("invoicing.view")
+def environment_list(request):
+    environments = list(selectors.environment_list())
+    return render(request, "invoicing/environment_list.html", {"environments": environments})
+
+
+def _environment_context(request, environment, **extra):
+    return {
+        "environment": environment,
+        "counts": [(State(s), n) for s, n in selectors.state_counts(environment).items()],
+        "documents": list(selectors.document_list(environment=environment)[:RECENT]),
+        "events": list(selectors.generator_events(environment, limit=10)),
+        "log": selectors.log_lines(environment=environment, limit=30),
+        "credits": services.balance_of(environment.emitter_rfc),
+        "can_operate": has_capability(request.user, "invoicing.operate"),
+        "upload_form": MovementsUploadForm(),
+        **extra,
+    }
+
+
+@require_capability("invoicing.view")
+def environment_detail(request, pk: int):
+    environment = get_environment_for(request.user, pk)
+    return render(request, "invoicing/environment_detail.html", _environment_context(request, environment))
+
+
+@require_capability("invoicing.view")
+@require_POST
+def generator_set(request, pk: int):
+    environment = get_environment_for(request.user, pk, capability="invoicing.operate")
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    service = services.generator_resume if request.POST.get("action") == "resume" else services.generator_pause
+    try:
+        environment, changed = service(actor=request.user, environment=environment, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if changed:
+            messages.success(request, _("Generador encendido.") if environment.generator_running else _("Generador pausado: los documentos esperan."))
+    return redirect("invoicing:environment", pk=pk)
+
+
+@require_capability("invoicing.view")
+def movements_upload(request, pk: int):
+    environment = get_environment_for(request.user, pk, capability="invoicing.operate")
+    form = MovementsUploadForm(request.POST or None, request.FILES or None)
+    refused = None
+    if request.method == "POST":
+        if getattr(request, "upload_too_large", False):
+            refused = services.IntakeRefused(_("El archivo es demasiado grande."))
+        elif form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = services.movements_upload(environment=environment, name=upload.name,
+                                                   data=upload.read(settings.INVOICING_UPLOAD_MAX_BYTES + 1),
+                                                   actor=request.user)
+            except services.IntakeRefused as exc:
+                refused = exc
+            else:
+                messages.success(request, _("Recibidos %(accepted)d movimientos; %(already)d ya se habían recibido.")
+                                 % {"accepted": result.accepted, "already": result.already_received})
+                return redirect("invoicing:environment", pk=pk)
+    context = _environment_context(request, environment, upload_form=form, refused=refused)
+    return render(request, "invoicing/environment_detail.html", context, status=422 if refused else 200)
+
+
+@require_capability("invoicing.view")
+@require_GET
+def movements_example(request, kind: str):
+    if kind == "jsonl":
+        response = HttpResponse(services.EXAMPLE_JSONL, content_type="application/x-ndjson; charset=utf-8")
+    elif kind == "csv":
+        response = HttpResponse("\ufeff" + services.EXAMPLE_CSV, content_type="text/csv; charset=utf-8")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="ejemplo_movimientos.{kind}"'
+    return response
+
+
+@require_capability("invoicing.view")
+def document_detail(request, pk: int):
+    document = get_document_for(request.user, pk)
+    xml = DocumentXml.objects.filter(document=document).first()
+    readable = ""
+    if xml and (xml.stamped_xml or xml.pre_xml):
+        try:
+            readable = pretty(xml.stamped_xml or xml.pre_xml)
+        except XmlRefused:
+            readable = xml.stamped_xml or xml.pre_xml
+    return render(request, "invoicing/document_detail.html", {
+        "document": document,
+        "environment": document.environment,
+        "state": State(document.state),
+        "history": list(selectors.document_history(document)),
+        "log": selectors.log_lines(environment=document.environment, movement=document.movement_id) if document.movement_id else [],
+        "xml": readable,
+        "has_pre": bool(xml and xml.pre_xml),
+        "can_operate": has_capability(request.user, "invoicing.operate"),
+        "can_reprocess": document.state in services.ALLOWED and State.RECEIVED in services.ALLOWED[document.state],
+        "can_hold": document.input_flag and document.state in (State.RECEIVED, State.WAITING_FOR_INPUT, State.NO_CREDITS),
+        "can_cancel": document.state not in (State.STAMPED, State.CANCELLED),
+    })
+
+
+@require_capability("invoicing.view")
+def document_xml(request, pk: int):
+    document = get_document_for(request.user, pk)
+    xml = DocumentXml.objects.filter(document=document).first()
+    pre = request.GET.get("tipo") == "pre"
+    content = (xml.pre_xml if pre else (xml.stamped_xml or xml.pre_xml)) if xml else ""
+    if not content:
+        raise Http404
+    name = document.file_name if not (pre and document.is_stamped) else f"PRE_{document.file_name}"
+    response = HttpResponse(content.encode(), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_capability("invoicing.view")
+@require_POST
+def document_action(request, pk: int, action: str):
+    document = get_document_for(request.user, pk, capability="invoicing.operate")
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    service = {"reprocesar": services.document_reprocess, "retener": services.document_hold,
+               "cancelar": services.document_cancel}.get(action)
+    if service is None:
+        raise Http404
+    try:
+        service(actor=request.user, document=document, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, {"reprocesar": _("Marcado para reprocesar (input = 1)."),
+                                   "retener": _("Retenido (input = 0)."), "cancelar": _("Documento cancelado.")}[action])
+    return redirect("invoicing:document", pk=pk)
