@@ -92,6 +92,9 @@ def sla_state_badge(state: str) -> str:
 def _hours_minutes(value) -> str:
     minutes = int(abs(value).total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
+    if hours >= 48:  # past two days, hours are easier to read as days
+        days, hours = divmod(hours, 24)
+        return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
     if hours and minutes:
         return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
     return _("%(h)d h") % {"h": hours} if hours else _("%(m)d min") % {"m": minutes}
