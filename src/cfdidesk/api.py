@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from cfdidesk.accounts.api_auth import API_AUTH
 from cfdidesk.customers.api import router as customers_router
 from cfdidesk.desk.api import router as desk_router
+from cfdidesk.desk.dashboard_api import router as dashboard_router
 from cfdidesk.desk.oncall_api import router as oncall_router
 from cfdidesk.invoicing.api import router as invoicing_router
 from cfdidesk.kb.api import router as kb_router
@@ -25,8 +26,9 @@ api = NinjaAPI(
 api.add_router("/", customers_router)
 api.add_router("/", desk_router)
 api.add_router("/", oncall_router)
-api.add_router("/", invoicing_router)
+api.add_router("/", dashboard_router)
 api.add_router("/kb", kb_router)
+api.add_router("/", invoicing_router)
 
 
 @api.exception_handler(ValidationError)

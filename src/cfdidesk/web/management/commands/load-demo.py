@@ -25,7 +25,12 @@ USERS = [
     ("supervisor", roles.SUPERVISOR, "Sergio", "Salinas"),
     ("consultor", roles.CONSULTANT, "Carla", "Cortés"),
     ("facturacion", roles.BILLING, "Fernando", "Fuentes"),
+    ("consultor2", roles.CONSULTANT, "Diego", "Durán"),
+    ("consultor3", roles.CONSULTANT, "Mónica", "Morales"),
+    ("consultor4", roles.CONSULTANT, "Raúl", "Reyes"),
 ]
+# Two teams, each with a 24-hour on-call rotation of two consultants.
+ROSTER_CONSULTANTS = ["consultor", "consultor2", "consultor3", "consultor4"]
 # (legal name, trade name, RFC stem without check digit, regime, use, postal code, email)
 COMPANIES = [
     ("Abarrotes La Esperanza, S.A. de C.V.", "La Esperanza", "AES0503114R", "601", "G01", "06600", "facturas@laesperanza.mx"),
@@ -60,6 +65,15 @@ class Command(BaseCommand):
         User = get_user_model()
         if User.objects.filter(username="admin").exists():
             self.stdout.write("Los datos de demostración ya estaban cargados.")
+            if self._needs_service_levels():
+                # A demo loaded before on-call and SLAs existed: add them once.
+                with transaction.atomic():
+                    self._service_levels()
+                self.stdout.write(self.style.SUCCESS("Se agregaron guardias, escalamiento y tickets con SLA a la demostración."))
+            if self._needs_invoicing():
+                with transaction.atomic():
+                    self._invoicing(User.objects.get(username="admin"))
+                self.stdout.write(self.style.SUCCESS("Se agregó el ambiente de facturación de demostración."))
         else:
             with transaction.atomic():
                 self._load()
@@ -117,6 +131,43 @@ class Command(BaseCommand):
         data = "".join(csv_format.csv_lines(rows)).encode("utf-8")
         import_job_create(actor=admin, upload=SimpleUploadedFile("clientes_nuevos.csv", data), mode="create")
         self._tickets(admin, companies)
+        self._service_levels()
+        self._invoicing(admin)
+
+    def _needs_invoicing(self) -> bool:
+        from cfdidesk.invoicing.models import InvoicingEnvironment
+
+        return not InvoicingEnvironment.objects.exists()
+
+    def _invoicing(self, admin):
+        """An invoicing environment with SAT's test CSD and documents in every state."""
+        from cfdidesk.invoicing.demo import load_demo
+
+        load_demo(actor=admin)
+
+    def _needs_service_levels(self) -> bool:
+        from cfdidesk.desk.models import EscalationStep, OnCallShift
+
+        User = get_user_model()
+        demo = User.objects.filter(username="supervisor", email="supervisor@cfdidesk.demo").exists()
+        return demo and not OnCallShift.objects.exists() and not EscalationStep.objects.exists()
+
+    def _service_levels(self):
+        """Tickets on track, at risk and breached, a month of history, the roster and the escalation chains."""
+        from cfdidesk.customers.models import Company
+        from cfdidesk.desk.demo_sla import load_demo_sla
+
+        User = get_user_model()
+        users = {u.username: u for u in User.objects.filter(username__in=[name for name, *_rest in USERS])}
+        for username, role, first, last in USERS:
+            if username not in users:  # an older demo without them
+                users[username] = user_create(username=username, password=DEMO_PASSWORD, role=role,
+                                              email=f"{username}@cfdidesk.demo", first_name=first, last_name=last)
+        stems = [with_check_digit(stem) for _legal, _trade, stem, *_rest in COMPANIES]
+        by_rfc = {c.rfc: c for c in Company.objects.filter(rfc__in=stems)}
+        load_demo_sla(admin=users["admin"], supervisor=users["supervisor"],
+                      consultants=[users[name] for name in ROSTER_CONSULTANTS],
+                      companies=[by_rfc[rfc] for rfc in stems if rfc in by_rfc])
 
     def _tickets(self, admin, companies):
         from django.contrib.auth import get_user_model
