@@ -20,7 +20,7 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 BENCHMARKS = ["import_companies", "export_companies", "search_companies", "tickets_pages", "email_intake", "business_time", "sla_sweep",
-              "invoicing_intake", "invoicing_generator", "dashboard"]
+              "invoicing_intake", "invoicing_generator", "invoicing_documents", "dashboard"]
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 
 

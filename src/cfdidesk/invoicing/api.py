@@ -286,6 +286,7 @@ class DocumentFilters(Schema):
     date_from: date | None = Field(None, description="Fecha de recepción, desde")
     date_to: date | None = Field(None, description="Fecha de recepción, hasta (incluida)")
     search: str = Field("", description="UUID, nombre de archivo, serie-folio (A-123) o número de movimiento")
+    sort: str = Field("recientes", description="recientes (más nuevos primero) o antiguos")
     page: int = 1
     page_size: int = Field(50, le=200, ge=1)
 
@@ -424,9 +425,47 @@ def list_documents(request, environment_id: int, filters: Query[DocumentFilters]
     qs = selectors.document_list(
         environment=environment, state=filters.state, document_type=filters.type.upper(), series=filters.series,
         receptor_rfc=filters.receptor_rfc, date_from=filters.date_from, date_to=filters.date_to, query=filters.search[:100],
+        sort=filters.sort,
     )
     page = page_of(qs, number=filters.page, size=filters.page_size)
     return {"items": [_document_out(d) for d in page.items], "page": page.number, "has_next": page.has_next}
+
+
+class ImportFileOut(Schema):
+    file: str
+    message: str
+
+
+class ImportOut(Schema):
+    imported: int
+    documents: list[DocumentOut]
+    duplicates: list[ImportFileOut]
+
+
+class ImportRefusedOut(Schema):
+    detail: str
+    errors: list[ImportFileOut]
+
+
+@router.post(
+    "/environments/{environment_id}/documents/import",
+    response={201: ImportOut, 413: ImportRefusedOut, 422: ImportRefusedOut},
+    summary="Importar CFDI ya timbrados (un .xml o un .zip)",
+)
+def import_documents(request, environment_id: int, file: File[UploadedFile]):
+    """Reconocidos por su TimbreFiscalDigital; el emisor debe ser el del ambiente. Todo o nada por envío:
+    si un archivo no sirve no se guarda ninguno (`errors` dice cuál y por qué); un UUID ya registrado
+    se informa en `duplicates` y no se duplica. Los contadores de folio avanzan más allá de los folios importados."""
+    environment = get_environment_for(request.user, environment_id, capability="invoicing.operate")
+    limit = settings.INVOICING_UPLOAD_MAX_BYTES
+    if getattr(request, "upload_too_large", False) or (file.size or 0) > limit:
+        return Status(413, {"detail": _("El archivo pesa más de %(mb)s MB.") % {"mb": limit // 1048576}, "errors": []})
+    try:
+        result = services.documents_import(environment=environment, name=file.name or "", data=file.read(limit + 1), actor=request.user)
+    except services.ImportRefused as exc:
+        return Status(422, {"detail": exc.message, "errors": [vars(e) for e in exc.errors]})
+    return Status(201, {"imported": len(result.imported), "documents": [_document_out(d) for d in result.imported],
+                        "duplicates": [vars(e) for e in result.duplicates]})
 
 
 @router.get("/documents/{document_id}", response=DocumentDetailOut, summary="Un documento: estado, errores, historial, bitácora")

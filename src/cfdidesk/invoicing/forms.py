@@ -8,3 +8,7 @@ class MovementsUploadForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Motivo"), max_length=300, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CFDI timbrados (.xml o .zip)"))

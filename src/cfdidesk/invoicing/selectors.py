@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cfdidesk.sat.rfc import normalize_rfc
@@ -17,6 +17,7 @@ from .models import (
     InvoicingEnvironment,
     LogLine,
     State,
+    StateCount,
 )
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -32,40 +33,73 @@ def environment_list() -> QuerySet[InvoicingEnvironment]:
 
 
 def state_counts(environment: InvoicingEnvironment) -> dict[str, int]:
-    """Documents per state (one grouped query over the (environment, state, id) index)."""
-    rows = Document.objects.filter(environment=environment).values("state").annotate(n=Count("id")).order_by()
+    """Documents per state: nine counters kept by transitions_save, one tiny query at any size."""
     counts = {s.value: 0 for s in State}
-    counts.update({row["state"]: row["n"] for row in rows})
+    counts.update(StateCount.objects.filter(environment=environment).values_list("state", "count"))
     return counts
 
 
-def document_search_filter(query: str) -> Q:
-    """One box: a UUID, a file name, series-folio (A-123, A123, 123) or a movement id; each an index lookup."""
+def document_search_conditions(query: str) -> list[Q]:
+    """One box: a UUID, a file name, series-folio (A-123, A123, 123) or a movement id.
+
+    Each condition is one index lookup: uuid (unique), (environment, file_name),
+    (environment, movement_id), (environment, series, folio).
+    """
     text = (query or "").strip()
     if not text:
-        return Q()
+        return []
     if _UUID.match(text):
-        return Q(uuid=text.upper())
+        return [Q(uuid=text.upper())]
     if text.lower().endswith(".xml"):
-        return Q(file_name=text) | Q(file_name=text.upper())
-    condition = Q(movement_id=text)
+        return [Q(file_name__in=sorted({text, text.upper()}))]
+    conditions = [Q(movement_id=text)]
     match = _SERIES_FOLIO.match(text)
     if match:
-        folio = int(match["folio"])
-        for series in {match["series"], match["series"].upper()}:
-            condition |= Q(series=series, folio=folio)
+        conditions.append(Q(series__in=sorted({match["series"], match["series"].upper()}), folio=int(match["folio"])))
+    return conditions
+
+
+def document_search_filter(query: str) -> Q:
+    condition = Q()
+    for each in document_search_conditions(query):
+        condition |= each
     return condition
+
+
+def _search_ids(environment: InvoicingEnvironment, query: str) -> list[int]:
+    """The ids the search finds, one small query per kind of match.
+
+    Asked as one OR inside the list query, SQLite walks (environment, id) in list order and
+    checks every row instead of looking each condition up in its own index.
+    """
+    ids: set[int] = set()
+    for condition in document_search_conditions(query):
+        ids.update(Document.objects.filter(condition, environment=environment).order_by().values_list("id", flat=True)[:SEARCH_LIMIT])
+    return sorted(ids)
 
 
 def _day_start(value: date) -> datetime:
     return timezone.make_aware(datetime.combine(value, time.min))
 
 
+SORTS = ("recientes", "antiguos")
+SEARCH_LIMIT = 1000
+
+
 def document_list(
     *, environment: InvoicingEnvironment, state: str = "", document_type: str = "", series: str | None = None,
     receptor_rfc: str = "", date_from: date | None = None, date_to: date | None = None, query: str = "",
+    sort: str = "recientes",
 ) -> QuerySet[Document]:
-    """Newest first; each filter has its own (environment, …, id) index. Dates are arrival dates."""
+    """Newest (or oldest) first by arrival; every single filter walks its own index in that order.
+
+    Indexes (models.Document.Meta): (environment, id) for the plain list; (environment, state |
+    document_type | series | receptor_rfc, id) for one filter; (environment, created_at, id) for a
+    date range, listed by arrival time (created_at, id), which is arrival order; the search is an
+    index lookup per kind (movement_id, uuid, file_name, series + folio) done first, whose few ids
+    the list then reads by primary key: one or two queries more, whatever the size of the table.
+    Two filters together walk the index of one and check the other on each row.
+    """
     qs = Document.objects.filter(environment=environment)
     if state:
         qs = qs.filter(state=state)
@@ -79,9 +113,13 @@ def document_list(
         qs = qs.filter(created_at__gte=_day_start(date_from))
     if date_to:
         qs = qs.filter(created_at__lt=_day_start(date_to) + timezone.timedelta(days=1))
-    if query:
-        qs = qs.filter(document_search_filter(query))
-    return qs.order_by("-id").only(*LIST_COLUMNS)
+    if query.strip():
+        qs = qs.filter(id__in=_search_ids(environment, query))
+    by_date = bool(date_from or date_to) and not (state or document_type or series is not None or receptor_rfc or query.strip())
+    order = ["created_at", "id"] if by_date else ["id"]
+    if sort != "antiguos":
+        order = [f"-{name}" for name in order]
+    return qs.order_by(*order).only(*LIST_COLUMNS)
 
 
 def document_history(document: Document) -> QuerySet[DocumentTransition]:

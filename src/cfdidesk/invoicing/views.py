@@ -1,10 +1,13 @@
 """Pages of the invoicing pipeline: thin, over the same services and selectors as the API.
 
-A first set: environments, the generator switch, movements upload with its example files, and
-the document page. Lists at scale, search and XML import come in the next stage.
+Environments, the generator switch, movements upload with its example files, import of stamped
+XML, the documents of an environment (filters, search, pages; htmx partial updates) and the
+document page.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,14 +19,49 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cfdidesk.accounts.access import require_capability
 from cfdidesk.accounts.roles import has_capability
+from cfdidesk.customers.selectors import page_of
 
 from . import selectors, services
 from .access import get_document_for, get_environment_for
 from .cfdi.xml import XmlRefused, pretty
-from .forms import MovementsUploadForm, ReasonForm
-from .models import DocumentXml, State
+from .forms import ImportForm, MovementsUploadForm, ReasonForm
+from .models import DocumentType, DocumentXml, State
 
-RECENT = 50
+PAGE_SIZE = 50
+LIST_FILTERS = ("estado", "tipo", "serie", "rfc", "desde", "hasta")
+
+
+def _int(value) -> int:
+    return int(value) if value and str(value).isdigit() and len(str(value)) < 7 else 1
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _documents(request, environment) -> dict:
+    """The filtered page of documents: one query (plus none: no count of a million rows)."""
+    params = {name: request.GET.get(name, "").strip()[:40] for name in LIST_FILTERS}
+    if params["estado"] not in State.values:
+        params["estado"] = ""
+    if params["tipo"] not in DocumentType.values:
+        params["tipo"] = ""
+    query = request.GET.get("q", "").strip()[:100]
+    sort = request.GET.get("orden", "recientes")
+    if sort not in selectors.SORTS:
+        sort = "recientes"
+    qs = selectors.document_list(
+        environment=environment, state=params["estado"], document_type=params["tipo"],
+        series=params["serie"] or None, receptor_rfc=params["rfc"], date_from=_date(params["desde"]),
+        date_to=_date(params["hasta"]), query=query, sort=sort,
+    )
+    return {"page": page_of(qs, number=_int(request.GET.get("pagina")), size=PAGE_SIZE),
+            "filters": params, "query": query, "sort": sort,
+            "states": State.choices, "types": DocumentType.choices,
+            "series_options": sorted({environment.series_for(t) for t in DocumentType.values} - {""})}
 
 
 @require_capability("invoicing.view")
@@ -36,7 +74,8 @@ def _environment_context(request, environment, **extra):
     return {
         "environment": environment,
         "counts": [(State(s), n) for s, n in selectors.state_counts(environment).items()],
-        "documents": list(selectors.document_list(environment=environment)[:RECENT]),
+        **_documents(request, environment),
+        "import_form": ImportForm(),
         "events": list(selectors.generator_events(environment, limit=10)),
         "log": selectors.log_lines(environment=environment, limit=30),
         "credits": services.balance_of(environment.emitter_rfc),
@@ -49,7 +88,34 @@ def _environment_context(request, environment, **extra):
 @require_capability("invoicing.view")
 def environment_detail(request, pk: int):
     environment = get_environment_for(request.user, pk)
+    if request.htmx and request.htmx.target == "document-results":
+        return render(request, "invoicing/_document_rows.html", {"environment": environment, **_documents(request, environment)})
     return render(request, "invoicing/environment_detail.html", _environment_context(request, environment))
+
+
+@require_capability("invoicing.view")
+@require_POST
+def documents_import(request, pk: int):
+    environment = get_environment_for(request.user, pk, capability="invoicing.operate")
+    form = ImportForm(request.POST, request.FILES)
+    refused = None
+    if getattr(request, "upload_too_large", False):
+        refused = services.ImportRefused(_("El archivo es demasiado grande."))
+    elif form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.documents_import(environment=environment, name=upload.name,
+                                               data=upload.read(settings.INVOICING_UPLOAD_MAX_BYTES + 1), actor=request.user)
+        except services.ImportRefused as exc:
+            refused = exc
+        else:
+            messages.success(request, _("Importados %(n)d CFDI timbrados; %(d)d ya estaban registrados (no se duplicaron).")
+                             % {"n": len(result.imported), "d": len(result.duplicates)})
+            for duplicate in result.duplicates[:20]:
+                messages.warning(request, f"{duplicate.file}: {duplicate.message}")
+            return redirect("invoicing:environment", pk=pk)
+    context = _environment_context(request, environment, import_form=form, import_refused=refused)
+    return render(request, "invoicing/environment_detail.html", context, status=422 if refused or form.errors else 200)
 
 
 @require_capability("invoicing.view")

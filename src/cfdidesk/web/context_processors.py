@@ -13,6 +13,7 @@ NAVIGATION = [
     ("desk:oncall", _("Guardias"), "oncall.view"),
     ("customers:list", _("Clientes"), "customers.view"),
     ("kb:list", _("Conocimiento"), "kb.view"),
+    ("invoicing:environments", _("Facturación"), "invoicing.view"),
     ("customers:import", _("Carga masiva"), "customers.import"),
     ("customers:import_jobs", _("Procesos"), "customers.import"),
     ("accounts:tokens", _("Tokens de API"), None),

@@ -10,6 +10,7 @@ from .environments import (
     generator_resume,
 )
 from .files import EXAMPLE_CSV, EXAMPLE_JSONL, movements_upload, parse_movements_file
+from .imports import FileError, ImportRefused, ImportResult, documents_import
 from .intake import IntakeRefused, IntakeResult, ItemError, movements_receive
 from .pipeline import pipeline_run, pipeline_run_all, run_batch
 from .transitions import ALLOWED
@@ -18,6 +19,9 @@ __all__ = [
     "ALLOWED",
     "EXAMPLE_CSV",
     "EXAMPLE_JSONL",
+    "FileError",
+    "ImportRefused",
+    "ImportResult",
     "IntakeRefused",
     "IntakeResult",
     "ItemError",
@@ -25,6 +29,7 @@ __all__ = [
     "credits_load",
     "document_cancel",
     "document_hold",
+    "documents_import",
     "document_reprocess",
     "environment_create",
     "environment_set_csd",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Document, LogLine, State
 from .log import log_line
-from .transitions import move
+from .transitions import move, transitions_save
 
 
 def _who(actor) -> str:
@@ -36,7 +36,7 @@ def document_reprocess(*, actor, document: Document, reason: str = "") -> Docume
     locked.errors = []
     locked.save(update_fields=["state", "input_flag", "errors", "updated_at"])
     if transition:
-        transition.save()
+        transitions_save(locked.environment_id, [transition])
     log_line(locked.environment_id, LogLine.Stage.ENVIRONMENT, _("Reprocesado por %(who)s: %(reason)s") % {"who": _who(actor), "reason": reason},
              movement_id=locked.movement_id, now=now).save()
     from .pipeline import schedule
@@ -61,7 +61,7 @@ def document_hold(*, actor, document: Document, reason: str = "") -> Document:
     locked.input_flag = False
     locked.save(update_fields=["state", "input_flag", "updated_at"])
     if transition:
-        transition.save()
+        transitions_save(locked.environment_id, [transition])
     log_line(locked.environment_id, LogLine.Stage.ENVIRONMENT, _("Retenido por %(who)s: %(reason)s") % {"who": _who(actor), "reason": reason},
              movement_id=locked.movement_id, now=now).save()
     return locked
@@ -79,7 +79,7 @@ def document_cancel(*, actor, document: Document, reason: str) -> Document:
     transition = move(locked, State.CANCELLED, actor=actor, reason=reason.strip(), now=now)
     locked.input_flag = False
     locked.save(update_fields=["state", "input_flag", "updated_at"])
-    transition.save()
+    transitions_save(locked.environment_id, [transition])
     log_line(locked.environment_id, LogLine.Stage.ENVIRONMENT, _("Cancelado por %(who)s: %(reason)s") % {"who": _who(actor), "reason": reason.strip()[:300]},
              movement_id=locked.movement_id, now=now).save()
     return locked

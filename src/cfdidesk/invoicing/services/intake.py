@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from ..models import Document, DocumentTransition, InvoicingEnvironment, LogLine, Movement, State
 from ..movements import content_hash, normalize_movement
 from .log import log_line, log_write
+from .transitions import transitions_save
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -210,10 +211,10 @@ def _store(environment, movements, duplicates, *, actor, source) -> IntakeResult
     Document.objects.bulk_create(documents, batch_size=500)
     origin = Movement.Source(source).label
     reason = _("Movimiento recibido (%(source)s).") % {"source": origin}  # translated once, not per row
-    DocumentTransition.objects.bulk_create([
+    transitions_save(environment.pk, [
         DocumentTransition(document_id=d.pk, from_state="", to_state=State.RECEIVED, actor=user, reason=reason, created_at=now)
         for d in documents
-    ], batch_size=1000)
+    ])
     text = _("Movimiento recibido por %(origin)s: documento %(doc)s, serie «%(series)s».")
     log_write([
         log_line(environment.pk, LogLine.Stage.INTAKE, text % {"origin": origin, "doc": d.pk, "series": d.series},

@@ -21,7 +21,7 @@ BEGIN IMMEDIATE, batches of two workers simply alternate.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
@@ -36,7 +36,6 @@ from ..cfdi.seal import seal
 from ..cfdi.xml import to_bytes
 from ..models import (
     Document,
-    DocumentTransition,
     DocumentXml,
     FolioCounter,
     InvoicingEnvironment,
@@ -47,7 +46,7 @@ from ..models import (
 from .intake import pre_file_name, stamped_file_name
 from .log import issues_text, log_line, log_write
 from .signing import SignerUnavailable, emitter_for, signer_for
-from .transitions import move
+from .transitions import move, transitions_save
 
 BATCH_SIZE = 100
 PLACEHOLDER_CERTIFICATE_NUMBER = "0" * 20  # validates a pre-document before the CSD is loaded
@@ -92,6 +91,10 @@ class BatchStats:
     stamped: int = 0
     failed: int = 0
     no_credits: int = 0
+    # History rows of the batch, written with the state counters at its very end: the counters'
+    # rows are locked last, after every document row, so a user's action on one document (row,
+    # then counters) never waits in a cycle with the batch.
+    transitions: list = field(default_factory=list)
 
     @property
     def done(self) -> int:
@@ -102,7 +105,10 @@ def run_batch(environment_id: int, *, batch_size: int = BATCH_SIZE) -> BatchStat
     stats = BatchStats()
     with transaction.atomic():
         environment = (
-            InvoicingEnvironment.objects.select_for_update(skip_locked=True)
+            # NO KEY UPDATE: excludes other workers, but not the foreign-key checks of an intake
+            # inserting documents meanwhile (FOR UPDATE would make them wait on this batch while
+            # the batch waits on their state counter: a deadlock).
+            InvoicingEnvironment.objects.select_for_update(skip_locked=True, no_key=True)
             .filter(pk=environment_id, is_active=True).first()
         )
         if environment is None:  # another worker has it (or it is gone): nothing for us
@@ -110,6 +116,8 @@ def run_batch(environment_id: int, *, batch_size: int = BATCH_SIZE) -> BatchStat
         _prepare(environment, batch_size, stats)
         if environment.generator_running:
             _generate(environment, batch_size, stats)
+        transitions_save(environment.pk, stats.transitions)
+    stats.transitions = []
     return stats
 
 
@@ -135,7 +143,7 @@ def _update_documents(documents: list[Document], fields: list[str]) -> None:
         cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)  # noqa: S608 (column names from the model)
 
 
-def _save(documents, fields, transitions, xml_rows, xml_field, lines, now) -> None:
+def _save(stats, documents, fields, transitions, xml_rows, xml_field, lines, now) -> None:
     for document in documents:
         document.updated_at = now
     if documents:
@@ -144,7 +152,7 @@ def _save(documents, fields, transitions, xml_rows, xml_field, lines, now) -> No
         DocumentXml.objects.bulk_create(
             xml_rows, batch_size=500, update_conflicts=True, unique_fields=["document"], update_fields=[xml_field]
         )
-    DocumentTransition.objects.bulk_create(transitions, batch_size=1000)
+    stats.transitions.extend(transitions)
     log_write(lines)
 
 
@@ -199,7 +207,7 @@ def _prepare(environment: InvoicingEnvironment, limit: int, stats: BatchStats) -
             lines.append(log_line(environment.pk, Stage.VALIDATION, _("Structure validation correcta: en espera del generador (input = 1)."),
                                   movement_id=mid, now=now))
     stats.prepared += len(documents)
-    _save(documents, ["state", "input_flag", "errors", "total", "currency", "file_name"], transitions, xml_rows, "pre_xml", lines, now)
+    _save(stats, documents, ["state", "input_flag", "errors", "total", "currency", "file_name"], transitions, xml_rows, "pre_xml", lines, now)
 
 
 # ---------------------------------------------------------------- generate: folio, seal, stamp
@@ -273,12 +281,12 @@ def _generate(environment: InvoicingEnvironment, limit: int, stats: BatchStats) 
     except SignerUnavailable as exc:
         for document in documents:
             fail(document, str(exc))
-        _save(changed, fields, transitions, [], "stamped_xml", lines, now)
+        _save(stats, changed, fields, transitions, [], "stamped_xml", lines, now)
         return
     except KeyError:
         for document in documents:
             fail(document, _("No existe el adaptador de timbrado «%(name)s».") % {"name": environment.adapter})
-        _save(changed, fields, transitions, [], "stamped_xml", lines, now)
+        _save(stats, changed, fields, transitions, [], "stamped_xml", lines, now)
         return
 
     used = 0
@@ -335,4 +343,4 @@ def _generate(environment: InvoicingEnvironment, limit: int, stats: BatchStats) 
     folios.save()
     if used:
         StampBalance.objects.filter(pk=balance.pk).update(available=available, used=F("used") + used)
-    _save(changed, fields, transitions, xml_rows, "stamped_xml", lines, now)
+    _save(stats, changed, fields, transitions, xml_rows, "stamped_xml", lines, now)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Document, DocumentTransition, State
+from ..models import Document, DocumentTransition, State, StateCount
 
 S = State
 # Reprocessing (the seed's input = 1) sends a document back to "received" so it is rebuilt from
@@ -35,8 +39,8 @@ def refuse(current: str, target: str) -> ValidationError:
 def move(document: Document, to: str, *, actor=None, reason: str = "", now=None) -> DocumentTransition:
     """Change `document.state` in memory and return its (unsaved) history row.
 
-    The caller holds the document's row lock and saves both: one by one (document_transition)
-    or in bulk (the pipeline).
+    The caller holds the document's row lock, saves the document and hands the row to
+    transitions_save (one by one or in bulk).
     """
     if to not in ALLOWED[document.state]:
         raise refuse(document.state, to)
@@ -47,3 +51,37 @@ def move(document: Document, to: str, *, actor=None, reason: str = "", now=None)
     )
     document.state = to
     return row
+
+
+def transitions_save(environment_id: int, rows: list[DocumentTransition]) -> None:
+    """Write history rows and move the environment's per-state counters by the same amounts.
+
+    The one place where a state count changes: every history row is a move from `from_state`
+    ("" for a new document) to `to_state`. Must run inside the transaction that saved the
+    documents. Counters are updated in state order (no deadlock between two writers) and with
+    `count = count + delta`, so concurrent writers never lose an update.
+    """
+    if not rows:
+        return
+    DocumentTransition.objects.bulk_create(rows, batch_size=1000)
+    deltas: Counter[str] = Counter()
+    for row in rows:
+        if row.from_state:
+            deltas[row.from_state] -= 1
+        deltas[row.to_state] += 1
+    with transaction.atomic():
+        for state in sorted(deltas):
+            delta = deltas[state]
+            if delta:
+                _add(environment_id, state, delta)
+
+
+def _add(environment_id: int, state: str, delta: int) -> None:
+    counter = StateCount.objects.filter(environment_id=environment_id, state=state)
+    if counter.update(count=F("count") + delta):
+        return
+    try:
+        with transaction.atomic():
+            StateCount.objects.create(environment_id=environment_id, state=state, count=delta)
+    except IntegrityError:  # created meanwhile by another writer
+        counter.update(count=F("count") + delta)
