@@ -775,3 +775,47 @@ def load_company_rows(rows: Iterable[tuple], columns: list[str]) -> float:
     if connection.vendor == "sqlite":
         return load_companies(rows, columns)
     return load_table("customers_company", columns, rows)[1]
+
+
+# ---------------------------------------------------------------- timed requests and plans
+
+
+def timed_get(client, url: str, headers: dict | None = None) -> dict:
+    """GET through django.test.Client with its SQL captured and each query timed to the µs
+    (CaptureQueriesContext keeps whole milliseconds only): response, ms, cpu_ms, captured,
+    sql_ms and the slowest (ms, sql) pair."""
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    durations: list[float] = []
+
+    def timed(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            durations.append((time.perf_counter() - start) * 1000)
+
+    with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timed):
+        start, cpu = time.perf_counter(), time.process_time()
+        response = client.get(url, headers=headers or {})
+        ms, cpu_ms = (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
+    captured = queries.captured_queries
+    slowest = max(zip(durations, (q["sql"] for q in captured), strict=False), default=(0.0, ""))
+    return {"response": response, "ms": ms, "cpu_ms": cpu_ms, "captured": captured, "sql_ms": sum(durations),
+            "slowest": slowest, "per_query": list(zip(durations, (q["sql"] for q in captured), strict=False))}
+
+
+def explain(sql: str) -> str:
+    """The database's plan of one query: SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN ANALYZE."""
+    from django.db import connection
+
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + sql)
+        rows = cursor.fetchall()
+    if connection.vendor == "sqlite":
+        return " | ".join(str(r[-1]) for r in rows)
+    return "\n#   ".join(r[0] for r in rows)

@@ -45,26 +45,12 @@ def roster(staff: list[int]) -> None:
 
 
 def request(client, path: str) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    durations = []
-
-    def timed(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            durations.append((time.perf_counter() - started) * 1000)
-
-    with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timed):
-        start, cpu = time.perf_counter(), time.process_time()
-        response = client.get(path)
-        ms, cpu_ms = (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
+    got = bench.timed_get(client, path)
+    response = got["response"]
     assert response.status_code == 200, (path, response.status_code)
-    captured = [q["sql"] for q in queries.captured_queries]
-    return {"ms": ms, "cpu_ms": cpu_ms, "sql_ms": sum(durations), "queries": len(captured),
-            "per_query": list(zip(durations, captured, strict=False)), "content": response.content}
+    captured = [q["sql"] for q in got["captured"]]
+    return {"ms": got["ms"], "cpu_ms": got["cpu_ms"], "sql_ms": got["sql_ms"], "queries": len(captured),
+            "per_query": [(ms, sql) for ms, sql in got["per_query"]], "content": response.content}
 
 
 def rerun_ms(sql: str, runs: int = 3) -> float:
@@ -92,18 +78,6 @@ def figures_ms(n: int) -> list[float]:
         supervisor_dashboard()
         times.append((time.perf_counter() - started) * 1000)
     return times
-
-
-def explain(sql: str) -> str:
-    from django.db import connection
-
-    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
-    with connection.cursor() as cursor:
-        cursor.execute(prefix + sql)
-        rows = cursor.fetchall()
-    if connection.vendor == "sqlite":
-        return " | ".join(str(r[-1]) for r in rows)
-    return "\n#   ".join(r[0] for r in rows)
 
 
 def _short(sql: str) -> str:
@@ -195,7 +169,7 @@ def main() -> int:
                         q_ms = rerun_ms(q_sql)
                         print(f"#   {q_ms:6.1f}ms {_short(q_sql)}")
                         if args.plans or (q_ms >= 20 and p50 >= TARGET_MS):
-                            print(f"#     plan: {explain(q_sql)}")
+                            print(f"#     plan: {bench.explain(q_sql)}")
         times = figures_ms(args.requests)
         print(f"{label} figures_only: p50={bench.percentile(times, 50):.1f}ms p95={bench.percentile(times, 95):.1f}ms "
               f"n={len(times)} (supervisor_dashboard() without request and page; informational)")

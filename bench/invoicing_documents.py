@@ -150,42 +150,14 @@ def kinds(registry: Registry, lo: int, hi: int, rng: random.Random) -> list[Kind
 
 
 def request(client, path: str, kind: Kind) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     params = kind.params()
     url = path + ("?" + urlencode(params) if params else "")
     headers = {"HX-Request": "true", "HX-Target": "document-results"} if kind.htmx else {}
-    durations = []
-
-    def timed(execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            durations.append((time.perf_counter() - start) * 1000)
-
-    with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timed):
-        start = time.perf_counter()
-        response = client.get(url, headers=headers)
-        ms = (time.perf_counter() - start) * 1000
+    got = bench.timed_get(client, url, headers)
+    response = got["response"]
     assert response.status_code == 200, (url, response.status_code)
-    captured = queries.captured_queries
-    slowest = max(zip(durations, (q["sql"] for q in captured), strict=False), default=(0.0, ""))
-    return {"ms": ms, "queries": len(captured), "sql_ms": sum(durations), "url": url, "slowest": slowest,
+    return {"ms": got["ms"], "queries": len(got["captured"]), "sql_ms": got["sql_ms"], "url": url, "slowest": got["slowest"],
             "rows": response.content.count(b'href="/facturacion/documentos/')}
-
-
-def explain(sql: str) -> str:
-    from django.db import connection
-
-    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
-    with connection.cursor() as cursor:
-        cursor.execute(prefix + sql)
-        rows = cursor.fetchall()
-    if connection.vendor == "sqlite":
-        return " | ".join(str(r[-1]) for r in rows)
-    return "\n#   ".join(r[0] for r in rows)
 
 
 def _fmt(counts: set[int]) -> str:
@@ -246,7 +218,7 @@ def main() -> int:
                 median = min(results, key=lambda r: abs(r["ms"] - p50))
                 q_ms, q_sql = median["slowest"]
                 print(f"# plan {kind.name} {median['url']} slowest query {q_ms:.1f}ms: {q_sql[:600]}")
-                print(f"#   {explain(q_sql)}")
+                print(f"#   {bench.explain(q_sql)}")
         bench.machine_note(label)
         grew = [name for name, counts in large_counts.items() if max(counts) > max(small_counts[name])]
         print(f"# {label}: SQL queries per page grew with the data for: {', '.join(grew) or 'none'}")

@@ -479,42 +479,14 @@ def kinds(s: dict, clients: list, rng: random.Random) -> list[Kind]:
 
 
 def request(kind: Kind, made) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client, path, params, headers = made
     url = path + ("?" + urlencode(params) if params else "")
-    durations = []  # CaptureQueriesContext keeps whole milliseconds only
-
-    def timed(execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            durations.append((time.perf_counter() - start) * 1000)
-
-    with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timed):
-        start, cpu = time.perf_counter(), time.process_time()
-        response = client.get(url, headers=headers)
-        ms, cpu_ms = (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
+    got = bench.timed_get(client, url, headers)
+    response = got["response"]
     assert response.status_code == 200, (url, response.status_code)
-    captured = queries.captured_queries
     marker = b'class="event event--' if kind.detail else b'name="ticket" value="'
-    slowest = max(zip(durations, (q["sql"] for q in captured), strict=False), default=(0.0, ""))
-    return {"ms": ms, "cpu_ms": cpu_ms, "queries": len(captured), "sql_ms": sum(durations), "rows": response.content.count(marker),
-            "url": url, "slowest": slowest}
-
-
-def explain(sql: str) -> str:
-    from django.db import connection
-
-    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
-    with connection.cursor() as cursor:
-        cursor.execute(prefix + sql)
-        rows = cursor.fetchall()
-    if connection.vendor == "sqlite":
-        return " | ".join(str(r[-1]) for r in rows)
-    return "\n#   ".join(r[0] for r in rows)
+    return {"ms": got["ms"], "cpu_ms": got["cpu_ms"], "queries": len(got["captured"]), "sql_ms": got["sql_ms"],
+            "rows": response.content.count(marker), "url": url, "slowest": got["slowest"]}
 
 
 def samples(data: Helpdesk, lo: int, hi: int, staff: list[int], teams: list[int], rng: random.Random) -> dict:
@@ -631,7 +603,7 @@ def main() -> int:
                 median = min(results, key=lambda r: abs(r["ms"] - p50))
                 q_ms, q_sql = median["slowest"]
                 print(f"# plan {kind.name} {median['url']} slowest query {q_ms:.1f}ms: {_short(q_sql)}")
-                print(f"#   {explain(q_sql)}")
+                print(f"#   {bench.explain(q_sql)}")
         bench.machine_note(label)
         grew = [name for name, counts in large_counts.items() if max(counts) > max(small_counts[name])]
         print(f"# {label}: SQL queries per page grew with the data for: {', '.join(grew) or 'none'}")
