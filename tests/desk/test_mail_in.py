@@ -153,3 +153,20 @@ def test_unknown_sender_mail_is_listed_and_support_can_open_its_ticket(admin_cli
     assert record.outcome == "created" and record.ticket == ticket
     again = admin_client.post("/tickets/correos/", {"email": record.pk, "company": f"x (#{company.pk})"}, follow=True)
     assert "ya tiene ticket" in again.content.decode() and Ticket.objects.count() == 1
+
+
+def test_a_consultant_writing_on_a_ticket_by_mail_leaves_an_internal_note(make_ticket, make_user, actor):
+    """A staff member answering an alert must not reopen the ticket nor speak to the customer."""
+    from cfdidesk.accounts import roles
+    from cfdidesk.desk.models import TicketEvent
+
+    consultant = make_user(roles.CONSULTANT, email="Carla@Proveedor.mx")
+    ticket = make_ticket()
+    ticket_transition(actor=actor, ticket=ticket, to=Status.RESOLVED)
+    inbound = email_receive(raw_mail(sender="carla@proveedor.mx", subject=f"RE: [#{ticket.number}] Aviso",
+                                     body="Lo reviso mañana temprano."))
+    ticket.refresh_from_db()
+    assert inbound.outcome == InboundEmail.Outcome.APPENDED and ticket.status == Status.RESOLVED
+    note = TicketEvent.objects.filter(ticket=ticket).latest("id")
+    assert note.kind == TicketEvent.Kind.NOTE and not note.is_public and note.actor == consultant
+    assert "Lo reviso" in note.body

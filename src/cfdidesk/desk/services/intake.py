@@ -53,6 +53,12 @@ def email_receive(raw: bytes) -> InboundEmail:
 def _deliver(raw, message, fields, contact, ticket, files, skipped, body) -> InboundEmail:
     """Append to the matched ticket, or open one for a known sender; unknown senders wait for triage."""
     if ticket is not None:
+        staff = _staff_sender(message.from_address) if contact is None or contact.company_id != ticket.company_id else None
+        if staff is not None:
+            # A consultant answering an alert or forwarding to the desk: an internal note, never a
+            # customer reply (it would reopen the ticket and show on the portal).
+            ticket_note(actor=staff, ticket=ticket, body=body, attachments=files)
+            return _record(raw, outcome=Outcome.APPENDED, ticket=ticket, **fields)
         unknown = contact is None or contact.company_id != ticket.company_id
         ticket_customer_reply(ticket=ticket, body=body, contact=contact if not unknown else None, attachments=files,
                               data={"from": message.from_address, "unknown_sender": unknown})
@@ -68,6 +74,16 @@ def _deliver(raw, message, fields, contact, ticket, files, skipped, body) -> Inb
     if skipped:
         ticket_note(actor=None, ticket=ticket, body=_("Adjuntos no aceptados: %(list)s") % {"list": "; ".join(skipped)})
     return _record(raw, outcome=Outcome.CREATED, ticket=ticket, unknown_sender=contact is None, **fields)
+
+
+def _staff_sender(address: str):
+    """The active support user writing from this address, if any."""
+    from django.contrib.auth import get_user_model
+
+    from cfdidesk.accounts.roles import is_staff_member
+
+    user = get_user_model().objects.filter(email__iexact=address, is_active=True).first()
+    return user if user is not None and is_staff_member(user) else None
 
 
 def _matching_ticket(message: ParsedMessage) -> Ticket | None:
