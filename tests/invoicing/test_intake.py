@@ -129,12 +129,12 @@ def upload(environment, name, data, **kwargs):
 
 def test_the_example_files_are_accepted(environment):
     jsonl = upload(environment, "ejemplo.jsonl", services.EXAMPLE_JSONL.encode())
-    assert jsonl.accepted == 3
+    assert jsonl.accepted == 4
     csv = upload(environment, "ejemplo.csv", services.EXAMPLE_CSV.encode())
     assert csv.accepted == 2
     first = Document.objects.get(movement_id="MOV-000201").source_movement.payload
     assert len(first["concepts"]) == 2 and first["concepts"][0]["taxes"][0]["rate"] == "0.16"
-    assert Movement.objects.filter(source="file").count() == 5
+    assert Movement.objects.filter(source="file").count() == 6
     from cfdidesk.invoicing.services.pipeline import pipeline_run
 
     pipeline_run(environment.pk)
@@ -142,6 +142,7 @@ def test_the_example_files_are_accepted(environment):
     assert states["MOV-000101"] == State.STAMPED and states["MOV-000201"] == State.STAMPED
     assert states["MOV-000202"] == State.STAMPED and states["MOV-000103"] == State.STAMPED
     assert states["MOV-000102"] == State.STAMPED
+    assert states["MOV-000104"] == State.STAMPED  # the payroll example (Nómina 1.2)
 
 
 def test_csv_in_windows_excel_encoding_with_semicolons(environment):
@@ -186,8 +187,9 @@ def test_files_over_the_size_limit_are_refused(environment, settings):
         upload(environment, "m.jsonl", b"x" * 101)
 
 
-def test_payments_travel_as_json_not_csv(environment):
-    text = services.EXAMPLE_CSV.replace("MOV-000202,I,", "MOV-000202,P,")
+@pytest.mark.parametrize("document_type", ["P", "N"])
+def test_payments_and_payroll_travel_as_json_not_csv(environment, document_type):
+    text = services.EXAMPLE_CSV.replace("MOV-000202,I,", f"MOV-000202,{document_type},")
     with pytest.raises(IntakeRefused) as exc:
         upload(environment, "m.csv", text.encode())
     assert "JSON lines" in exc.value.errors[0].message

@@ -92,7 +92,6 @@ def test_payment_cfdi_with_its_complement(environment):
 
 
 @pytest.mark.parametrize(("changes", "field", "words"), [
-    ({"document_type": "N"}, "document_type", "nómina"),
     ({"currency": "USD"}, "exchange_rate", "tipo de cambio"),
     ({"concepts": [{"product_key": "84111506", "quantity": "1", "unit_key": "E48", "description": "x",
                     "unit_value": "10", "tax_object": "01", "taxes": [{"tax": "IVA", "rate": "0.16"}]}]},

@@ -32,12 +32,12 @@ def test_upload_movements_file_and_examples(client_as, environment):
     assert example.status_code == 200 and "attachment" in example["Content-Disposition"]
     jsonl = client.get("/facturacion/ejemplo-movimientos.jsonl").content
     response = client.post(f"/facturacion/{environment.pk}/movimientos/", {"file": SimpleUploadedFile("m.jsonl", jsonl)})
-    assert response.status_code == 302 and Document.objects.count() == 3
+    assert response.status_code == 302 and Document.objects.count() == 4
     bad = client.post(f"/facturacion/{environment.pk}/movimientos/", {"file": SimpleUploadedFile("m.jsonl", b'{"movement_id": "X"}\n')})
     assert bad.status_code == 422
     text = bad.content.decode()
     assert "No se guardó nada" in text and "document_type" in text
-    assert Document.objects.count() == 3
+    assert Document.objects.count() == 4
 
 
 def test_document_page_shows_xml_history_log_and_actions(client_as, environment):

@@ -81,6 +81,62 @@ class PaymentIn(Schema):
     documents: list[PaidDocumentIn]
 
 
+class PayrollEmployerIn(Schema):
+    registration: str = Field("", description="Registro patronal (obligatorio con tipo de contrato 01 a 08)")
+    curp: str = Field("", description="CURP del patrón, solo si es persona física")
+
+
+class PayrollEmployeeIn(Schema):
+    curp: str
+    number: str = Field(description="Número de empleado (1 a 15 caracteres)")
+    social_security_number: str = Field("", description="NSS; obligatorio con registro patronal")
+    start_date: str = Field("", description="Inicio de la relación laboral, AAAA-MM-DD; la antigüedad se calcula en semanas")
+    contract_type: str = Field(description="c_TipoContrato")
+    regime_type: str = Field(description="c_TipoRegimen")
+    periodicity: str = Field(description="c_PeriodicidadPago")
+    state: str = Field(description="c_Estado: entidad donde prestó el servicio (ClaveEntFed)")
+    job_risk: str = Field("", description="c_RiesgoPuesto; obligatorio con registro patronal")
+    daily_integrated_salary: str | None = Field(None, description="Salario diario integrado; obligatorio con registro patronal")
+    department: str = ""
+    position: str = ""
+
+
+class PerceptionIn(Schema):
+    type: str = Field(description="c_TipoPercepcion")
+    code: str = Field(description="Clave propia del patrón (3 a 15 caracteres)")
+    concept: str
+    taxed: str = Field("0", description="Importe gravado")
+    exempt: str = Field("0", description="Importe exento")
+
+
+class DeductionIn(Schema):
+    type: str = Field(description="c_TipoDeduccion (002: ISR)")
+    code: str = Field(description="Clave propia del patrón (3 a 15 caracteres)")
+    concept: str
+    amount: str
+
+
+class OtherPaymentIn(Schema):
+    type: str = Field(description="c_TipoOtroPago")
+    code: str = Field(description="Clave propia del patrón (3 a 15 caracteres)")
+    concept: str
+    amount: str
+    subsidy_caused: str | None = Field(None, description="Subsidio causado (tipo 002); vacío: el importe")
+
+
+class PayrollIn(Schema):
+    type: str = Field("O", description="c_TipoNomina: O ordinaria, E extraordinaria")
+    payment_date: str = Field(description="AAAA-MM-DD")
+    period_start: str = Field(description="AAAA-MM-DD")
+    period_end: str = Field(description="AAAA-MM-DD")
+    days_paid: str = Field(description="Días pagados, hasta 3 decimales")
+    employer: PayrollEmployerIn | None = None
+    employee: PayrollEmployeeIn
+    perceptions: list[PerceptionIn] = []
+    deductions: list[DeductionIn] = []
+    other_payments: list[OtherPaymentIn] = []
+
+
 class MovementIn(Schema):
     """A source movement ("movto"). Decimal amounts may be JSON numbers or strings."""
 
@@ -96,6 +152,7 @@ class MovementIn(Schema):
     concepts: list[ConceptIn] = []
     related: RelatedIn | None = None
     payment: PaymentIn | None = Field(None, description="Solo en CFDI de pago (P)")
+    payroll: PayrollIn | None = Field(None, description="Solo en CFDI de nómina (N, complemento Nómina 1.2): sin conceptos ni forma de pago; el receptor es el trabajador (régimen 605, uso CN01)")
     total: str | None = Field(None, description="Total que calculó el sistema del cliente; si no coincide, error de structure validation")
 
 

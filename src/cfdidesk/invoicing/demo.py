@@ -32,6 +32,21 @@ RECEPTORS = [
     {"rfc": "CACX7605101P8", "name": "XOCHILT CASAS CHAVEZ", "tax_regime": "626", "postal_code": "36257", "cfdi_use": "G03"},
 ]
 IVA = [{"tax": "IVA", "kind": "traslado", "factor": "Tasa", "rate": "0.16"}]
+# A payroll whose overtime perception (019) needs the HorasExtra node, not mapped yet: a mapping error.
+PAYROLL_WITH_OVERTIME = {
+    "movement_id": "DEMO-0008", "document_type": "N",
+    "receptor": {**RECEPTORS[0], "tax_regime": "605", "cfdi_use": "CN01"},
+    "payroll": {
+        "payment_date": "2026-01-15", "period_start": "2026-01-01", "period_end": "2026-01-15", "days_paid": "15",
+        "employer": {"registration": "B5510768108"},
+        "employee": {"curp": "XIQB891116MGRMZR05", "number": "0001", "social_security_number": "04078873454",
+                     "start_date": "2021-03-01", "contract_type": "01", "regime_type": "02", "periodicity": "04",
+                     "state": "HID", "job_risk": "1", "daily_integrated_salary": "525.00"},
+        "perceptions": [{"type": "001", "code": "P001", "concept": "Sueldo", "taxed": "7500.00"},
+                        {"type": "019", "code": "P019", "concept": "Horas extra", "taxed": "600.00"}],
+        "deductions": [{"type": "002", "code": "D002", "concept": "ISR", "amount": "850.00"}],
+    },
+}
 
 
 def _movement(n: int, *, receptor: int = 0, receptor_changes: dict | None = None, **changes) -> dict:
@@ -83,7 +98,7 @@ def load_demo(company: Company | None = None, *, actor=None) -> InvoicingEnviron
     send(
         _movement(7, concepts=[{"product_key": "72121103", "quantity": "1", "unit_key": "E48",
                                 "description": "Construcción de nave industrial", "unit_value": "150000000.00", "taxes": IVA}]),
-        _movement(8, document_type="N"),
+        PAYROLL_WITH_OVERTIME,
         _movement(9, currency="USD"),
         _movement(10, receptor_changes={"tax_regime": "605", "cfdi_use": "G01"}),
         _movement(11, payment_form="99"),

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -27,6 +28,13 @@ MAX_CONCEPTS = 500
 _UUID = re.compile(r"^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$")
 _POSTAL = re.compile(r"^\d{5}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f|]")
+# tdCFDI's t_CURP, as SAT's XSD writes it.
+_CURP = re.compile(
+    r"^[A-Z][AEIOUX][A-Z]{2}[0-9]{2}(0[1-9]|1[012])(0[1-9]|[12][0-9]|3[01])[MHX]"
+    r"([ABCMTZ]S|[BCJMOT]C|[CNPST]L|[GNQ]T|[GQS]R|C[MH]|[MY]N|[DH]G|NE|VZ|DF|SP)[BCDFGHJ-NP-TV-Z]{3}[0-9A-Z][0-9]$"
+)
+_DIGITS = re.compile(r"^\d{1,15}$")
+MAX_PAYROLL_LINES = 200
 TYPE_ALIASES = {
     "I": "I", "INCOME": "I", "INGRESO": "I",
     "E": "E", "CREDIT_NOTE": "E", "EGRESO": "E", "NOTA_DE_CREDITO": "E",
@@ -184,7 +192,7 @@ def _concepts(raw_concepts, errors: _Errors) -> list[dict]:
     return out
 
 
-def _receptor(raw, errors: _Errors) -> dict:
+def _receptor(raw, errors: _Errors, *, payroll: bool = False) -> dict:
     if not isinstance(raw, dict):
         errors.add("receptor", _("Falta el receptor (RFC, nombre, régimen, código postal y uso del CFDI)."))
         return {}
@@ -197,9 +205,13 @@ def _receptor(raw, errors: _Errors) -> dict:
     return {
         "rfc": rfc,
         "name": _text(raw, "name", errors, "receptor.name", required=True, max_length=300),
-        "tax_regime": _code(raw, "tax_regime", errors, "receptor.tax_regime", catalogs.tax_regimes(), "c_RegimenFiscal"),
+        # A payroll receptor is the employee: regime 605 and use CN01 unless the movement says otherwise
+        # (and then structure validation says why it cannot be).
+        "tax_regime": _code(raw, "tax_regime", errors, "receptor.tax_regime", catalogs.tax_regimes(), "c_RegimenFiscal",
+                            default="605" if payroll else ""),
         "postal_code": postal_code,
-        "cfdi_use": _code(raw, "cfdi_use", errors, "receptor.cfdi_use", catalogs.cfdi_uses(), "c_UsoCFDI"),
+        "cfdi_use": _code(raw, "cfdi_use", errors, "receptor.cfdi_use", catalogs.cfdi_uses(), "c_UsoCFDI",
+                          default="CN01" if payroll else ""),
     }
 
 
@@ -272,6 +284,132 @@ def _payment(raw, errors: _Errors) -> dict | None:
     return payment
 
 
+def _date(raw: dict, key: str, errors: _Errors, field: str, *, required=True) -> str:
+    value = _text(raw, key, errors, field, required=required, max_length=10)
+    if not value:
+        return ""
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        errors.add(field, _("«%(value)s» no es una fecha: va como AAAA-MM-DD.") % {"value": value})
+    else:
+        if not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
+            errors.add(field, _("«%(value)s» no es una fecha: va como AAAA-MM-DD.") % {"value": value})
+    return value
+
+
+def _amount_mxn(raw: dict, key: str, errors: _Errors, field: str, *, required=True, default: str | None = None):
+    """A payroll amount: pesos, not negative, at most 2 decimals (tdCFDI's t_ImporteMXN)."""
+    if default is not None and raw.get(key) in (None, ""):
+        return default
+    value = _decimal(raw, key, errors, field, required=required)
+    if value is not None and -Decimal(value).as_tuple().exponent > 2:
+        errors.add(field, _("Un importe de nómina lleva hasta 2 decimales; trae %(value)s.") % {"value": value})
+        return None
+    return value
+
+
+def _key(raw: dict, key: str, errors: _Errors, field: str, *, min_length=3, max_length=15) -> str:
+    value = _text(raw, key, errors, field, required=True, max_length=max_length)
+    if value and len(value) < min_length:
+        errors.add(field, _("Lleva de %(min)d a %(max)d caracteres; trae %(len)d.") % {"min": min_length, "max": max_length, "len": len(value)})
+    return value
+
+
+def _payroll_lines(raw_lines, errors: _Errors, field: str, kind: str) -> list[dict]:
+    if raw_lines in (None, ""):
+        return []
+    if not isinstance(raw_lines, list):
+        errors.add(field, _("Debe ser una lista."))
+        return []
+    if len(raw_lines) > MAX_PAYROLL_LINES:
+        errors.add(field, _("Admite hasta %(n)d renglones.") % {"n": MAX_PAYROLL_LINES})
+        return []
+    types = {"perceptions": (catalogs.perception_types(), "c_TipoPercepcion"),
+             "deductions": (catalogs.deduction_types(), "c_TipoDeduccion"),
+             "other_payments": (catalogs.other_payment_types(), "c_TipoOtroPago")}[kind]
+    out = []
+    for n, raw in enumerate(raw_lines):
+        where = f"{field}[{n}]"
+        if not isinstance(raw, dict):
+            errors.add(where, _("Cada renglón debe ser un objeto."))
+            continue
+        line = {
+            "type": _code(raw, "type", errors, f"{where}.type", types[0], types[1]),
+            "code": _key(raw, "code", errors, f"{where}.code"),
+            "concept": _text(raw, "concept", errors, f"{where}.concept", required=True, max_length=100),
+        }
+        if kind == "perceptions":
+            line["taxed"] = _amount_mxn(raw, "taxed", errors, f"{where}.taxed", default="0")
+            line["exempt"] = _amount_mxn(raw, "exempt", errors, f"{where}.exempt", default="0")
+        else:
+            line["amount"] = _amount_mxn(raw, "amount", errors, f"{where}.amount")
+        if kind == "other_payments":
+            line["subsidy_caused"] = _amount_mxn(raw, "subsidy_caused", errors, f"{where}.subsidy_caused", required=False)
+        out.append(line)
+    return out
+
+
+def _payroll(raw, errors: _Errors) -> dict | None:
+    """The Nómina 1.2 block of a payroll movement (type N): dates, employee, perceptions, deductions."""
+    if not isinstance(raw, dict):
+        errors.add("payroll", _("Un CFDI de nómina lleva el bloque «payroll» (fechas, trabajador, percepciones y deducciones)."))
+        return None
+    days = _decimal(raw, "days_paid", errors, "payroll.days_paid", required=True, positive=True)
+    if days is not None and (-Decimal(days).as_tuple().exponent > 3 or Decimal(days) > 36160):
+        errors.add("payroll.days_paid", _("Los días pagados van de 0.001 a 36160, con hasta 3 decimales."))
+    payroll = {
+        "type": _code(raw, "type", errors, "payroll.type", catalogs.payroll_types(), "c_TipoNomina", default="O"),
+        "payment_date": _date(raw, "payment_date", errors, "payroll.payment_date"),
+        "period_start": _date(raw, "period_start", errors, "payroll.period_start"),
+        "period_end": _date(raw, "period_end", errors, "payroll.period_end"),
+        "days_paid": days,
+    }
+    employer = raw.get("employer")
+    if employer in (None, ""):
+        employer = {}
+    if not isinstance(employer, dict):
+        errors.add("payroll.employer", _("Debe ser un objeto (registro patronal y, si el patrón es persona física, su CURP)."))
+        employer = {}
+    registration = _text(employer, "registration", errors, "payroll.employer.registration", max_length=20, upper=True)
+    employer_curp = _text(employer, "curp", errors, "payroll.employer.curp", max_length=18, upper=True)
+    if employer_curp and not _CURP.match(employer_curp):
+        errors.add("payroll.employer.curp", _("«%(value)s» no es una CURP válida.") % {"value": employer_curp})
+    payroll["employer"] = {"registration": registration, "curp": employer_curp}
+
+    employee = raw.get("employee")
+    if not isinstance(employee, dict):
+        errors.add("payroll.employee", _("Falta el trabajador (CURP, número de empleado, tipo de contrato, tipo de régimen, periodicidad de pago y entidad federativa)."))
+        employee = {}
+    where = "payroll.employee"
+    curp = _text(employee, "curp", errors, f"{where}.curp", required=True, max_length=18, upper=True)
+    if curp and not _CURP.match(curp):
+        errors.add(f"{where}.curp", _("«%(value)s» no es una CURP válida.") % {"value": curp})
+    nss = _text(employee, "social_security_number", errors, f"{where}.social_security_number", max_length=15)
+    if nss and not _DIGITS.match(nss):
+        errors.add(f"{where}.social_security_number", _("El número de seguridad social son de 1 a 15 dígitos."))
+    payroll["employee"] = {
+        "curp": curp,
+        "number": _text(employee, "number", errors, f"{where}.number", required=True, max_length=15),
+        "social_security_number": nss,
+        "start_date": _date(employee, "start_date", errors, f"{where}.start_date", required=False),
+        "contract_type": _code(employee, "contract_type", errors, f"{where}.contract_type", catalogs.contract_types(), "c_TipoContrato"),
+        "regime_type": _code(employee, "regime_type", errors, f"{where}.regime_type", catalogs.payroll_regime_types(), "c_TipoRegimen"),
+        "periodicity": _code(employee, "periodicity", errors, f"{where}.periodicity", catalogs.payment_periodicities(), "c_PeriodicidadPago"),
+        "state": _code(employee, "state", errors, f"{where}.state", catalogs.states(), "c_Estado"),
+        "job_risk": _code(employee, "job_risk", errors, f"{where}.job_risk", catalogs.job_risks(), "c_RiesgoPuesto", required=False),
+        "daily_integrated_salary": _amount_mxn(employee, "daily_integrated_salary", errors, f"{where}.daily_integrated_salary", required=False),
+        "department": _text(employee, "department", errors, f"{where}.department", max_length=100),
+        "position": _text(employee, "position", errors, f"{where}.position", max_length=100),
+    }
+    payroll["perceptions"] = _payroll_lines(raw.get("perceptions"), errors, "payroll.perceptions", "perceptions")
+    payroll["deductions"] = _payroll_lines(raw.get("deductions"), errors, "payroll.deductions", "deductions")
+    payroll["other_payments"] = _payroll_lines(raw.get("other_payments"), errors, "payroll.other_payments", "other_payments")
+    if not payroll["perceptions"] and not payroll["other_payments"] and "payroll.perceptions" not in {e.field for e in errors}:
+        errors.add("payroll.perceptions", _("Una nómina lleva al menos una percepción u otro pago."))
+    return payroll
+
+
 def normalize_movement(raw: Any) -> tuple[dict | None, list[FieldError]]:
     """(canonical movement, []) or (None, errors naming each field)."""
     errors = _Errors()
@@ -289,12 +427,21 @@ def normalize_movement(raw: Any) -> tuple[dict | None, list[FieldError]]:
         "movement_id": movement_id,
         "document_type": document_type,
         "series": _text(raw, "series", errors, "series", max_length=25),
-        "receptor": _receptor(raw.get("receptor"), errors),
+        "receptor": _receptor(raw.get("receptor"), errors, payroll=document_type == DocumentType.PAYROLL),
         "related": _related(raw.get("related"), errors),
         "total": _decimal(raw, "total", errors, "total"),
     }
     if document_type == DocumentType.PAYMENT:
         movement["payment"] = _payment(raw.get("payment"), errors)
+    elif document_type == DocumentType.PAYROLL:
+        # SAT fixes the concept, the currency (MXN), the method (PUE) and leaves out the payment form.
+        for key in ("concepts", "payment_form", "payment_method", "exchange_rate"):
+            if raw.get(key) not in (None, "", []) and not (key == "payment_method" and str(raw[key]).strip().upper() == "PUE"):
+                errors.add(key, _("Un CFDI de nómina no lleva «%(key)s»: el SAT fija el concepto, la moneda y el método de pago.") % {"key": key})
+        if str(raw.get("currency") or "MXN").strip().upper() != "MXN":
+            errors.add("currency", _("La nómina se emite en MXN."))
+        movement["currency"] = "MXN"
+        movement["payroll"] = _payroll(raw.get("payroll"), errors)
     else:
         currency = _code(raw, "currency", errors, "currency", catalogs.currencies(), "c_Moneda", default="MXN")
         needs_payment = document_type in (DocumentType.INCOME, DocumentType.CREDIT_NOTE)

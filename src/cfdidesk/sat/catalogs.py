@@ -187,3 +187,61 @@ def factor_types() -> frozenset[str]:
     from satcfdi.create.cfd.catalogos import TipoFactor
 
     return frozenset(member.value for member in TipoFactor)
+
+
+# ---------------------------------------------------------------- Nómina 1.2 catalogs (catNomina)
+# Straight from satcfdi's offline copy of SAT's catNomina and catCFDI (code -> description).
+
+
+@cache
+def payroll_types() -> dict[str, str]:
+    """c_TipoNomina: O ordinaria, E extraordinaria."""
+    return dict(_satcfdi_catalog("C75b_c_TipoNomina"))
+
+
+@cache
+def perception_types() -> dict[str, str]:
+    """c_TipoPercepcion."""
+    return dict(_satcfdi_catalog("C75b_c_TipoPercepcion"))
+
+
+@cache
+def deduction_types() -> dict[str, str]:
+    """c_TipoDeduccion."""
+    return dict(_satcfdi_catalog("C75b_c_TipoDeduccion"))
+
+
+@cache
+def other_payment_types() -> dict[str, str]:
+    """c_TipoOtroPago."""
+    return dict(_satcfdi_catalog("C75b_c_TipoOtroPago"))
+
+
+@cache
+def contract_types() -> dict[str, str]:
+    """c_TipoContrato."""
+    return dict(_satcfdi_catalog("C75b_c_TipoContrato"))
+
+
+@cache
+def payroll_regime_types() -> dict[str, str]:
+    """c_TipoRegimen (the employee's hiring regime, not c_RegimenFiscal)."""
+    return dict(_satcfdi_catalog("C75b_c_TipoRegimen"))
+
+
+@cache
+def payment_periodicities() -> dict[str, str]:
+    """c_PeriodicidadPago."""
+    return dict(_satcfdi_catalog("C75b_c_PeriodicidadPago"))
+
+
+@cache
+def job_risks() -> dict[str, str]:
+    """c_RiesgoPuesto."""
+    return dict(_satcfdi_catalog("C75b_c_RiesgoPuesto"))
+
+
+@cache
+def states() -> dict[str, str]:
+    """c_Estado (the key of Nómina's ClaveEntFed): code -> "name (country)"."""
+    return {code: f"{value[1]} ({value[0]})" for code, value in _satcfdi_catalog("C756_c_Estado").items()}

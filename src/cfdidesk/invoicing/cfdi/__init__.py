@@ -11,6 +11,7 @@ from dataclasses import dataclass
 CFDI_NS = "http://www.sat.gob.mx/cfd/4"
 TFD_NS = "http://www.sat.gob.mx/TimbreFiscalDigital"
 PAGOS_NS = "http://www.sat.gob.mx/Pagos20"
+NOMINA_NS = "http://www.sat.gob.mx/nomina12"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 

@@ -7,7 +7,7 @@ be turned into a CFDI raises MappingError naming the movement's field and the re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
@@ -18,6 +18,18 @@ from . import Issue
 
 SIX = Decimal("0.000001")
 CENTS = Decimal("0.01")
+THOUSANDTHS = Decimal("0.001")
+# The concept SAT fixes for every payroll CFDI (Guía de llenado del CFDI de nómina, revisión C).
+PAYROLL_CONCEPT = {"product_key": "84111505", "quantity": Decimal(1), "unit_key": "ACT", "description": "Pago de nómina", "tax_object": "01"}
+ISR_DEDUCTION = "002"
+SUBSIDY_OTHER_PAYMENT = "002"
+# Keys whose Nómina 1.2 node (horas extra, separación, jubilación, acciones, incapacidades,
+# compensación de saldos) this mapping does not build yet: refused rather than stamped incomplete.
+UNMAPPED_PERCEPTIONS = {"014": "Incapacidades", "019": "HorasExtra", "022": "SeparacionIndemnizacion", "023": "SeparacionIndemnizacion",
+                        "025": "SeparacionIndemnizacion", "039": "JubilacionPensionRetiro", "044": "JubilacionPensionRetiro",
+                        "045": "AccionesOTitulos"}
+UNMAPPED_DEDUCTIONS = {"006": "Incapacidades"}
+UNMAPPED_OTHER_PAYMENTS = {"004": "CompensacionSaldosAFavor"}
 
 
 class MappingError(Exception):
@@ -183,13 +195,115 @@ def _payment_complement(payment: dict):
     )])
 
 
+def _seniority(start: date, end: date) -> str:
+    """Nómina's Antigüedad in whole weeks: (days from the start of the relation to the period's end + 1) / 7."""
+    return f"P{((end - start).days + 1) // 7}W"
+
+
+def _payroll_complement(payroll: dict, emitter: Emitter):
+    """The Nómina 1.2 node with its totals, and the concept's unit value and discount."""
+    from satcfdi.create.cfd import nomina12
+
+    errors: list[Issue] = []
+    start, end, paid_on = (date.fromisoformat(payroll[k]) for k in ("period_start", "period_end", "payment_date"))
+    if start > end:
+        errors.append(Issue("payroll.period_end", _("El periodo termina (%(end)s) antes de empezar (%(start)s).") % {"end": end, "start": start}))
+    employee, employer = payroll["employee"], payroll.get("employer") or {}
+    hired = date.fromisoformat(employee["start_date"]) if employee.get("start_date") else None
+    if hired and hired > end:
+        errors.append(Issue("payroll.employee.start_date", _("La relación laboral empieza (%(start)s) después del fin del periodo pagado (%(end)s).")
+                            % {"start": hired, "end": end}))
+    if len(emitter.rfc) == 13 and not employer.get("curp"):
+        errors.append(Issue("payroll.employer.curp", _("El patrón es persona física (RFC %(rfc)s): la nómina lleva su CURP.") % {"rfc": emitter.rfc}))
+    if len(emitter.rfc) == 12 and employer.get("curp"):
+        errors.append(Issue("payroll.employer.curp", _("El patrón es persona moral (RFC %(rfc)s): la nómina no lleva CURP del patrón.") % {"rfc": emitter.rfc}))
+    for kind, unmapped, label in (("perceptions", UNMAPPED_PERCEPTIONS, _("La percepción")), ("deductions", UNMAPPED_DEDUCTIONS, _("La deducción")),
+                                  ("other_payments", UNMAPPED_OTHER_PAYMENTS, _("El otro pago"))):
+        for n, line in enumerate(payroll[kind]):
+            if line["type"] in unmapped:
+                errors.append(Issue(f"payroll.{kind}[{n}].type", _("%(what)s tipo %(type)s necesita el nodo %(node)s de Nómina 1.2, que aún no se mapea.")
+                                    % {"what": label, "type": line["type"], "node": unmapped[line["type"]]}))
+
+    def money(value) -> Decimal:
+        return Decimal(value or 0).quantize(CENTS)
+
+    perceptions = [nomina12.Percepcion(tipo_percepcion=p["type"], clave=p["code"], concepto=p["concept"],
+                                       importe_gravado=money(p["taxed"]), importe_exento=money(p["exempt"]))
+                   for p in payroll["perceptions"]]
+    deductions = [nomina12.Deduccion(tipo_deduccion=d["type"], clave=d["code"], concepto=d["concept"], importe=money(d["amount"]))
+                  for d in payroll["deductions"]]
+    other_payments = []
+    for n, o in enumerate(payroll["other_payments"]):
+        subsidy = None
+        if o["type"] == SUBSIDY_OTHER_PAYMENT:
+            subsidy = money(o.get("subsidy_caused") if o.get("subsidy_caused") is not None else o["amount"])
+            if subsidy < money(o["amount"]):
+                errors.append(Issue(f"payroll.other_payments[{n}].subsidy_caused", _("El subsidio causado (%(s)s) es menor que el subsidio entregado (%(a)s).")
+                                    % {"s": subsidy, "a": money(o["amount"])}))
+        elif o.get("subsidy_caused") is not None:
+            errors.append(Issue(f"payroll.other_payments[{n}].subsidy_caused", _("El subsidio causado solo va en el otro pago tipo 002 (subsidio para el empleo).")))
+        other_payments.append(nomina12.OtroPago(tipo_otro_pago=o["type"], clave=o["code"], concepto=o["concept"], importe=money(o["amount"]),
+                                                subsidio_al_empleo=subsidy))
+
+    taxed = sum((p["ImporteGravado"] for p in perceptions), Decimal("0.00"))
+    exempt = sum((p["ImporteExento"] for p in perceptions), Decimal("0.00"))
+    withheld = sum((d["Importe"] for d in deductions if d["TipoDeduccion"] == ISR_DEDUCTION), Decimal("0.00"))
+    other_deductions = sum((d["Importe"] for d in deductions if d["TipoDeduccion"] != ISR_DEDUCTION), Decimal("0.00"))
+    total_other_payments = sum((o["Importe"] for o in other_payments), Decimal("0.00"))
+    gross = taxed + exempt + total_other_payments
+    if withheld + other_deductions > gross:
+        errors.append(Issue("payroll.deductions", _("Las deducciones (%(d)s) son mayores que las percepciones más otros pagos (%(p)s).")
+                            % {"d": withheld + other_deductions, "p": gross}))
+    if errors:
+        raise MappingError(errors)
+
+    receptor = nomina12.Receptor(
+        curp=employee["curp"], tipo_contrato=employee["contract_type"], tipo_regimen=employee["regime_type"],
+        num_empleado=employee["number"], periodicidad_pago=employee["periodicity"], clave_ent_fed=employee["state"],
+        num_seguridad_social=employee.get("social_security_number") or None, fecha_inicio_rel_laboral=hired,
+        antiguedad=_seniority(hired, end) if hired else None, departamento=employee.get("department") or None,
+        puesto=employee.get("position") or None, riesgo_puesto=employee.get("job_risk") or None,
+        salario_diario_integrado=money(employee["daily_integrated_salary"]) if employee.get("daily_integrated_salary") else None,
+    )
+    has_employer = employer.get("registration") or employer.get("curp")
+    nomina = nomina12.Nomina(
+        tipo_nomina=payroll["type"], fecha_pago=paid_on, fecha_inicial_pago=start, fecha_final_pago=end,
+        num_dias_pagados=Decimal(payroll["days_paid"]).quantize(THOUSANDTHS), receptor=receptor,
+        emisor=nomina12.Emisor(curp=employer.get("curp") or None, registro_patronal=employer.get("registration") or None) if has_employer else None,
+    )
+    # satcfdi's Nomina computes its totals only when both perceptions and deductions come (and
+    # counts every perception as "sueldos"); they are set here from the lines, as SAT's guide says.
+    if perceptions:
+        nomina["Percepciones"] = nomina12.Percepciones(percepcion=perceptions)
+        nomina["Percepciones"].update({"TotalSueldos": taxed + exempt, "TotalGravado": taxed, "TotalExento": exempt})
+        nomina["TotalPercepciones"] = taxed + exempt
+    if deductions:
+        totals = {}
+        if any(d["TipoDeduccion"] != ISR_DEDUCTION for d in deductions):
+            totals["TotalOtrasDeducciones"] = other_deductions
+        if any(d["TipoDeduccion"] == ISR_DEDUCTION for d in deductions):
+            totals["TotalImpuestosRetenidos"] = withheld
+        nomina["Deducciones"] = nomina12.Deducciones(deduccion=deductions)
+        nomina["Deducciones"].update(totals)
+        nomina["TotalDeducciones"] = withheld + other_deductions
+    if other_payments:
+        nomina["OtrosPagos"] = other_payments
+        nomina["TotalOtrosPagos"] = total_other_payments
+    discount = withheld + other_deductions if deductions else None
+    return nomina, (taxed + exempt + total_other_payments), discount
+
+
+def _payroll_concept(cfdi40, unit_value: Decimal, discount: Decimal | None):
+    c = PAYROLL_CONCEPT
+    return cfdi40.Concepto(clave_prod_serv=c["product_key"], cantidad=c["quantity"], clave_unidad=c["unit_key"], descripcion=c["description"],
+                           valor_unitario=unit_value, descuento=discount, objeto_imp=c["tax_object"])
+
+
 def build(movement: dict, emitter: Emitter, *, series: str, folio: int | None, issued: datetime) -> etree._Element:
     """The unsigned Comprobante for the movement: its CSD number and certificate, an empty Sello."""
     from satcfdi.create.cfd import cfdi40
 
     document_type = movement["document_type"]
-    if document_type == "N":
-        raise MappingError([Issue("document_type", _("La nómina (complemento Nómina 1.2) aún no se mapea: el movimiento no puede convertirse en CFDI."))])
     emisor = cfdi40.Emisor(rfc=emitter.rfc, nombre=emitter.name, regimen_fiscal=emitter.tax_regime)
     fecha = issued.replace(tzinfo=None, microsecond=0)
     try:
@@ -198,6 +312,18 @@ def build(movement: dict, emitter: Emitter, *, series: str, folio: int | None, i
                 emisor=emisor, lugar_expedicion=emitter.postal_code, receptor=_receptor(movement, cfdi40),
                 complemento_pago=_payment_complement(movement["payment"]), cfdi_relacionados=_related(movement, cfdi40),
                 serie=series or None, folio=str(folio) if folio is not None else None, fecha=fecha,
+            )
+        elif document_type == "N":
+            # Not satcfdi's Comprobante.nomina: it writes FormaPago 99 and ObjetoImp 03, which CFDI 4.0's
+            # payroll guide forbids (no FormaPago, ObjetoImp 01).
+            if not movement.get("payroll"):  # a movement received before payroll was mapped
+                raise MappingError([Issue("payroll", _("Un CFDI de nómina lleva el bloque «payroll» (fechas, trabajador, percepciones y deducciones)."))])
+            nomina, unit_value, discount = _payroll_complement(movement["payroll"], emitter)
+            comprobante = cfdi40.Comprobante(
+                emisor=emisor, lugar_expedicion=emitter.postal_code, receptor=_receptor(movement, cfdi40),
+                conceptos=[_payroll_concept(cfdi40, unit_value, discount)], moneda="MXN", tipo_de_comprobante="N",
+                exportacion="01", metodo_pago="PUE", serie=series or None, folio=str(folio) if folio is not None else None,
+                cfdi_relacionados=_related(movement, cfdi40), complemento=nomina, fecha=fecha,
             )
         else:
             currency = movement["currency"]

@@ -1,4 +1,4 @@
-"""SAT's XSD for CFDI 4.0 (with TimbreFiscalDigital 1.1 and Pagos 2.0), compiled once per thread.
+"""SAT's XSD for CFDI 4.0 (with TimbreFiscalDigital 1.1, Pagos 2.0 and Nómina 1.2), compiled once per thread.
 
 satcfdi ships SAT's schemas and validates by compiling them on every call (~100 ms). Here they
 are compiled once. libxml2 also checks an enumeration by scanning it value by value, and SAT's
@@ -19,7 +19,7 @@ from functools import cache
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from . import CFDI_NS, PAGOS_NS, TFD_NS, Issue
+from . import CFDI_NS, NOMINA_NS, PAGOS_NS, TFD_NS, Issue
 
 XS = "http://www.w3.org/2001/XMLSchema"
 # Enumerations longer than this are checked in Python (see the module docstring).
@@ -29,6 +29,7 @@ _ROOT_SCHEMAS = (
     (CFDI_NS, "www.sat.gob.mx/sitio_internet/cfd/4/cfdv40.xsd"),
     (TFD_NS, "www.sat.gob.mx/sitio_internet/cfd/TimbreFiscalDigital/TimbreFiscalDigitalv11.xsd"),
     (PAGOS_NS, "www.sat.gob.mx/sitio_internet/cfd/Pagos/Pagos20.xsd"),
+    (NOMINA_NS, "www.sat.gob.mx/sitio_internet/cfd/nomina/nomina12.xsd"),
 )
 _local = threading.local()
 

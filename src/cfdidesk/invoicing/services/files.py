@@ -4,7 +4,7 @@ Both end in movements_receive, so a file is all or nothing like an API batch. Th
 row per concept; rows with the same movement_id are one movement, whose header columns come
 from its first row (later rows leave them empty or repeat them). Taxes go in four columns:
 iva_rate (traslado: 0.16, 0.08, 0 or "exento"), iva_withholding, isr_withholding and ieps_rate.
-Payment CFDI (type P) travel as JSON lines only.
+Payment (type P) and payroll (type N) CFDI travel as JSON lines only.
 """
 
 from __future__ import annotations
@@ -71,6 +71,28 @@ EXAMPLE_MOVEMENTS = [
                            "previous_balance": "1160.00", "amount_paid": "1160.00", "tax_object": "02",
                            "taxes": [{"tax": "IVA", "rate": "0.16"}]}],
         },
+    },
+    {
+        # Nómina 1.2: the employee is the receptor (regime 605, use CN01); SAT fixes the concept.
+        "movement_id": "MOV-000104", "document_type": "N",
+        "receptor": {"rfc": "XIQB891116QE4", "name": "BERENICE XIMO QUEZADA", "tax_regime": "605", "postal_code": "42501", "cfdi_use": "CN01"},
+        "payroll": {
+            "type": "O", "payment_date": "2026-01-15", "period_start": "2026-01-01", "period_end": "2026-01-15", "days_paid": "15",
+            "employer": {"registration": "B5510768108"},
+            "employee": {"curp": "XIQB891116MGRMZR05", "number": "0001", "social_security_number": "04078873454",
+                         "start_date": "2021-03-01", "contract_type": "01", "regime_type": "02", "periodicity": "04",
+                         "state": "HID", "job_risk": "1", "daily_integrated_salary": "525.00",
+                         "department": "Administración", "position": "Analista"},
+            "perceptions": [
+                {"type": "001", "code": "P001", "concept": "Sueldo", "taxed": "7500.00", "exempt": "0"},
+                {"type": "010", "code": "P010", "concept": "Premio de puntualidad", "taxed": "500.00", "exempt": "0"},
+            ],
+            "deductions": [
+                {"type": "002", "code": "D002", "concept": "ISR", "amount": "812.45"},
+                {"type": "001", "code": "D001", "concept": "Cuota obrera IMSS", "amount": "201.30"},
+            ],
+        },
+        "total": "6986.25",
     },
 ]
 EXAMPLE_JSONL = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in EXAMPLE_MOVEMENTS)
@@ -168,6 +190,10 @@ def _csv(text: str) -> tuple[list, list[str]]:
             if row.get("document_type", "").upper() in ("P", "PAGO", "PAYMENT"):
                 errors.append(ItemError(len(groups), mid, _("línea %(n)d") % {"n": number},
                                         _("Los CFDI de pago se envían en JSON lines, no en CSV.")))
+                continue
+            if row.get("document_type", "").upper() in ("N", "NOMINA", "NÓMINA", "PAYROLL"):
+                errors.append(ItemError(len(groups), mid, _("línea %(n)d") % {"n": number},
+                                        _("Los CFDI de nómina se envían en JSON lines, no en CSV.")))
                 continue
             groups[mid] = _movement_from_row(row)
             lines[mid] = []
