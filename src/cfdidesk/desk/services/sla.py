@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
+
 from cfdidesk.service import sla
 from cfdidesk.service.models import BusinessCalendar
 from cfdidesk.service.selectors import (
@@ -18,6 +20,7 @@ from cfdidesk.service.selectors import (
 )
 
 from ..models import Status, Ticket
+from ..selectors import OPEN
 
 # The clock stops while these last (service.sla explains why).
 STOPPED = frozenset({Status.WAITING_CUSTOMER, Status.RESOLVED, Status.CLOSED})
@@ -39,9 +42,11 @@ class Clocks:
         self._by_id: dict[int | None, sla.Clock] = {}
 
     def of(self, ticket: Ticket) -> sla.Clock:
-        return sla.AROUND_THE_CLOCK if ticket.sla_around_the_clock else self.load(ticket.sla_calendar_id)
+        return self.clock(around_the_clock=ticket.sla_around_the_clock, calendar_id=ticket.sla_calendar_id)
 
-    def load(self, calendar_id: int | None) -> sla.Clock:
+    def clock(self, *, around_the_clock: bool, calendar_id: int | None) -> sla.Clock:
+        if around_the_clock:
+            return sla.AROUND_THE_CLOCK
         if calendar_id not in self._by_id:
             try:
                 self._by_id[calendar_id] = load_calendar(calendar_id)
@@ -65,7 +70,7 @@ def sla_targets_fields(ticket: Ticket, *, targets: SlaTargets | None, clocks: Cl
     change), keeping the time the clock has already been stopped."""
     if targets is None:
         return dict(NO_SLA)
-    clock = sla.AROUND_THE_CLOCK if targets.around_the_clock else (clocks or Clocks()).load(targets.calendar_id)
+    clock = (clocks or Clocks()).clock(around_the_clock=targets.around_the_clock, calendar_id=targets.calendar_id)
     return _deadlines(targets, clock, ticket.created_at, ticket.sla_stopped)
 
 
@@ -121,7 +126,7 @@ def sla_overview(ticket: Ticket, now: dt.datetime, *, clocks: Clocks | None = No
     for code, due, risk, done_at in (
         ("first_response", ticket.sla_first_response_due, ticket.sla_first_response_risk, ticket.first_response_at),
         ("resolution", ticket.sla_resolution_due, ticket.sla_resolution_risk,
-         ticket.resolved_at if ticket.status in STOPPED - {Status.WAITING_CUSTOMER} else None),
+         ticket.resolved_at if ticket.status in (Status.RESOLVED, Status.CLOSED) else None),
     ):
         state = sla.state(now=now, due=due, risk=risk, done_at=done_at, paused=stopped)
         # While the clock is stopped the time left stays what it was when it stopped.
@@ -134,11 +139,9 @@ def sla_overview(ticket: Ticket, now: dt.datetime, *, clocks: Clocks | None = No
 def sla_recompute_open(*, priority: int | None = None, company_id: int | None = None, batch: int = 2000) -> int:
     """Count the due times of the open tickets again after a policy changed (of that priority, and of
     that company when the policy was a company's). A few queries per batch, whatever the number of tickets."""
-    from django.db import transaction
-
     table = sla_policy_table()
     clocks = Clocks()
-    tickets = Ticket.objects.filter(is_open=True)
+    tickets = Ticket.objects.filter(OPEN)
     if priority is not None:
         tickets = tickets.filter(priority=priority)
     if company_id is not None:

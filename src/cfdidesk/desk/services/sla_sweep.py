@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ..models import EscalationStep, Ticket
 from ..oncall_selectors import next_step
+from ..selectors import sla_state_filter
 from .alerts import SLA_AT_RISK, SLA_BREACHED, Alert, alert_staff_bulk
 
 BATCH = 500
@@ -46,7 +47,7 @@ def _chains(team_ids: set[int]) -> dict[int, list[EscalationStep]]:
 def _sweep_batch(trigger: str, due_filter: Q, marks: tuple[str, ...], now: dt.datetime) -> int:
     with transaction.atomic():
         tickets = list(
-            Ticket.objects.filter(due_filter).exclude(**{f"{marks[0]}": F("sla_due")})
+            Ticket.objects.filter(due_filter).exclude(**{marks[0]: F("sla_due")})
             .select_related("assignee").select_for_update(skip_locked=True, of=("self",))
             .only("id", "number", "subject", "priority", "company_id", "team_id", "assignee", "escalation_level",
                   "first_response_at", "sla_due", *marks)
@@ -55,12 +56,13 @@ def _sweep_batch(trigger: str, due_filter: Q, marks: tuple[str, ...], now: dt.da
         if not tickets:
             return 0
         chains = _chains({t.team_id for t in tickets if t.team_id})
-        alerts, raised = [], []
+        alerts: list[Alert] = []
+        by_level: dict[int, list[int]] = {}  # the tickets each level is reached by
         for ticket in tickets:
             step = next_step(chains.get(ticket.team_id, []), ticket.escalation_level)
-            raised.append(step is not None)
             if step is not None:
                 ticket.escalation_level = step.level
+                by_level.setdefault(step.level, []).append(ticket.pk)
             for mark in marks:
                 setattr(ticket, mark, ticket.sla_due)
             users = [u for u in (ticket.assignee, step.user if step else None) if u is not None]
@@ -69,12 +71,7 @@ def _sweep_batch(trigger: str, due_filter: Q, marks: tuple[str, ...], now: dt.da
                                       "automatic": True}))
         # Set-based writes (bulk_update's CASE per row costs more than the rest of the sweep): the
         # marks copy each row's own sla_due; the levels take one UPDATE per level reached.
-        ids = [t.pk for t in tickets]
-        Ticket.objects.filter(pk__in=ids).update(**{mark: F("sla_due") for mark in marks})
-        by_level: dict[int, list[int]] = {}
-        for ticket, moved in zip(tickets, raised, strict=True):
-            if moved:
-                by_level.setdefault(ticket.escalation_level, []).append(ticket.pk)
+        Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(**{mark: F("sla_due") for mark in marks})
         for level, pks in by_level.items():
             Ticket.objects.filter(pk__in=pks).update(escalation_level=level)
         alert_staff_bulk(alerts)
@@ -89,8 +86,8 @@ def sla_sweep(now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     counts = {"breached": 0, "at_risk": 0}
     passes = (
-        ("breached", SLA_BREACHED, Q(sla_due__lte=now), ("sla_breach_alerted", "sla_risk_alerted")),
-        ("at_risk", SLA_AT_RISK, Q(sla_risk__lte=now, sla_due__gt=now), ("sla_risk_alerted",)),
+        ("breached", SLA_BREACHED, sla_state_filter("vencido", now), ("sla_breach_alerted", "sla_risk_alerted")),
+        ("at_risk", SLA_AT_RISK, sla_state_filter("en-riesgo", now), ("sla_risk_alerted",)),
     )
     for name, trigger, due_filter, marks in passes:
         while done := _sweep_batch(trigger, due_filter, marks, now):
