@@ -44,61 +44,74 @@ from . import admin_sla  # noqa: E402,F401  (SLA policies: see the module)
 # Saved through the services, so the admin checks the same rules and writes the same audit rows.
 
 
+class _ServiceSavedAdmin(CatalogAdmin):
+    """Writes go through the service's create/update/delete (which check the rules and audit);
+    `user` offers staff only."""
+
+    service_fields: tuple[str, ...] = ()
+
+    def create(self, actor, **values):
+        raise NotImplementedError
+
+    def update(self, actor, obj, **values):
+        raise NotImplementedError
+
+    def delete(self, actor, obj):
+        raise NotImplementedError
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = staff_users()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in self.service_fields}
+        saved = self.update(request.user, obj, **values) if change else self.create(request.user, **values)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        self.delete(request.user, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete(request.user, obj)
+
+
 @admin.register(OnCallShift, site=site)
-class OnCallShiftAdmin(CatalogAdmin):
+class OnCallShiftAdmin(_ServiceSavedAdmin):
     form = ShiftAdminForm
     list_display = ("team", "user", "starts_at", "ends_at", "note")
     list_filter = ("team",)
     list_select_related = ("team", "user")
     date_hierarchy = "starts_at"
+    service_fields = oncall.SHIFT_FIELDS
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "user":
-            kwargs["queryset"] = staff_users()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def create(self, actor, **values):
+        return oncall.oncall_shift_create(actor=actor, **values)
 
-    def save_model(self, request, obj, form, change):
-        values = {name: form.cleaned_data[name] for name in ("team", "user", "starts_at", "ends_at", "note")}
-        if change:
-            saved = oncall.oncall_shift_update(actor=request.user, shift=obj, **values)
-        else:
-            saved = oncall.oncall_shift_create(actor=request.user, **values)
-        obj.pk = saved.pk
+    def update(self, actor, obj, **values):
+        return oncall.oncall_shift_update(actor=actor, shift=obj, **values)
 
-    def delete_model(self, request, obj):
-        oncall.oncall_shift_delete(actor=request.user, shift=obj)
-
-    def delete_queryset(self, request, queryset):
-        for shift in queryset:
-            oncall.oncall_shift_delete(actor=request.user, shift=shift)
+    def delete(self, actor, obj):
+        oncall.oncall_shift_delete(actor=actor, shift=obj)
 
 
 @admin.register(EscalationStep, site=site)
-class EscalationStepAdmin(CatalogAdmin):
+class EscalationStepAdmin(_ServiceSavedAdmin):
     form = StepAdminForm
     list_display = ("team", "level", "title", "user")
     list_filter = ("team",)
     list_select_related = ("team", "user")
+    service_fields = escalation.STEP_FIELDS
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "user":
-            kwargs["queryset"] = staff_users()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def create(self, actor, **values):
+        return escalation.escalation_step_create(actor=actor, **values)
 
-    def save_model(self, request, obj, form, change):
-        values = {name: form.cleaned_data[name] for name in ("team", "level", "title", "user")}
-        if change:
-            saved = escalation.escalation_step_update(actor=request.user, step=obj, **values)
-        else:
-            saved = escalation.escalation_step_create(actor=request.user, **values)
-        obj.pk = saved.pk
+    def update(self, actor, obj, **values):
+        return escalation.escalation_step_update(actor=actor, step=obj, **values)
 
-    def delete_model(self, request, obj):
-        escalation.escalation_step_delete(actor=request.user, step=obj)
-
-    def delete_queryset(self, request, queryset):
-        for step in queryset:
-            escalation.escalation_step_delete(actor=request.user, step=step)
+    def delete(self, actor, obj):
+        escalation.escalation_step_delete(actor=actor, step=obj)
 
 
 @admin.register(AlertWebhook, site=site)

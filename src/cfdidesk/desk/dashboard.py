@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cfdidesk.accounts.roles import CONSULTANT
+from cfdidesk.web.templatetags.people import person
 
 from .models import OPEN_STATUSES, Priority, Team, Ticket
 from .oncall_selectors import oncall_now
@@ -116,10 +117,11 @@ class Dashboard:
         return next((b.count for b in self.by_priority if b.key == Priority.CRITICAL), 0)
 
 
-def _scaled(bars: list[Bar]) -> list[Bar]:
-    top = max((b.count for b in bars), default=0)
+def _scaled(bars: list, figure: str = "count") -> list:
+    """Each bar's `percent`: its `figure` as a share of the largest (0–100)."""
+    top = max((getattr(b, figure) for b in bars), default=0)
     for bar in bars:
-        bar.percent = round(100 * bar.count / top, 1) if top else 0.0
+        bar.percent = round(100 * getattr(bar, figure) / top, 1) if top else 0.0
     return bars
 
 
@@ -225,12 +227,9 @@ def consultant_loads(figures: OpenFigures) -> list[Load]:
         found = figures.by_assignee.get(user.pk) or Load(None)
         found.user = user
         loads.append(found)
-    loads.sort(key=lambda x: (-x.open, -x.breached, (x.user.get_full_name() or x.user.username).lower()))
+    loads.sort(key=lambda x: (-x.open, -x.breached, person(x.user).lower()))
     loads.append(figures.by_assignee.get(None) or Load(None))
-    top = max((x.open for x in loads), default=0)
-    for x in loads:
-        x.percent = round(100 * x.open / top, 1) if top else 0.0
-    return loads
+    return _scaled(loads, "open")
 
 
 def day_starts(now: dt.datetime, days: int) -> list[dt.datetime]:

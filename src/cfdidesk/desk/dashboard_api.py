@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Field, Router, Schema
 
 from cfdidesk.accounts.roles import has_capability
+from cfdidesk.web.templatetags.people import person
 
 from .dashboard import supervisor_dashboard
 
@@ -93,7 +94,7 @@ def _counts(bars) -> list[dict]:
 
 def _shift(s) -> dict:
     return {"team_id": s.team_id, "team": s.team.name, "user_id": s.user_id, "username": s.user.username,
-            "name": s.user.get_full_name() or s.user.username, "email": s.user.email,
+            "name": person(s.user), "email": s.user.email,
             "starts_at": s.starts_at, "ends_at": s.ends_at}
 
 
@@ -111,7 +112,7 @@ def dashboard(request):
         "sla": {"on_track": d.on_track, "at_risk": d.at_risk, "breached": d.breached},
         "consultants": [
             {"user_id": x.user.pk if x.user else None, "username": x.user.username if x.user else None,
-             "name": (x.user.get_full_name() or x.user.username) if x.user else "", "open": x.open,
+             "name": person(x.user) if x.user else "", "open": x.open,
              "critical": x.critical, "at_risk": x.at_risk, "breached": x.breached}
             for x in d.loads
         ],

@@ -15,7 +15,6 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from cfdidesk.service import sla as clocks
 from cfdidesk.service.selectors import sla_targets_for
 
 from .models import Priority, Status, Team, Ticket, TicketEvent
@@ -32,7 +31,7 @@ def _clock(priority: int, company_id: int | None, cache: Clocks):
     targets = sla_targets_for(priority=priority, company_id=company_id)
     if targets is None:
         return None, None
-    return targets, (clocks.AROUND_THE_CLOCK if targets.around_the_clock else cache.load(targets.calendar_id))
+    return targets, cache.clock(around_the_clock=targets.around_the_clock, calendar_id=targets.calendar_id)
 
 
 def _ago(clock, now: dt.datetime, elapsed: dt.timedelta) -> dt.datetime:
@@ -100,14 +99,12 @@ def roster(*, actor, rotations: dict[Team, list], now: dt.datetime, days: int = 
     first = timezone.make_aware(dt.datetime.combine(today, SHIFT_STARTS))
     if first > now:
         first = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=1), SHIFT_STARTS))
+    handovers = [timezone.make_aware(dt.datetime.combine(timezone.localdate(first) + dt.timedelta(days=day),
+                                                         SHIFT_STARTS)) for day in range(days + 1)]
     for team, people in rotations.items():
         for day in range(days):
-            starts = timezone.make_aware(dt.datetime.combine(timezone.localdate(first) + dt.timedelta(days=day),
-                                                             SHIFT_STARTS))
-            ends = timezone.make_aware(dt.datetime.combine(timezone.localdate(first) + dt.timedelta(days=day + 1),
-                                                           SHIFT_STARTS))
-            oncall_shift_create(actor=actor, team=team, user=people[day % len(people)], starts_at=starts,
-                                ends_at=ends, note="Guardia de 24 horas")
+            oncall_shift_create(actor=actor, team=team, user=people[day % len(people)], starts_at=handovers[day],
+                                ends_at=handovers[day + 1], note="Guardia de 24 horas")
 
 
 def open_tickets(*, consultants, teams, companies, now: dt.datetime) -> list[Ticket]:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema, Status
 
 from cfdidesk.accounts.roles import has_capability
+from cfdidesk.web.templatetags.people import person
 
 from .access import get_ticket_for
 from .api import EventOut, _event
@@ -45,7 +46,7 @@ def oncall_now_list(request, team: int | None = None):
             return []
     return [
         {"team": s.team.name, "team_id": s.team_id, "user": s.user.username, "user_id": s.user_id,
-         "name": s.user.get_full_name() or s.user.username, "email": s.user.email,
+         "name": person(s.user), "email": s.user.email,
          "starts_at": s.starts_at, "ends_at": s.ends_at}
         for s in oncall_now(team=team_obj)
     ]

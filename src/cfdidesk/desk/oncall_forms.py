@@ -5,10 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cfdidesk.web.templatetags.people import person
+
 from .forms import staff_users
 from .models import AlertWebhook, EscalationStep, OnCallShift, Team
-from .services.escalation import check_step
-from .services.oncall import check_shift
+from .services.escalation import STEP_FIELDS, check_step
+from .services.oncall import SHIFT_FIELDS, check_shift
 
 
 class _LocalDateTime(forms.DateTimeInput):
@@ -16,10 +18,6 @@ class _LocalDateTime(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.username
 
 
 class ShiftForm(forms.Form):
@@ -34,7 +32,7 @@ class ShiftForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = staff_users()
-        self.fields["user"].label_from_instance = _person
+        self.fields["user"].label_from_instance = person
 
 
 class ServiceRulesModelForm(forms.ModelForm):
@@ -48,7 +46,7 @@ class ServiceRulesModelForm(forms.ModelForm):
 class ShiftAdminForm(ServiceRulesModelForm):
     class Meta:
         model = OnCallShift
-        fields = ("team", "user", "starts_at", "ends_at", "note")
+        fields = SHIFT_FIELDS
 
     def clean(self):
         data = super().clean()
@@ -64,7 +62,7 @@ class StepAdminForm(ServiceRulesModelForm):
 
     class Meta:
         model = EscalationStep
-        fields = ("team", "level", "title", "user")
+        fields = STEP_FIELDS
 
     def clean(self):
         data = super().clean()

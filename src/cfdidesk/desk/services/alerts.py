@@ -17,9 +17,10 @@ from django.urls import reverse
 
 from cfdidesk.customers.models import Company
 from cfdidesk.web.tasks import enqueue as enqueue_task
+from cfdidesk.web.templatetags.people import person as display_name
 
 from ..models import AlertWebhook, OutboundEmail, Ticket, TicketEvent, WebhookDelivery
-from .outbox import _message_id
+from .outbox import _message_id, insert_emails
 
 ESCALATION = "escalation"
 SLA_AT_RISK = "sla_at_risk"
@@ -46,7 +47,7 @@ class Alert:
 
 
 def person(user) -> dict:
-    return {"id": user.pk, "name": user.get_full_name() or user.username, "email": user.email}
+    return {"id": user.pk, "name": display_name(user), "email": user.email}
 
 
 def ticket_url(ticket: Ticket) -> str:
@@ -105,7 +106,7 @@ def _timeline(alerts: list[Alert]) -> list[TicketEvent]:
             new[i] = TicketEvent(
                 ticket=alert.ticket, kind=TicketEvent.Kind.ESCALATION, is_public=False, body="",
                 data={"trigger": alert.trigger, "level": level, "text": alert.text,
-                      "to": [{"id": u.pk, "name": u.get_full_name() or u.username} for u in _unique(alert.users)],
+                      "to": [{"id": u.pk, "name": display_name(u)} for u in _unique(alert.users)],
                       **alert.data},
             )
     if new:
@@ -120,12 +121,7 @@ def _queue_emails(alerts: list[Alert], events: list[TicketEvent]) -> list[int]:
         for alert, event in zip(alerts, events, strict=True)
         for user in _unique(alert.users) if user.email
     ]
-    if not rows:
-        return []
-    OutboundEmail.objects.bulk_create(rows)
-    if all(row.pk for row in rows):
-        return [row.pk for row in rows]
-    return list(OutboundEmail.objects.filter(message_id__in=[r.message_id for r in rows]).values_list("pk", flat=True))
+    return insert_emails(rows) if rows else []
 
 
 def _queue_deliveries(alerts: list[Alert]) -> list[int]:

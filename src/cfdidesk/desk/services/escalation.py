@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from cfdidesk.accounts.roles import is_staff_member
 from cfdidesk.audit.services import audit_record
+from cfdidesk.web.templatetags.people import person
 
 from ..models import OPEN_STATUSES, EscalationStep, Team, Ticket, TicketEvent
 from .alerts import ESCALATION, SLA_AT_RISK, SLA_BREACHED, alert_staff
@@ -19,10 +20,6 @@ MANUAL = "manual"
 AUTOMATIC = (SLA_AT_RISK, SLA_BREACHED)
 TRIGGERS = (MANUAL, *AUTOMATIC)
 STEP_FIELDS = ("team", "level", "title", "user")
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.username
 
 
 # ---------------------------------------------------------------- the chain
@@ -45,13 +42,13 @@ def check_step(*, team: Team | None, level, title: str, user, exclude_pk: int | 
     if user is None:
         errors["user"] = [_("Elige a la persona responsable de este nivel.")]
     elif not is_staff_member(user):
-        errors["user"] = [_("«%(name)s» no es parte del equipo de soporte.") % {"name": _name(user)}]
+        errors["user"] = [_("«%(name)s» no es parte del equipo de soporte.") % {"name": person(user)}]
     if "level" not in errors and team is not None:
         taken = (EscalationStep.objects.filter(team=team, level=level).exclude(pk=exclude_pk)
                  .select_related("user").first())
         if taken is not None:
             errors["level"] = [_("El equipo «%(team)s» ya tiene el nivel %(level)d (%(title)s: %(name)s).") % {
-                "team": team.name, "level": level, "title": taken.title, "name": _name(taken.user)}]
+                "team": team.name, "level": level, "title": taken.title, "name": person(taken.user)}]
     if errors:
         raise ValidationError(errors)
 
@@ -96,7 +93,7 @@ TARGET_LABELS = {"first_response": gettext_lazy("primera respuesta"), "resolutio
 
 def _alert_text(*, actor, ticket: Ticket, step: EscalationStep, trigger: str, target: str | None, reason: str) -> str:
     values = {"number": ticket.number, "level": step.level, "title": step.title, "reason": reason,
-              "actor": _name(actor) if actor is not None else _("El sistema"),
+              "actor": person(actor) if actor is not None else _("El sistema"),
               "target": str(TARGET_LABELS.get(target or "", target or _("SLA")))}
     if trigger == SLA_AT_RISK:
         return _("El ticket #%(number)s está en riesgo de incumplir su SLA (%(target)s): se escaló al nivel "
@@ -146,7 +143,7 @@ def ticket_escalate(*, actor, ticket: Ticket, reason: str, trigger: str = MANUAL
     event = TicketEvent.objects.create(
         ticket=locked, actor=actor, kind=TicketEvent.Kind.ESCALATION, is_public=False, body=reason,
         data={"level": step.level, "from_level": previous, "title": step.title,
-              "to": {"id": step.user_id, "name": _name(step.user)}, "trigger": trigger, "target": target,
+              "to": {"id": step.user_id, "name": person(step.user)}, "trigger": trigger, "target": target,
               "reason": reason, "text": text},
     )
     alert_staff(ticket=locked, users=[step.user], trigger=ESCALATION if manual else trigger, text=text,

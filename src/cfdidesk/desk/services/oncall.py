@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cfdidesk.accounts.roles import is_staff_member
 from cfdidesk.audit.services import audit_record
+from cfdidesk.web.templatetags.people import person
 
 from ..models import EscalationStep, Kind, OnCallShift, Priority, Team, Ticket
 from ..oncall_selectors import oncall_now, span_text, when_text
@@ -27,10 +28,6 @@ def _aware(value):
     return value
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.username
-
-
 def check_shift(*, team: Team | None, user, starts_at, ends_at, exclude_pk: int | None = None) -> None:
     """Refuse a shift without team or consultant, one that ends before it starts, a consultant who
     is not staff, or one who is already on duty then. Raises a ValidationError in Spanish."""
@@ -41,7 +38,7 @@ def check_shift(*, team: Team | None, user, starts_at, ends_at, exclude_pk: int 
         errors["user"] = [_("Elige al consultor de guardia.")]
     elif not is_staff_member(user):
         errors["user"] = [_("«%(name)s» no es parte del equipo de soporte: solo un consultor puede estar de guardia.")
-                          % {"name": _name(user)}]
+                          % {"name": person(user)}]
     if starts_at is None or ends_at is None:
         errors.setdefault("ends_at", []).append(_("Indica cuándo empieza y cuándo termina la guardia."))
     elif ends_at <= starts_at:
@@ -56,7 +53,7 @@ def check_shift(*, team: Team | None, user, starts_at, ends_at, exclude_pk: int 
     if clash is not None:
         raise ValidationError({"__all__": [
             _("«%(name)s» ya tiene una guardia que se empalma con esta: %(team)s, %(span)s.")
-            % {"name": _name(user), "team": clash.team.name, "span": span_text(clash.starts_at, clash.ends_at)}]})
+            % {"name": person(user), "team": clash.team.name, "span": span_text(clash.starts_at, clash.ends_at)}]})
 
 
 def _lock_user(user) -> None:
@@ -157,7 +154,7 @@ def after_hours_arrival(ticket: Ticket, *, calendar=None) -> dict:
         for step in steps:
             first.setdefault(step.team_id, step)
         users = [step.user for step in first.values()]
-    names = ", ".join(dict.fromkeys(_name(u) for u in users))
+    names = ", ".join(dict.fromkeys(person(u) for u in users))
     if not users:
         text = _("Ticket #%(number)s fuera de horario que afecta la operación del cliente: no hay nadie de guardia ni "
                  "cadena de escalamiento a quién avisar.") % {"number": ticket.number}

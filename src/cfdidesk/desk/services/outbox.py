@@ -37,6 +37,14 @@ def _message_id() -> str:
     return f"{uuid.uuid4().hex}@{domain}"
 
 
+def insert_emails(rows: list[OutboundEmail]) -> list[int]:
+    """One INSERT; the new ids (looked up by message id where the database does not return them)."""
+    OutboundEmail.objects.bulk_create(rows)
+    if all(row.pk for row in rows):
+        return [row.pk for row in rows]
+    return list(OutboundEmail.objects.filter(message_id__in=[r.message_id for r in rows]).values_list("pk", flat=True))
+
+
 def queue_email(*, ticket: Ticket, kind: str, event: TicketEvent | None = None, delay: timedelta | None = None) -> OutboundEmail:
     """Record the e-mail now; the worker sends it after the transaction commits."""
     return queue_emails(tickets=[ticket], kind=kind, events={ticket.pk: event} if event else None, delay=delay)[0]
@@ -51,9 +59,7 @@ def queue_emails(*, tickets: list[Ticket], kind: str, events: dict | None = None
         to, language = _recipient(ticket)
         rows.append(OutboundEmail(ticket=ticket, event=(events or {}).get(ticket.pk), kind=kind, to=to,
                                   language=language, message_id=_message_id()))
-    OutboundEmail.objects.bulk_create(rows)
-    ids = [row.pk for row in rows] if all(row.pk for row in rows) else list(
-        OutboundEmail.objects.filter(message_id__in=[r.message_id for r in rows]).values_list("pk", flat=True))
+    ids = insert_emails(rows)
 
     def enqueue():
         from ..tasks import send_emails
@@ -95,13 +101,14 @@ def arrival_notice(ticket: Ticket) -> dict:
     from cfdidesk.service.selectors import load_calendar
 
     from ..oncall_selectors import date_words
+    from .alerts import ONCALL_ALERT
     from .oncall import ONCALL, arrival_route
 
     calendar = load_calendar()
     route, attend_at = arrival_route(ticket, calendar)
     if route == ONCALL:
         # Promise what happened: when nobody could be alerted, the customer is told when we open.
-        alert = ticket.events.filter(kind=TicketEvent.Kind.ESCALATION, data__trigger="oncall_alert").values_list(
+        alert = ticket.events.filter(kind=TicketEvent.Kind.ESCALATION, data__trigger=ONCALL_ALERT).values_list(
             "data", flat=True).first()
         if alert and alert.get("to"):
             return {"oncall_alerted": True, "attend_from": ""}
