@@ -546,7 +546,7 @@ def get_document(request, document_id: int):
 def get_document_xml(request, document_id: int, kind: str = "auto"):
     """`kind`: auto (timbrado, o el PRE si aún no se timbra), stamped o pre."""
     document = get_document_for(request.user, document_id)
-    xml = getattr(document, "xml", None) if hasattr(document, "xml") else None
+    xml = getattr(document, "xml", None)
     stamped = xml.stamped_xml if xml else ""
     pre = xml.pre_xml if xml else ""
     if kind == "stamped" or (kind == "auto" and stamped):

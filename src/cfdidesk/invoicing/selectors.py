@@ -59,13 +59,6 @@ def document_search_conditions(query: str) -> list[Q]:
     return conditions
 
 
-def document_search_filter(query: str) -> Q:
-    condition = Q()
-    for each in document_search_conditions(query):
-        condition |= each
-    return condition
-
-
 def _search_ids(environment: InvoicingEnvironment, query: str) -> list[int]:
     """The ids the search finds, one small query per kind of match.
 

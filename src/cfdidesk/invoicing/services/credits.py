@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from cfdidesk.audit.services import audit_record
 from cfdidesk.sat.rfc import normalize_rfc
 
-from ..models import CreditLoad, Document, InvoicingEnvironment, StampBalance, State
+from ..models import CreditLoad, Document, StampBalance, State
 
 MAX_LOAD = 10_000_000
 
@@ -35,10 +35,11 @@ def credits_load(*, actor, rfc: str, quantity: int, note: str = "") -> StampBala
     audit_record(actor=actor, action="invoicing.credits_load", target=load, changes={"rfc": rfc, "quantity": quantity})
     from .pipeline import schedule
 
-    waiting = Document.objects.filter(state=State.NO_CREDITS, input_flag=True)
-    for environment_id in InvoicingEnvironment.objects.filter(emitter_rfc=rfc, is_active=True).values_list("id", flat=True):
-        if waiting.filter(environment_id=environment_id).exists():
-            schedule(environment_id)
+    waiting = Document.objects.filter(
+        state=State.NO_CREDITS, input_flag=True, environment__emitter_rfc=rfc, environment__is_active=True
+    ).values_list("environment_id", flat=True).distinct()
+    for environment_id in sorted(set(waiting)):
+        schedule(environment_id)
     return balance
 
 

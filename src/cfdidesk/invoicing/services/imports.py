@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +42,7 @@ from ..models import (
     State,
 )
 from .log import log_line, log_write
+from .pipeline import locked_counter
 from .transitions import transitions_save
 
 MEXICO = ZoneInfo("America/Mexico_City")
@@ -192,17 +193,7 @@ def documents_import(*, environment: InvoicingEnvironment, name: str, data: byte
                                     % {"folio": f"{p.series}-{p.folio}", "other": seen[key]}))
         seen[key] = p.name
         top[key[:2]] = max(top.get(key[:2], 0), p.folio)
-    counters = {}
-    for series, document_type in sorted(top):
-        lookup = {"environment": environment, "series": series, "document_type": document_type}
-        counter = FolioCounter.objects.select_for_update().filter(**lookup).first()
-        if counter is None:
-            try:
-                with transaction.atomic():
-                    counter = FolioCounter.objects.create(**lookup)
-            except IntegrityError:
-                counter = FolioCounter.objects.select_for_update().get(**lookup)
-        counters[(series, document_type)] = counter
+    counters = {key: locked_counter(environment, *key) for key in sorted(top)}
     if seen:
         condition = Q()
         for series, document_type, folio in seen:

@@ -213,6 +213,19 @@ def _prepare(environment: InvoicingEnvironment, limit: int, stats: BatchStats) -
 # ---------------------------------------------------------------- generate: folio, seal, stamp
 
 
+def locked_counter(environment: InvoicingEnvironment, series: str, document_type: str) -> FolioCounter:
+    """The folio counter of (environment, series, type), row-locked; created at 0 if missing."""
+    lookup = {"environment": environment, "series": series, "document_type": document_type}
+    counter = FolioCounter.objects.select_for_update().filter(**lookup).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                counter = FolioCounter.objects.create(**lookup)
+        except IntegrityError:  # created meanwhile by another writer
+            counter = FolioCounter.objects.select_for_update().get(**lookup)
+    return counter
+
+
 class _Folios:
     """The environment's folio counters, locked for the batch and written once at its end."""
 
@@ -224,14 +237,7 @@ class _Folios:
         key = (series, document_type)
         counter = self.counters.get(key)
         if counter is None:
-            lookup = {"environment": self.environment, "series": series, "document_type": document_type}
-            counter = FolioCounter.objects.select_for_update().filter(**lookup).first()
-            if counter is None:
-                try:
-                    with transaction.atomic():
-                        counter = FolioCounter.objects.create(**lookup)
-                except IntegrityError:
-                    counter = FolioCounter.objects.select_for_update().get(**lookup)
+            counter = locked_counter(self.environment, series, document_type)
             counter.start = counter.last
             self.counters[key] = counter
         return counter
