@@ -34,13 +34,17 @@ def _database_url() -> str:
     """The PostgreSQL URL given in the environment, or "" for a temporary SQLite file."""
     url = os.environ.get("DATABASE_URL", "")
     if url and not url.startswith(("postgres://", "postgresql://", "pgsql://")):
-        raise SystemExit(f"benchmarks run on a temporary SQLite file or on PostgreSQL; not on {url!r}")
+        raise SystemExit(
+            f"benchmarks run on a temporary SQLite file or on PostgreSQL; not on {url!r}"
+        )
     return url
 
 
 def _base_env() -> None:
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
-    os.environ["DEBUG"] = "0"  # DEBUG=1 keeps every SQL statement in memory: not what production does
+    os.environ["DEBUG"] = (
+        "0"  # DEBUG=1 keeps every SQL statement in memory: not what production does
+    )
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ["DJANGO_SETTINGS_MODULE"] = "cfdidesk.settings"
 
@@ -74,8 +78,12 @@ def _pg_admin(params: dict):
     import psycopg
 
     return psycopg.connect(
-        host=params["host"], port=params["port"], user=params["user"], password=params["password"],
-        dbname="postgres", autocommit=True,
+        host=params["host"],
+        port=params["port"],
+        user=params["user"],
+        password=params["password"],
+        dbname="postgres",
+        autocommit=True,
     )
 
 
@@ -90,8 +98,13 @@ def _pg_create(params: dict) -> None:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
             return
     # An existing database is only used when it is empty: never run over someone's data.
-    with psycopg.connect(host=params["host"], port=params["port"], user=params["user"],
-                         password=params["password"], dbname=name) as conn:
+    with psycopg.connect(
+        host=params["host"],
+        port=params["port"],
+        user=params["user"],
+        password=params["password"],
+        dbname=name,
+    ) as conn:
         tables = conn.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
         ).fetchone()[0]
@@ -106,7 +119,11 @@ def _pg_drop(params: dict) -> None:
     from psycopg import sql
 
     with _pg_admin(params) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(params["name"])))
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(params["name"])
+            )
+        )
 
 
 @contextlib.contextmanager
@@ -147,12 +164,15 @@ def run_child(script: str, *args: str, timeout: float = 900) -> dict:
     connections.close_all()
     proc = subprocess.run(
         [sys.executable, script, CHILD_FLAG, *args],
-        env=os.environ.copy(), capture_output=True, text=True, timeout=timeout,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     result = None
     for line in proc.stdout.splitlines():
         if line.startswith(RESULT_MARK):
-            result = json.loads(line[len(RESULT_MARK):])
+            result = json.loads(line[len(RESULT_MARK) :])
         else:
             print(line)
     if proc.returncode != 0 or result is None:
@@ -239,42 +259,212 @@ class Timer:
 # ---------------------------------------------------------------- realistic company data
 
 ACTIVITIES = [
-    "Comercializadora", "Distribuidora", "Servicios", "Grupo", "Constructora", "Transportes",
-    "Inmobiliaria", "Consultores", "Industrias", "Alimentos", "Tecnología", "Farmacéutica",
-    "Logística", "Importadora", "Exportadora", "Agroindustrias", "Manufacturas", "Soluciones",
-    "Desarrollos", "Corporativo",
+    "Comercializadora",
+    "Distribuidora",
+    "Servicios",
+    "Grupo",
+    "Constructora",
+    "Transportes",
+    "Inmobiliaria",
+    "Consultores",
+    "Industrias",
+    "Alimentos",
+    "Tecnología",
+    "Farmacéutica",
+    "Logística",
+    "Importadora",
+    "Exportadora",
+    "Agroindustrias",
+    "Manufacturas",
+    "Soluciones",
+    "Desarrollos",
+    "Corporativo",
 ]
 NAMES = [
-    "Azteca", "Maya", "Olmeca", "del Norte", "del Pacífico", "del Golfo", "del Bajío", "Peña",
-    "Montaña", "Ñandú", "Águila", "Jaguar", "Quetzal", "Sierra Madre", "Valle", "Río Bravo",
-    "Laguna", "Cumbre", "Horizonte", "Estrella", "Sol", "Luna", "Cielo", "Mar", "Roble", "Encino",
-    "Cedro", "Nopal", "Maguey", "Agave", "Volcán", "Obsidiana", "Jade", "Plata", "Oro", "Cobre",
-    "Cantera", "Talavera", "Alebrije", "Colibrí", "Mariposa", "Venado", "Coyote", "Halcón", "Tucán",
-    "Delfín", "Tortuga", "Iguana", "Ajolote", "Huasteca", "Mixteca", "Zapoteca", "Otomí",
+    "Azteca",
+    "Maya",
+    "Olmeca",
+    "del Norte",
+    "del Pacífico",
+    "del Golfo",
+    "del Bajío",
+    "Peña",
+    "Montaña",
+    "Ñandú",
+    "Águila",
+    "Jaguar",
+    "Quetzal",
+    "Sierra Madre",
+    "Valle",
+    "Río Bravo",
+    "Laguna",
+    "Cumbre",
+    "Horizonte",
+    "Estrella",
+    "Sol",
+    "Luna",
+    "Cielo",
+    "Mar",
+    "Roble",
+    "Encino",
+    "Cedro",
+    "Nopal",
+    "Maguey",
+    "Agave",
+    "Volcán",
+    "Obsidiana",
+    "Jade",
+    "Plata",
+    "Oro",
+    "Cobre",
+    "Cantera",
+    "Talavera",
+    "Alebrije",
+    "Colibrí",
+    "Mariposa",
+    "Venado",
+    "Coyote",
+    "Halcón",
+    "Tucán",
+    "Delfín",
+    "Tortuga",
+    "Iguana",
+    "Ajolote",
+    "Huasteca",
+    "Mixteca",
+    "Zapoteca",
+    "Otomí",
 ]
 PLACES = [
-    "Jalisco", "Querétaro", "Mérida", "Monterrey", "Puebla", "Oaxaca", "Chiapas", "Sonora",
-    "Sinaloa", "Yucatán", "Michoacán", "Guanajuato", "Zacatecas", "Durango", "Coahuila",
-    "Tamaulipas", "Veracruz", "Tabasco", "Campeche", "Quintana Roo", "Hidalgo", "Morelos",
-    "Nayarit", "Colima", "Aguascalientes", "San Luis Potosí", "Tlaxcala", "Guerrero", "Chihuahua",
-    "Baja California", "Toluca", "León", "Tijuana", "Cancún", "Acapulco", "Saltillo", "Torreón",
+    "Jalisco",
+    "Querétaro",
+    "Mérida",
+    "Monterrey",
+    "Puebla",
+    "Oaxaca",
+    "Chiapas",
+    "Sonora",
+    "Sinaloa",
+    "Yucatán",
+    "Michoacán",
+    "Guanajuato",
+    "Zacatecas",
+    "Durango",
+    "Coahuila",
+    "Tamaulipas",
+    "Veracruz",
+    "Tabasco",
+    "Campeche",
+    "Quintana Roo",
+    "Hidalgo",
+    "Morelos",
+    "Nayarit",
+    "Colima",
+    "Aguascalientes",
+    "San Luis Potosí",
+    "Tlaxcala",
+    "Guerrero",
+    "Chihuahua",
+    "Baja California",
+    "Toluca",
+    "León",
+    "Tijuana",
+    "Cancún",
+    "Acapulco",
+    "Saltillo",
+    "Torreón",
 ]
 SUFFIXES = ["S.A. de C.V.", "S. de R.L. de C.V.", "S.C.", "S.A.P.I. de C.V.", "A.C."]
 FIRST_NAMES = [
-    "José", "María", "Juan", "Guadalupe", "Francisco", "Ana", "Luis", "Sofía", "Carlos", "Fernanda",
-    "Jesús", "Lucía", "Miguel", "Ximena", "Pedro", "Valeria", "Alejandro", "Camila", "Ricardo", "Daniela",
+    "José",
+    "María",
+    "Juan",
+    "Guadalupe",
+    "Francisco",
+    "Ana",
+    "Luis",
+    "Sofía",
+    "Carlos",
+    "Fernanda",
+    "Jesús",
+    "Lucía",
+    "Miguel",
+    "Ximena",
+    "Pedro",
+    "Valeria",
+    "Alejandro",
+    "Camila",
+    "Ricardo",
+    "Daniela",
 ]
 SURNAMES = [
-    "Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez",
-    "Ramírez", "Cruz", "Flores", "Gómez", "Morales", "Vázquez", "Reyes", "Jiménez", "Torres", "Díaz",
-    "Gutiérrez", "Ruiz", "Mendoza", "Aguilar", "Ortiz", "Moreno", "Castillo", "Romero", "Álvarez",
-    "Méndez", "Chávez", "Rivera", "Juárez", "Ramos", "Domínguez", "Herrera", "Medina", "Castro",
-    "Vargas", "Guzmán", "Velázquez", "Muñoz", "Núñez", "Ibarra", "Salazar", "Zúñiga", "Orozco",
+    "Hernández",
+    "García",
+    "Martínez",
+    "López",
+    "González",
+    "Pérez",
+    "Rodríguez",
+    "Sánchez",
+    "Ramírez",
+    "Cruz",
+    "Flores",
+    "Gómez",
+    "Morales",
+    "Vázquez",
+    "Reyes",
+    "Jiménez",
+    "Torres",
+    "Díaz",
+    "Gutiérrez",
+    "Ruiz",
+    "Mendoza",
+    "Aguilar",
+    "Ortiz",
+    "Moreno",
+    "Castillo",
+    "Romero",
+    "Álvarez",
+    "Méndez",
+    "Chávez",
+    "Rivera",
+    "Juárez",
+    "Ramos",
+    "Domínguez",
+    "Herrera",
+    "Medina",
+    "Castro",
+    "Vargas",
+    "Guzmán",
+    "Velázquez",
+    "Muñoz",
+    "Núñez",
+    "Ibarra",
+    "Salazar",
+    "Zúñiga",
+    "Orozco",
 ]
-MAILBOXES = ["facturas", "facturacion", "contabilidad", "compras", "pagos", "admin", "cxp", "tesoreria"]
+MAILBOXES = [
+    "facturas",
+    "facturacion",
+    "contabilidad",
+    "compras",
+    "pagos",
+    "admin",
+    "cxp",
+    "tesoreria",
+]
 FREE_MAIL = ["gmail.com", "hotmail.com", "outlook.com", "yahoo.com.mx", "prodigy.net.mx"]
-STREETS = ["Av. Reforma", "Calle Hidalgo", "Av. Juárez", "Calle Morelos", "Blvd. Kukulcán",
-           "Av. Insurgentes Sur", "Calle 5 de Mayo", "Periférico Sur"]
+STREETS = [
+    "Av. Reforma",
+    "Calle Hidalgo",
+    "Av. Juárez",
+    "Calle Morelos",
+    "Blvd. Kukulcán",
+    "Av. Insurgentes Sur",
+    "Calle 5 de Mayo",
+    "Periférico Sur",
+]
 NEIGHBOURHOODS = ["Centro", "Juárez", "Del Valle", "Roma Norte", "Polanco", "Las Águilas"]
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 HOMOCLAVE_1 = "123456789ABCDEFGHIJKLMNOPQRSTUV"
@@ -368,22 +558,48 @@ class CompanyFactory:
         tag = _base36(n)
         email = f"{rng.choice(MAILBOXES)}.{tag}@{domain}"
         email_2 = f"{rng.choice(MAILBOXES)}2.{tag}@{domain}" if rng.random() < 0.3 else ""
-        email_3 = f"{rng.choice(MAILBOXES)}3.{tag}@{domain}" if email_2 and rng.random() < 0.3 else ""
-        phone = f"55 {rng.randrange(1000, 9999)} {rng.randrange(1000, 9999)}" if rng.random() < 0.5 else ""
+        email_3 = (
+            f"{rng.choice(MAILBOXES)}3.{tag}@{domain}" if email_2 and rng.random() < 0.3 else ""
+        )
+        phone = (
+            f"55 {rng.randrange(1000, 9999)} {rng.randrange(1000, 9999)}"
+            if rng.random() < 0.5
+            else ""
+        )
         if rng.random() < 0.2:
-            ship = (rng.choice(STREETS), str(rng.randrange(1, 3000)), rng.choice(["", "Piso 3", "Int. 4"]),
-                    rng.choice(NEIGHBOURHOODS), rng.choice(PLACES), rng.choice(PLACES),
-                    rng.choice(self.postal_codes), "México")
+            ship = (
+                rng.choice(STREETS),
+                str(rng.randrange(1, 3000)),
+                rng.choice(["", "Piso 3", "Int. 4"]),
+                rng.choice(NEIGHBOURHOODS),
+                rng.choice(PLACES),
+                rng.choice(PLACES),
+                rng.choice(self.postal_codes),
+                "México",
+            )
         else:
             ship = ("",) * 8
         notes = "Cliente preferente, enviar factura antes del día 5" if rng.random() < 0.05 else ""
         values = {
-            "legal_name": legal_name, "rfc": self._rfc(person), "cfdi_use": use, "tax_regime": regime,
-            "email": email, "email_2": email_2, "email_3": email_3,
-            "postal_code": rng.choice(self.postal_codes), "trade_name": trade_name, "phone": phone,
-            "ship_street": ship[0], "ship_exterior_number": ship[1], "ship_interior_number": ship[2],
-            "ship_neighbourhood": ship[3], "ship_municipality": ship[4], "ship_state": ship[5],
-            "ship_postal_code": ship[6], "ship_country": ship[7], "notes": notes,
+            "legal_name": legal_name,
+            "rfc": self._rfc(person),
+            "cfdi_use": use,
+            "tax_regime": regime,
+            "email": email,
+            "email_2": email_2,
+            "email_3": email_3,
+            "postal_code": rng.choice(self.postal_codes),
+            "trade_name": trade_name,
+            "phone": phone,
+            "ship_street": ship[0],
+            "ship_exterior_number": ship[1],
+            "ship_interior_number": ship[2],
+            "ship_neighbourhood": ship[3],
+            "ship_municipality": ship[4],
+            "ship_state": ship[5],
+            "ship_postal_code": ship[6],
+            "ship_country": ship[7],
+            "notes": notes,
         }
         return tuple(values[f] for f in self.fields)
 
@@ -392,7 +608,15 @@ class CompanyFactory:
             yield self.row()
 
     def db_columns(self) -> list[str]:
-        return [*self.fields, "search_name", "is_active", "archived_at", "version", "created_at", "updated_at"]
+        return [
+            *self.fields,
+            "search_name",
+            "is_active",
+            "archived_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
 
     def db_rows(self, n: int) -> Iterator[tuple]:
         from cfdidesk.customers.rules import search_key
@@ -467,7 +691,11 @@ def load_companies(rows: Iterable[tuple], columns: list[str], *, batch: int = 10
             for name, _sql in indexes:
                 cursor.execute(f'DROP INDEX "{name}"')
             if connection.vendor == "sqlite":
-                when = columns.index("created_at"), columns.index("updated_at"), columns.index("archived_at")
+                when = (
+                    columns.index("created_at"),
+                    columns.index("updated_at"),
+                    columns.index("archived_at"),
+                )
                 cache: dict = {}
 
                 def adapted(row):
@@ -552,7 +780,9 @@ def bulk_loading():
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def load_table(table: str, columns: list[str], rows: Iterable[tuple], *, batch: int = 20_000) -> tuple[int, float]:
+def load_table(
+    table: str, columns: list[str], rows: Iterable[tuple], *, batch: int = 20_000
+) -> tuple[int, float]:
     """Insert database-ready rows (str, int, bool, None; datetimes already as text) into any table.
 
     The same method as load_companies: secondary indexes dropped and rebuilt from their catalog
@@ -617,7 +847,9 @@ def timestamp_text():
     from django.db import connection
 
     suffix = "" if connection.vendor == "sqlite" else "+00"
-    clock = [f" {h:02d}:{m:02d}:{s:02d}{suffix}" for h in range(24) for m in range(60) for s in range(60)]
+    clock = [
+        f" {h:02d}:{m:02d}:{s:02d}{suffix}" for h in range(24) for m in range(60) for s in range(60)
+    ]
     days: dict[int, str] = {}
 
     def text(seconds: float) -> str:
@@ -632,26 +864,73 @@ def timestamp_text():
 
 # ---------------------------------------------------------------- helpdesk data: people and Spanish texts
 
-CONTACT_COLUMNS = ["id", "company_id", "name", "email", "phone", "position", "language", "user_id", "created_at", "updated_at"]
-POSITIONS = ["Contador", "Auxiliar contable", "Gerente de administración", "Facturación", "Sistemas", "Cuentas por pagar",
-             "Tesorería", "Director general", ""]
+CONTACT_COLUMNS = [
+    "id",
+    "company_id",
+    "name",
+    "email",
+    "phone",
+    "position",
+    "language",
+    "user_id",
+    "created_at",
+    "updated_at",
+]
+POSITIONS = [
+    "Contador",
+    "Auxiliar contable",
+    "Gerente de administración",
+    "Facturación",
+    "Sistemas",
+    "Cuentas por pagar",
+    "Tesorería",
+    "Director general",
+    "",
+]
 SERIES = ["A", "B", "F", "FAC", "NC", "CP", "FE"]
 SUBJECTS = [
-    "No timbra la factura {folio}", "Error CFDI40{code} al timbrar", "Cambio de uso de CFDI en la factura {folio}",
-    "No llega el XML al correo del cliente", "Solicitud de timbres fiscales adicionales",
-    "Error de structure validation en el complemento de pago", "Cancelación rechazada por el SAT ({folio})",
-    "El PDF no muestra el régimen fiscal del receptor", "Alta de usuario para facturación",
-    "Configuración de la serie {series} en el generador", "Complemento de pago con saldo insoluto incorrecto",
-    "Error de mapping en el movimiento {movement}", "Reproceso de facturas del {day} de {month}",
-    "Certificado de sello digital vencido", "Capacitación para el módulo de notas de crédito",
-    "El RFC del receptor no está en la lista de contribuyentes", "Código postal del receptor no coincide (CFDI40147)",
-    "Factura global de público en general de {month}", "Instalación del conector en servidor nuevo",
-    "No puedo descargar el acuse de cancelación", "Timbrado muy lento desde la mañana", "Duplicó el folio {folio}",
-    "Nota de crédito no relaciona el UUID", "Error al importar el layout de clientes",
-    "Addenda de {customer} rechazada", "Cambio de razón social del emisor", "El generador se cierra al timbrar",
+    "No timbra la factura {folio}",
+    "Error CFDI40{code} al timbrar",
+    "Cambio de uso de CFDI en la factura {folio}",
+    "No llega el XML al correo del cliente",
+    "Solicitud de timbres fiscales adicionales",
+    "Error de structure validation en el complemento de pago",
+    "Cancelación rechazada por el SAT ({folio})",
+    "El PDF no muestra el régimen fiscal del receptor",
+    "Alta de usuario para facturación",
+    "Configuración de la serie {series} en el generador",
+    "Complemento de pago con saldo insoluto incorrecto",
+    "Error de mapping en el movimiento {movement}",
+    "Reproceso de facturas del {day} de {month}",
+    "Certificado de sello digital vencido",
+    "Capacitación para el módulo de notas de crédito",
+    "El RFC del receptor no está en la lista de contribuyentes",
+    "Código postal del receptor no coincide (CFDI40147)",
+    "Factura global de público en general de {month}",
+    "Instalación del conector en servidor nuevo",
+    "No puedo descargar el acuse de cancelación",
+    "Timbrado muy lento desde la mañana",
+    "Duplicó el folio {folio}",
+    "Nota de crédito no relaciona el UUID",
+    "Error al importar el layout de clientes",
+    "Addenda de {customer} rechazada",
+    "Cambio de razón social del emisor",
+    "El generador se cierra al timbrar",
 ]
-MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-          "noviembre", "diciembre"]
+MONTHS = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
 SENTENCES = [
     "Buen día, al intentar timbrar la factura el sistema muestra un error y no genera el XML.",
     "El problema empezó hoy después de actualizar el generador a la versión nueva.",
@@ -704,7 +983,8 @@ EXACT_MESSAGES = [
     "CFDI40147 - El campo DomicilioFiscalReceptor del receptor, debe encontrarse en la lista de RFC inscritos no cancelados en el SAT.",
     "CFDI40158 - El campo RegimenFiscalReceptor no corresponde con el tipo de persona.",
     "CRP20238 - El campo ImpSaldoInsoluto debe ser mayor o igual a cero.",
-    "301 - XML mal formado", "305 - La fecha de emisión no está dentro de la vigencia del CSD del emisor.",
+    "301 - XML mal formado",
+    "305 - La fecha de emisión no está dentro de la vigencia del CSD del emisor.",
 ]
 
 
@@ -713,8 +993,12 @@ def subject_text(rng) -> str:
     if "{" not in template:
         return template
     return template.format(
-        folio=f"{rng.choice(SERIES)}-{rng.randrange(1, 99999)}", code=rng.randrange(100, 299), series=rng.choice(SERIES),
-        movement=rng.randrange(10_000_000, 99_999_999), day=rng.randrange(1, 29), month=rng.choice(MONTHS),
+        folio=f"{rng.choice(SERIES)}-{rng.randrange(1, 99999)}",
+        code=rng.randrange(100, 299),
+        series=rng.choice(SERIES),
+        movement=rng.randrange(10_000_000, 99_999_999),
+        day=rng.randrange(1, 29),
+        month=rng.choice(MONTHS),
         customer=rng.choice(NAMES),
     )
 
@@ -727,7 +1011,9 @@ def person_name(rng) -> tuple[str, str]:
     return rng.choice(FIRST_NAMES), f"{rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
 
 
-def contact_rows(companies: list[tuple[int, str]], *, seed: int = 11, first_id: int = 1, when: str = ""):
+def contact_rows(
+    companies: list[tuple[int, str]], *, seed: int = 11, first_id: int = 1, when: str = ""
+):
     """1-3 contacts per company (1.6 on average), lower-case e-mails at the company's domain.
 
     companies: (id, main e-mail). Returns (rows in CONTACT_COLUMNS order, {company_id: [(id, name, email)]}).
@@ -742,9 +1028,26 @@ def contact_rows(companies: list[tuple[int, str]], *, seed: int = 11, first_id: 
             first, last = person_name(rng)
             address = f"{_slug(first)}.{_slug(last.split()[0])}.{_base36(next_id)}@{domain}"
             name = f"{first} {last}"
-            phone = f"55 {rng.randrange(1000, 9999)} {rng.randrange(1000, 9999)}" if rng.random() < 0.6 else ""
+            phone = (
+                f"55 {rng.randrange(1000, 9999)} {rng.randrange(1000, 9999)}"
+                if rng.random() < 0.6
+                else ""
+            )
             language = "es-mx" if rng.random() < 0.97 else "en"
-            rows.append((next_id, company_id, name, address, phone, rng.choice(POSITIONS), language, None, when, when))
+            rows.append(
+                (
+                    next_id,
+                    company_id,
+                    name,
+                    address,
+                    phone,
+                    rng.choice(POSITIONS),
+                    language,
+                    None,
+                    when,
+                    when,
+                )
+            )
             people.append((next_id, name, address))
             next_id += 1
     return rows, by_company
@@ -758,8 +1061,16 @@ def consultants(n: int, *, seed: int = 5) -> list:
     users = []
     for i in range(1, n + 1):
         first, last = person_name(rng)
-        users.append(user_create(username=f"consultor{i:02d}", password=None, role="consultant",
-                                 email=f"consultor{i:02d}@mesa.example", first_name=first, last_name=last))
+        users.append(
+            user_create(
+                username=f"consultor{i:02d}",
+                password=None,
+                role="consultant",
+                email=f"consultor{i:02d}@mesa.example",
+                first_name=first,
+                last_name=last,
+            )
+        )
     return users
 
 
@@ -804,15 +1115,24 @@ def timed_get(client, url: str, headers: dict | None = None) -> dict:
         ms, cpu_ms = (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
     captured = queries.captured_queries
     slowest = max(zip(durations, (q["sql"] for q in captured), strict=False), default=(0.0, ""))
-    return {"response": response, "ms": ms, "cpu_ms": cpu_ms, "captured": captured, "sql_ms": sum(durations),
-            "slowest": slowest, "per_query": list(zip(durations, (q["sql"] for q in captured), strict=False))}
+    return {
+        "response": response,
+        "ms": ms,
+        "cpu_ms": cpu_ms,
+        "captured": captured,
+        "sql_ms": sum(durations),
+        "slowest": slowest,
+        "per_query": list(zip(durations, (q["sql"] for q in captured), strict=False)),
+    }
 
 
 def explain(sql: str) -> str:
     """The database's plan of one query: SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN ANALYZE."""
     from django.db import connection
 
-    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    prefix = (
+        "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    )
     with connection.cursor() as cursor:
         cursor.execute(prefix + sql)
         rows = cursor.fetchall()

@@ -31,14 +31,28 @@ def environment(*, running: bool, credits: int):
     from cfdidesk.invoicing import services
 
     actor = bench.admin_user()
-    company, _warnings = company_create(actor=actor, data={
-        "legal_name": "Escuela Kemper Urgate, S.A. de C.V.", "rfc": "EKU9003173C9", "tax_regime": "601",
-        "cfdi_use": "G03", "email": "facturas@ekemper.mx", "postal_code": "42501",
-    })
-    env = services.environment_create(actor=actor, company=company, data={"name": "Producción", "emitter_name": "ESCUELA KEMPER URGATE"})
+    company, _warnings = company_create(
+        actor=actor,
+        data={
+            "legal_name": "Escuela Kemper Urgate, S.A. de C.V.",
+            "rfc": "EKU9003173C9",
+            "tax_regime": "601",
+            "cfdi_use": "G03",
+            "email": "facturas@ekemper.mx",
+            "postal_code": "42501",
+        },
+    )
+    env = services.environment_create(
+        actor=actor,
+        company=company,
+        data={"name": "Producción", "emitter_name": "ESCUELA KEMPER URGATE"},
+    )
     env = services.environment_set_csd(
-        actor=actor, environment=env, certificate=(FIXTURES / "eku9003173c9_csd.cer").read_bytes(),
-        key=(FIXTURES / "eku9003173c9_csd.key").read_bytes(), password=(FIXTURES / "eku9003173c9_csd.txt").read_text().strip(),
+        actor=actor,
+        environment=env,
+        certificate=(FIXTURES / "eku9003173c9_csd.cer").read_bytes(),
+        key=(FIXTURES / "eku9003173c9_csd.key").read_bytes(),
+        password=(FIXTURES / "eku9003173c9_csd.txt").read_text().strip(),
     )
     if credits:
         services.credits_load(actor=actor, rfc=env.emitter_rfc, quantity=credits)
@@ -55,9 +69,15 @@ def movements(n: int, *, seed: int = 2026, prefix: str = "MOV") -> list[dict]:
     receptors = []
     for row in factory.rows(500):
         values = dict(zip(fields, row, strict=True))
-        receptors.append({"rfc": values["rfc"], "name": values["legal_name"].upper()[:300],
-                          "tax_regime": values["tax_regime"], "postal_code": values["postal_code"],
-                          "cfdi_use": values["cfdi_use"]})
+        receptors.append(
+            {
+                "rfc": values["rfc"],
+                "name": values["legal_name"].upper()[:300],
+                "tax_regime": values["tax_regime"],
+                "postal_code": values["postal_code"],
+                "cfdi_use": values["cfdi_use"],
+            }
+        )
     out = []
     for i in range(n):
         concepts = []
@@ -66,14 +86,27 @@ def movements(n: int, *, seed: int = 2026, prefix: str = "MOV") -> list[dict]:
             taxes = [{"tax": "IVA", "kind": "traslado", "factor": "Tasa", "rate": "0.16"}]
             if rng.random() < 0.1:
                 taxes.append({"tax": "ISR", "kind": "retencion", "factor": "Tasa", "rate": "0.10"})
-            concepts.append({
-                "product_key": key, "quantity": str(1 + rng.randrange(12)), "unit_key": unit_key, "unit": unit,
-                "description": description, "unit_value": f"{low + rng.random() * (high - low):.2f}", "taxes": taxes,
-            })
+            concepts.append(
+                {
+                    "product_key": key,
+                    "quantity": str(1 + rng.randrange(12)),
+                    "unit_key": unit_key,
+                    "unit": unit,
+                    "description": description,
+                    "unit_value": f"{low + rng.random() * (high - low):.2f}",
+                    "taxes": taxes,
+                }
+            )
         deferred = rng.random() < 0.25
-        out.append({
-            "movement_id": f"{prefix}-{i:07d}", "document_type": "I", "currency": "MXN",
-            "payment_method": "PPD" if deferred else "PUE", "payment_form": "99" if deferred else rng.choice(["01", "03", "04", "28"]),
-            "receptor": rng.choice(receptors), "concepts": concepts,
-        })
+        out.append(
+            {
+                "movement_id": f"{prefix}-{i:07d}",
+                "document_type": "I",
+                "currency": "MXN",
+                "payment_method": "PPD" if deferred else "PUE",
+                "payment_form": "99" if deferred else rng.choice(["01", "03", "04", "28"]),
+                "receptor": rng.choice(receptors),
+                "concepts": concepts,
+            }
+        )
     return out

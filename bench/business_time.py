@@ -48,8 +48,13 @@ def draw(rng: random.Random, classes, n: int) -> dict[str, list[tuple[dt.datetim
     for name, share, low, high in classes:
         out[name] = [
             (
-                START + dt.timedelta(seconds=rng.randrange(YEARS_SECONDS), microseconds=rng.randrange(1_000_000)),
-                dt.timedelta(seconds=rng.randrange(low, high), microseconds=rng.randrange(1_000_000)),
+                START
+                + dt.timedelta(
+                    seconds=rng.randrange(YEARS_SECONDS), microseconds=rng.randrange(1_000_000)
+                ),
+                dt.timedelta(
+                    seconds=rng.randrange(low, high), microseconds=rng.randrange(1_000_000)
+                ),
             )
             for _ in range(max(1, round(n * share)))
         ]
@@ -68,7 +73,9 @@ def rate(run, inputs) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ops", type=int, default=200_000, help="operations per pass, per operation")
+    parser.add_argument(
+        "--ops", type=int, default=200_000, help="operations per pass, per operation"
+    )
     args = parser.parse_args()
     label = f"business_time_{bench.vendor_label()}"
 
@@ -82,9 +89,13 @@ def main() -> int:
             calendar = load_calendar()
         with bench.Timer() as years:
             for year in (2026, 2027, 2028):
-                calendar.between(dt.datetime(year, 1, 2, tzinfo=dt.UTC), dt.datetime(year, 1, 3, tzinfo=dt.UTC))
-        print(f"# {label}: load_calendar {load.seconds * 1000:.1f} ms (queries and compile), "
-              f"first use of 3 years {years.seconds * 1000:.1f} ms")
+                calendar.between(
+                    dt.datetime(year, 1, 2, tzinfo=dt.UTC), dt.datetime(year, 1, 3, tzinfo=dt.UTC)
+                )
+        print(
+            f"# {label}: load_calendar {load.seconds * 1000:.1f} ms (queries and compile), "
+            f"first use of 3 years {years.seconds * 1000:.1f} ms"
+        )
 
         rng = random.Random(2026)
         spans = draw(rng, SPANS, args.ops)
@@ -106,19 +117,29 @@ def main() -> int:
         with CaptureQueriesContext(connection) as queries:
             between_rate = rate(run_between, pairs)
             add_rate = rate(run_add, additions)
-            by_class = {f"between_{name}": rate(run_between, [(s, s + d) for s, d in group]) for name, group in spans.items()}
+            by_class = {
+                f"between_{name}": rate(run_between, [(s, s + d) for s, d in group])
+                for name, group in spans.items()
+            }
             by_class |= {f"add_{name}": rate(run_add, group) for name, group in durations.items()}
 
         wrong = sum(between(s, add(s, d)) != d for s, d in additions[:2_000])
 
     bench.machine_note(label)
     ok = between_rate >= TARGET_OPS and add_rate >= TARGET_OPS
-    print(f"{label}: between={between_rate:,.0f}/s ({1e6 / between_rate:.1f} µs) "
-          f"add={add_rate:,.0f}/s ({1e6 / add_rate:.1f} µs) ops={len(pairs)}+{len(additions)} "
-          f"queries={len(queries)} target={TARGET_OPS:,}/s {bench.verdict(ok)}")
-    print(f"# {label}: by span class " + " ".join(f"{name}={value:,.0f}/s" for name, value in by_class.items()))
+    print(
+        f"{label}: between={between_rate:,.0f}/s ({1e6 / between_rate:.1f} µs) "
+        f"add={add_rate:,.0f}/s ({1e6 / add_rate:.1f} µs) ops={len(pairs)}+{len(additions)} "
+        f"queries={len(queries)} target={TARGET_OPS:,}/s {bench.verdict(ok)}"
+    )
+    print(
+        f"# {label}: by span class "
+        + " ".join(f"{name}={value:,.0f}/s" for name, value in by_class.items())
+    )
     if wrong or len(queries):
-        print(f"# {label}: UNEXPECTED {wrong} add/between mismatches, {len(queries)} queries during the operations")
+        print(
+            f"# {label}: UNEXPECTED {wrong} add/between mismatches, {len(queries)} queries during the operations"
+        )
         return 2
     return 0 if ok else 1
 

@@ -40,8 +40,14 @@ def roster(staff: list[int]) -> None:
     for k, team in enumerate(Team.objects.order_by("pk")):
         for day in range(7):
             user = users[staff[(2 * k + day % 2) % len(staff)]]
-            oncall_shift_create(actor=None, team=team, user=user, starts_at=start + dt.timedelta(days=day),
-                                ends_at=start + dt.timedelta(days=day + 1), note="bench")
+            oncall_shift_create(
+                actor=None,
+                team=team,
+                user=user,
+                starts_at=start + dt.timedelta(days=day),
+                ends_at=start + dt.timedelta(days=day + 1),
+                note="bench",
+            )
 
 
 def request(client, path: str) -> dict:
@@ -49,8 +55,14 @@ def request(client, path: str) -> dict:
     response = got["response"]
     assert response.status_code == 200, (path, response.status_code)
     captured = [q["sql"] for q in got["captured"]]
-    return {"ms": got["ms"], "cpu_ms": got["cpu_ms"], "sql_ms": got["sql_ms"], "queries": len(captured),
-            "per_query": [(ms, sql) for ms, sql in got["per_query"]], "content": response.content}
+    return {
+        "ms": got["ms"],
+        "cpu_ms": got["cpu_ms"],
+        "sql_ms": got["sql_ms"],
+        "queries": len(captured),
+        "per_query": [(ms, sql) for ms, sql in got["per_query"]],
+        "content": response.content,
+    }
 
 
 def rerun_ms(sql: str, runs: int = 3) -> float:
@@ -82,7 +94,11 @@ def figures_ms(n: int) -> list[float]:
 
 def _short(sql: str) -> str:
     if "CASE WHEN" in sql and " END" in sql:
-        return sql[:sql.index("CASE WHEN")] + "CASE WHEN <one WHEN per day> " + sql[sql.index(" END"):][:400]
+        return (
+            sql[: sql.index("CASE WHEN")]
+            + "CASE WHEN <one WHEN per day> "
+            + sql[sql.index(" END") :][:400]
+        )
     return sql[:1200]
 
 
@@ -97,15 +113,28 @@ def main() -> int:
     n_companies = max(200, args.tickets // 50)
     label = f"dashboard_{bench.count_label(args.tickets)}_{bench.vendor_label()}"
 
-    with bench.fresh_database(), tempfile.TemporaryDirectory(prefix="cfdidesk-bench-spill-") as spill:
+    with (
+        bench.fresh_database(),
+        tempfile.TemporaryDirectory(prefix="cfdidesk-bench-spill-") as spill,
+    ):
         from django.test import Client
 
         from cfdidesk.accounts.services import user_create
 
         started = time.perf_counter()
-        companies, contacts, staff, teams, categories, _n_contacts = helpdesk.setup_people(n_companies, args.staff)
-        data = helpdesk.Helpdesk(args.tickets, int(args.tickets * args.events_per_ticket), companies=companies,
-                                 contacts=contacts, staff=staff, teams=teams, categories=categories, now=time.time())
+        companies, contacts, staff, teams, categories, _n_contacts = helpdesk.setup_people(
+            n_companies, args.staff
+        )
+        data = helpdesk.Helpdesk(
+            args.tickets,
+            int(args.tickets * args.events_per_ticket),
+            companies=companies,
+            contacts=contacts,
+            staff=staff,
+            teams=teams,
+            categories=categories,
+            now=time.time(),
+        )
         roster(staff)
         supervisor = user_create(username="bench-supervisor", password=None, role="supervisor")
         consultant = user_create(username="bench-consultant", password=None, role="consultant")
@@ -113,19 +142,26 @@ def main() -> int:
         for name, user in (("supervisor", supervisor), ("consultant", consultant)):
             clients[name] = Client()
             clients[name].force_login(user)
-        kinds = [("page", clients["supervisor"], "/", False), ("api", clients["supervisor"], "/api/v1/dashboard", False),
-                 ("consultant_home", clients["consultant"], "/", True)]
+        kinds = [
+            ("page", clients["supervisor"], "/", False),
+            ("api", clients["supervisor"], "/api/v1/dashboard", False),
+            ("consultant_home", clients["consultant"], "/", True),
+        ]
 
         blocks = data.blocks()
         helpdesk.load(data, blocks[-1:], spill)
         helpdesk.finish_load(data)
         small_n = args.tickets - blocks[-1] * helpdesk.BLOCK
-        small_counts = {name: {request(c, path)["queries"] for _ in range(3)} for name, c, path, _i in kinds}
+        small_counts = {
+            name: {request(c, path)["queries"] for _ in range(3)} for name, c, path, _i in kinds
+        }
 
         timings = helpdesk.load(data, blocks[:-1], spill) if blocks[:-1] else {}
         helpdesk.finish_load(data)
         detail = " ".join(f"{name}={rows}/{secs:.0f}s" for name, (rows, secs) in timings.items())
-        print(f"# {label}: loaded {args.tickets} tickets in {time.perf_counter() - started:.0f}s ({detail})")
+        print(
+            f"# {label}: loaded {args.tickets} tickets in {time.perf_counter() - started:.0f}s ({detail})"
+        )
 
         from cfdidesk.desk.dashboard import supervisor_dashboard
         from cfdidesk.desk.models import Ticket
@@ -133,18 +169,28 @@ def main() -> int:
         assert Ticket.objects.count() == args.tickets
         d = supervisor_dashboard()
         fr, res = d.compliance
-        print(f"# {label}: open {d.open} ({d.open / args.tickets:.1%}), critical {d.critical}, unassigned {d.unassigned}, "
-              f"SLA on track {d.on_track} at risk {d.at_risk} breached {d.breached}; last 30 days: first response "
-              f"{fr.met}/{fr.total} ({fr.percent}%), resolution {res.met}/{res.total} ({res.percent}%); "
-              f"{len(d.loads) - 1} consultants, on call now {sum(len(t.shifts) for t in d.oncall)}/{len(d.oncall)} teams")
+        print(
+            f"# {label}: open {d.open} ({d.open / args.tickets:.1%}), critical {d.critical}, unassigned {d.unassigned}, "
+            f"SLA on track {d.on_track} at risk {d.at_risk} breached {d.breached}; last 30 days: first response "
+            f"{fr.met}/{fr.total} ({fr.percent}%), resolution {res.met}/{res.total} ({res.percent}%); "
+            f"{len(d.loads) - 1} consultants, on call now {sum(len(t.shifts) for t in d.oncall)}/{len(d.oncall)} teams"
+        )
         assert d.open == Ticket.objects.filter(is_open=True).count()
 
-        for _name, c, path, _i in kinds:  # warm up templates, the compiled calendar and the connection
+        for (
+            _name,
+            c,
+            path,
+            _i,
+        ) in kinds:  # warm up templates, the compiled calendar and the connection
             request(c, path)
         failed = False
         grew = []
         for name, c, path, informational in kinds:
-            results = [request(c, path) for _ in range(args.requests if not informational else max(10, args.requests // 4))]
+            results = [
+                request(c, path)
+                for _ in range(args.requests if not informational else max(10, args.requests // 4))
+            ]
             times = [r["ms"] for r in results]
             p50, p95 = bench.percentile(times, 50), bench.percentile(times, 95)
             sql50 = bench.percentile([r["sql_ms"] for r in results], 50)
@@ -158,12 +204,17 @@ def main() -> int:
                 ok = p50 < TARGET_MS
                 failed |= not ok
                 status = f" target=p50<{TARGET_MS:.0f}ms {bench.verdict(ok)}"
-            print(f"{label} {name}: p50={p50:.1f}ms p95={p95:.1f}ms max={max(times):.0f}ms sql_p50={sql50:.1f}ms "
-                  f"cpu_p50={cpu50:.1f}ms n={len(results)} queries={_fmt(counts)} (at {small_n} tickets: "
-                  f"{_fmt(small_counts[name])}){status}", flush=True)
+            print(
+                f"{label} {name}: p50={p50:.1f}ms p95={p95:.1f}ms max={max(times):.0f}ms sql_p50={sql50:.1f}ms "
+                f"cpu_p50={cpu50:.1f}ms n={len(results)} queries={_fmt(counts)} (at {small_n} tickets: "
+                f"{_fmt(small_counts[name])}){status}",
+                flush=True,
+            )
             if name == "page" or args.plans:
                 median = min(results, key=lambda r: abs(r["ms"] - p50))
-                print(f"# {label} {name}: the queries of the median request, each run again with its rows fetched:")
+                print(
+                    f"# {label} {name}: the queries of the median request, each run again with its rows fetched:"
+                )
                 for _q_ms, q_sql in median["per_query"]:
                     if "desk_ticket" in q_sql or args.plans:
                         q_ms = rerun_ms(q_sql)
@@ -171,10 +222,14 @@ def main() -> int:
                         if args.plans or (q_ms >= 20 and p50 >= TARGET_MS):
                             print(f"#     plan: {bench.explain(q_sql)}")
         times = figures_ms(args.requests)
-        print(f"{label} figures_only: p50={bench.percentile(times, 50):.1f}ms p95={bench.percentile(times, 95):.1f}ms "
-              f"n={len(times)} (supervisor_dashboard() without request and page; informational)")
+        print(
+            f"{label} figures_only: p50={bench.percentile(times, 50):.1f}ms p95={bench.percentile(times, 95):.1f}ms "
+            f"n={len(times)} (supervisor_dashboard() without request and page; informational)"
+        )
         bench.machine_note(label)
-        print(f"# {label}: SQL queries per request grew with the data for: {', '.join(grew) or 'none'}")
+        print(
+            f"# {label}: SQL queries per request grew with the data for: {', '.join(grew) or 'none'}"
+        )
     return 1 if failed or grew else 0
 
 

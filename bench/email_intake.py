@@ -53,7 +53,13 @@ MIX = [
     ("duplicate", 20, "duplicate"),
 ]
 GREETINGS = ["Buen día,", "Hola,", "Buenas tardes,", "Estimados,", "Hola equipo de soporte,"]
-SIGN_OFFS = ["Saludos.", "Gracias.", "Quedo atenta.", "Quedo atento a sus comentarios.", "Saludos cordiales,"]
+SIGN_OFFS = [
+    "Saludos.",
+    "Gracias.",
+    "Quedo atenta.",
+    "Quedo atento a sus comentarios.",
+    "Saludos cordiales,",
+]
 DAYS = ["lun", "mar", "mié", "jue", "vie"]
 
 
@@ -63,7 +69,9 @@ DAYS = ["lun", "mar", "mié", "jue", "vie"]
 class Mailer:
     """Builds the raw messages from the people and tickets in the database."""
 
-    def __init__(self, rng: random.Random, contacts: list[dict], companies: list[dict], tickets: list[dict]):
+    def __init__(
+        self, rng: random.Random, contacts: list[dict], companies: list[dict], tickets: list[dict]
+    ):
         self.rng, self.contacts, self.companies, self.tickets = rng, contacts, companies, tickets
         self.serial = 0
 
@@ -73,8 +81,16 @@ class Mailer:
 
     def _body(self, name: str, sentences: int) -> str:
         rng = self.rng
-        text = "\n".join([rng.choice(GREETINGS), "", " ".join(rng.choice(bench.SENTENCES) for _ in range(sentences)), "",
-                          rng.choice(SIGN_OFFS), name])
+        text = "\n".join(
+            [
+                rng.choice(GREETINGS),
+                "",
+                " ".join(rng.choice(bench.SENTENCES) for _ in range(sentences)),
+                "",
+                rng.choice(SIGN_OFFS),
+                name,
+            ]
+        )
         if rng.random() < 0.6:
             text += f"\n--\n{name}\n{rng.choice(bench.POSITIONS) or 'Administración'}\nTel. 55 {rng.randrange(1000, 9999)} {rng.randrange(1000, 9999)}"
         return text
@@ -85,45 +101,75 @@ class Mailer:
         old = "> " + "\n> ".join(rng.choice(bench.REPLIES).split(". "))
         if rng.random() < 0.5:
             return f"\n\nEl {rng.choice(DAYS)}, {rng.randrange(1, 28)} nov 2026 a las 10:{rng.randrange(10, 59)}, Mesa de ayuda <{HELPDESK}> escribió:\n{old}\n"
-        return (f"\n\n________________________________\nDe: Mesa de ayuda <{HELPDESK}>\nEnviado: martes, 17 de noviembre de 2026 12:04\n"
-                f"Para: {ticket['email']}\nAsunto: [#{ticket['number']}] {ticket['subject']}\n\n{old}\n")
+        return (
+            f"\n\n________________________________\nDe: Mesa de ayuda <{HELPDESK}>\nEnviado: martes, 17 de noviembre de 2026 12:04\n"
+            f"Para: {ticket['email']}\nAsunto: [#{ticket['number']}] {ticket['subject']}\n\n{old}\n"
+        )
 
     def _attachments(self) -> list:
         rng = self.rng
         r = rng.random()
         if r < 0.35:
             folio = f"{rng.choice(bench.SERIES)}-{rng.randrange(1, 99_999)}"
-            xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" '
-                   f'Version="4.0" Serie="{folio.split("-")[0]}" Folio="{folio.split("-")[1]}" Fecha="2026-11-20T10:15:00" '
-                   f'SubTotal="{rng.randrange(100, 90_000)}.00" Moneda="MXN" Total="{rng.randrange(100, 90_000)}.00" '
-                   f'TipoDeComprobante="I" Exportacion="01" MetodoPago="PUE" LugarExpedicion="06600">\n'
-                   f'  <cfdi:Emisor Rfc="EKU9003173C9" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>\n'
-                   f'  <cfdi:Receptor Rfc="XAXX010101000" Nombre="PÚBLICO EN GENERAL" DomicilioFiscalReceptor="06600" '
-                   f'RegimenFiscalReceptor="616" UsoCFDI="S01"/>\n  <cfdi:Conceptos>\n' +
-                   "".join(f'    <cfdi:Concepto ClaveProdServ="01010101" Cantidad="{k + 1}" ClaveUnidad="H87" '
-                           f'Descripción="Artículo {k} de línea" ValorUnitario="{rng.randrange(10, 999)}.00" '
-                           f'Importe="{rng.randrange(10, 999)}.00" ObjetoImp="02"/>\n' for k in range(rng.randrange(2, 12))) +
-                   "  </cfdi:Conceptos>\n</cfdi:Comprobante>\n")
+            xml = (
+                f'<?xml version="1.0" encoding="UTF-8"?>\n<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" '
+                f'Version="4.0" Serie="{folio.split("-")[0]}" Folio="{folio.split("-")[1]}" Fecha="2026-11-20T10:15:00" '
+                f'SubTotal="{rng.randrange(100, 90_000)}.00" Moneda="MXN" Total="{rng.randrange(100, 90_000)}.00" '
+                f'TipoDeComprobante="I" Exportacion="01" MetodoPago="PUE" LugarExpedicion="06600">\n'
+                f'  <cfdi:Emisor Rfc="EKU9003173C9" Nombre="ESCUELA KEMPER URGATE" RegimenFiscal="601"/>\n'
+                f'  <cfdi:Receptor Rfc="XAXX010101000" Nombre="PÚBLICO EN GENERAL" DomicilioFiscalReceptor="06600" '
+                f'RegimenFiscalReceptor="616" UsoCFDI="S01"/>\n  <cfdi:Conceptos>\n'
+                + "".join(
+                    f'    <cfdi:Concepto ClaveProdServ="01010101" Cantidad="{k + 1}" ClaveUnidad="H87" '
+                    f'Descripción="Artículo {k} de línea" ValorUnitario="{rng.randrange(10, 999)}.00" '
+                    f'Importe="{rng.randrange(10, 999)}.00" ObjetoImp="02"/>\n'
+                    for k in range(rng.randrange(2, 12))
+                )
+                + "  </cfdi:Conceptos>\n</cfdi:Comprobante>\n"
+            )
             part = MIMEApplication(xml.encode(), "xml")
             part.add_header("Content-Disposition", "attachment", filename=f"factura {folio}.xml")
             return [part]
         if r < 0.45:
-            part = MIMEApplication(b"%PDF-1.4\n" + rng.randbytes(rng.randrange(6_000, 40_000)), "pdf")
-            part.add_header("Content-Disposition", "attachment", filename="acuse de cancelación.pdf")
+            part = MIMEApplication(
+                b"%PDF-1.4\n" + rng.randbytes(rng.randrange(6_000, 40_000)), "pdf"
+            )
+            part.add_header(
+                "Content-Disposition", "attachment", filename="acuse de cancelación.pdf"
+            )
             return [part]
         return []
 
-    def _raw(self, *, sender: str, name: str, subject: str, body: str, latin1: bool, html: bool = False,
-             attachments=(), headers=None, message_id: str | None = None) -> bytes:
+    def _raw(
+        self,
+        *,
+        sender: str,
+        name: str,
+        subject: str,
+        body: str,
+        latin1: bool,
+        html: bool = False,
+        attachments=(),
+        headers=None,
+        message_id: str | None = None,
+    ) -> bytes:
         # ISO-8859-1 comes out quoted-printable (as Outlook and older clients send it), UTF-8 as base64.
         charset = "iso-8859-1" if latin1 else "utf-8"
         text = MIMEText(body, "plain", charset)
         if html:
             alternative = MIMEMultipart("alternative")
             alternative.attach(text)
-            paragraphs = "".join(f"<p class=MsoNormal>{line or '&nbsp;'}</p>" for line in body.split("\n"))
-            alternative.attach(MIMEText(f"<html><head><style>p.MsoNormal{{margin:0}}</style></head><body lang=ES-MX>"
-                                        f"<div class=WordSection1>{paragraphs}</div></body></html>", "html", charset))
+            paragraphs = "".join(
+                f"<p class=MsoNormal>{line or '&nbsp;'}</p>" for line in body.split("\n")
+            )
+            alternative.attach(
+                MIMEText(
+                    f"<html><head><style>p.MsoNormal{{margin:0}}</style></head><body lang=ES-MX>"
+                    f"<div class=WordSection1>{paragraphs}</div></body></html>",
+                    "html",
+                    charset,
+                )
+            )
             text = alternative
         if attachments:
             message = MIMEMultipart("mixed")
@@ -147,47 +193,105 @@ class Mailer:
         latin1 = rng.random() < 0.4
         if kind in ("new_contact", "new_html"):
             c = rng.choice(self.contacts)
-            return self._raw(sender=c["email"], name=c["name"], subject=bench.subject_text(rng),
-                             body=self._body(c["name"], rng.randrange(2, 6)), latin1=latin1, html=kind == "new_html",
-                             attachments=self._attachments())
+            return self._raw(
+                sender=c["email"],
+                name=c["name"],
+                subject=bench.subject_text(rng),
+                body=self._body(c["name"], rng.randrange(2, 6)),
+                latin1=latin1,
+                html=kind == "new_html",
+                attachments=self._attachments(),
+            )
         if kind == "new_company_address":
             c = rng.choice(self.companies)
-            return self._raw(sender=c["email"], name="Facturación", subject=bench.subject_text(rng),
-                             body=self._body("Área de facturación", rng.randrange(2, 5)), latin1=latin1,
-                             attachments=self._attachments())
+            return self._raw(
+                sender=c["email"],
+                name="Facturación",
+                subject=bench.subject_text(rng),
+                body=self._body("Área de facturación", rng.randrange(2, 5)),
+                latin1=latin1,
+                attachments=self._attachments(),
+            )
         if kind in ("reply_number", "reply_header"):
             t = rng.choice(self.tickets)
             other = rng.random() < 0.1  # a colleague answers: appended, flagged as another sender
-            sender, name = (f"colega.{rng.randrange(1000)}@{t['email'].rpartition('@')[2]}", "Colega") if other else (t["email"], t["name"])
-            body = rng.choice(bench.CUSTOMER_REPLIES) + "\n\n" + rng.choice(SIGN_OFFS) + "\n" + name + self._quoted(t)
+            sender, name = (
+                (f"colega.{rng.randrange(1000)}@{t['email'].rpartition('@')[2]}", "Colega")
+                if other
+                else (t["email"], t["name"])
+            )
+            body = (
+                rng.choice(bench.CUSTOMER_REPLIES)
+                + "\n\n"
+                + rng.choice(SIGN_OFFS)
+                + "\n"
+                + name
+                + self._quoted(t)
+            )
             if kind == "reply_number":
-                return self._raw(sender=sender, name=name, subject=f"RE: [#{t['number']}] {t['subject']}", body=body,
-                                 latin1=latin1, attachments=self._attachments() if rng.random() < 0.3 else ())
+                return self._raw(
+                    sender=sender,
+                    name=name,
+                    subject=f"RE: [#{t['number']}] {t['subject']}",
+                    body=body,
+                    latin1=latin1,
+                    attachments=self._attachments() if rng.random() < 0.3 else (),
+                )
             headers = {"In-Reply-To": f"<{t['message_id']}>", "References": f"<{t['message_id']}>"}
-            return self._raw(sender=sender, name=name, subject=f"Re: Recibimos su reporte: {t['subject']}", body=body,
-                             latin1=latin1, headers=headers)
+            return self._raw(
+                sender=sender,
+                name=name,
+                subject=f"Re: Recibimos su reporte: {t['subject']}",
+                body=body,
+                latin1=latin1,
+                headers=headers,
+            )
         if kind == "auto_reply":
             t = rng.choice(self.tickets)
             r = rng.random()
             if r < 0.6:
-                return self._raw(sender=t["email"], name=t["name"], subject=f"Respuesta automática: [#{t['number']}] {t['subject']}",
-                                 body="Estaré fuera de la oficina hasta el lunes. Para temas urgentes escriba a contabilidad.",
-                                 latin1=latin1, headers={"Auto-Submitted": "auto-replied", "X-Autoreply": "yes"})
+                return self._raw(
+                    sender=t["email"],
+                    name=t["name"],
+                    subject=f"Respuesta automática: [#{t['number']}] {t['subject']}",
+                    body="Estaré fuera de la oficina hasta el lunes. Para temas urgentes escriba a contabilidad.",
+                    latin1=latin1,
+                    headers={"Auto-Submitted": "auto-replied", "X-Autoreply": "yes"},
+                )
             if r < 0.8:
-                return self._raw(sender=t["email"], name=t["name"], subject=f"Fuera de la oficina: {t['subject']}",
-                                 body="Gracias por su mensaje. Me encuentro de vacaciones.", latin1=latin1,
-                                 headers={"X-Auto-Response-Suppress": "All"})
-            return self._raw(sender=f"MAILER-DAEMON@{t['email'].rpartition('@')[2]}", name="Mail Delivery System",
-                             subject="Undelivered Mail Returned to Sender", latin1=False,
-                             body=f"This is the mail system at host mx.\n\n<{t['email']}>: mailbox full")
+                return self._raw(
+                    sender=t["email"],
+                    name=t["name"],
+                    subject=f"Fuera de la oficina: {t['subject']}",
+                    body="Gracias por su mensaje. Me encuentro de vacaciones.",
+                    latin1=latin1,
+                    headers={"X-Auto-Response-Suppress": "All"},
+                )
+            return self._raw(
+                sender=f"MAILER-DAEMON@{t['email'].rpartition('@')[2]}",
+                name="Mail Delivery System",
+                subject="Undelivered Mail Returned to Sender",
+                latin1=False,
+                body=f"This is the mail system at host mx.\n\n<{t['email']}>: mailbox full",
+            )
         if kind == "unknown_sender":
-            address = f"desconocido.{self.serial}.{rng.randrange(10**6)}@{rng.choice(bench.FREE_MAIL)}"
-            return self._raw(sender=address, name="Juan Pérez", subject=bench.subject_text(rng),
-                             body=self._body("Juan Pérez", rng.randrange(2, 5)), latin1=latin1, attachments=self._attachments())
+            address = (
+                f"desconocido.{self.serial}.{rng.randrange(10**6)}@{rng.choice(bench.FREE_MAIL)}"
+            )
+            return self._raw(
+                sender=address,
+                name="Juan Pérez",
+                subject=bench.subject_text(rng),
+                body=self._body("Juan Pérez", rng.randrange(2, 5)),
+                latin1=latin1,
+                attachments=self._attachments(),
+            )
         raise ValueError(kind)
 
 
-def build_messages(rng: random.Random, mailer: Mailer, n: int) -> tuple[list[bytes], collections.Counter]:
+def build_messages(
+    rng: random.Random, mailer: Mailer, n: int
+) -> tuple[list[bytes], collections.Counter]:
     """n messages in a shuffled order, duplicates after their original; and the outcome each should have."""
     scale = n / 1000
     plan = []
@@ -232,7 +336,9 @@ def setup() -> dict:
     factory = bench.CompanyFactory(seed=31)
     bench.load_company_rows(factory.db_rows(COMPANIES), factory.db_columns())
     companies = list(Company.objects.order_by("id").values_list("id", "email"))
-    rows, _by_company = bench.contact_rows(companies, seed=32, when=bench.timestamp_text()(time.time() - 400 * 86400))
+    rows, _by_company = bench.contact_rows(
+        companies, seed=32, when=bench.timestamp_text()(time.time() - 400 * 86400)
+    )
     with bench.bulk_loading():
         bench.load_table("customers_contact", bench.CONTACT_COLUMNS, rows)
     bench.reset_sequences(Contact)
@@ -240,33 +346,82 @@ def setup() -> dict:
 
     rng = bench._FastRandom(33)
     contacts = list(Contact.objects.select_related("company").order_by("id"))
-    statuses = [Status.OPEN] * 30 + [Status.WAITING_CUSTOMER] * 10 + [Status.RESOLVED] * 20 + [Status.CLOSED] * 40
+    statuses = (
+        [Status.OPEN] * 30
+        + [Status.WAITING_CUSTOMER] * 10
+        + [Status.RESOLVED] * 20
+        + [Status.CLOSED] * 40
+    )
     year = timezone.localtime().year
     tickets = []
     for k in range(1, EARLIER_TICKETS + 1):
         contact = rng.choice(contacts)
-        tickets.append(Ticket(number=f"{year}-{k:06d}", company_id=contact.company_id, contact=contact,
-                              subject=bench.subject_text(rng), description=bench.description_text(rng), channel="email",
-                              status=rng.choice(statuses), priority=rng.choice((1, 2, 3, 3, 3, 4)),
-                              assignee=rng.choice(staff)))
+        tickets.append(
+            Ticket(
+                number=f"{year}-{k:06d}",
+                company_id=contact.company_id,
+                contact=contact,
+                subject=bench.subject_text(rng),
+                description=bench.description_text(rng),
+                channel="email",
+                status=rng.choice(statuses),
+                priority=rng.choice((1, 2, 3, 3, 3, 4)),
+                assignee=rng.choice(staff),
+            )
+        )
     Ticket.objects.bulk_create(tickets, batch_size=1000)
     tickets = list(Ticket.objects.select_related("contact").order_by("id"))
-    TicketEvent.objects.bulk_create([TicketEvent(ticket=t, kind="created", is_public=True, body=t.description)
-                                     for t in tickets], batch_size=1000)
-    OutboundEmail.objects.bulk_create([
-        OutboundEmail(ticket=t, kind="opened", to=t.contact.email, message_id=f"{rng.getrandbits(128):032x}@mesa.example",
-                      state="sent", attempts=1, sent_at=timezone.now()) for t in tickets], batch_size=1000)
-    InboundEmail.objects.bulk_create([
-        InboundEmail(message_id=f"{rng.getrandbits(64):016x}@{t.contact.email.rpartition('@')[2]}",
-                     from_address=t.contact.email, subject=t.subject, size=4000, outcome="created", ticket=t)
-        for t in tickets], batch_size=1000)
+    TicketEvent.objects.bulk_create(
+        [
+            TicketEvent(ticket=t, kind="created", is_public=True, body=t.description)
+            for t in tickets
+        ],
+        batch_size=1000,
+    )
+    OutboundEmail.objects.bulk_create(
+        [
+            OutboundEmail(
+                ticket=t,
+                kind="opened",
+                to=t.contact.email,
+                message_id=f"{rng.getrandbits(128):032x}@mesa.example",
+                state="sent",
+                attempts=1,
+                sent_at=timezone.now(),
+            )
+            for t in tickets
+        ],
+        batch_size=1000,
+    )
+    InboundEmail.objects.bulk_create(
+        [
+            InboundEmail(
+                message_id=f"{rng.getrandbits(64):016x}@{t.contact.email.rpartition('@')[2]}",
+                from_address=t.contact.email,
+                subject=t.subject,
+                size=4000,
+                outcome="created",
+                ticket=t,
+            )
+            for t in tickets
+        ],
+        batch_size=1000,
+    )
     TicketCounter.objects.update_or_create(year=year, defaults={"last": EARLIER_TICKETS})
     sent = dict(OutboundEmail.objects.values_list("ticket_id", "message_id"))
     return {
         "contacts": [{"email": c.email, "name": c.name} for c in contacts],
         "companies": [{"email": e} for _id, e in companies],
-        "tickets": [{"number": t.number, "subject": t.subject, "email": t.contact.email, "name": t.contact.name,
-                     "message_id": sent[t.pk]} for t in tickets],
+        "tickets": [
+            {
+                "number": t.number,
+                "subject": t.subject,
+                "email": t.contact.email,
+                "name": t.contact.name,
+                "message_id": sent[t.pk],
+            }
+            for t in tickets
+        ],
     }
 
 
@@ -289,7 +444,10 @@ def child(path: str) -> None:
     backend = settings.TASKS["default"]["BACKEND"]
     from cfdidesk.desk.models import Ticket
 
-    tasks_before, queued_before = DBTaskResult.objects.count(), OutboundEmail.objects.filter(state="queued").count()
+    tasks_before, queued_before = (
+        DBTaskResult.objects.count(),
+        OutboundEmail.objects.filter(state="queued").count(),
+    )
     tickets_before = Ticket.objects.count()
     rss_start = bench.rss_mb()
     bench.reset_peak_rss()
@@ -319,12 +477,24 @@ def child(path: str) -> None:
         t0 = time.perf_counter()
         parse_message(raw)
         parse.append((time.perf_counter() - t0) * 1000)
-    bench.child_result({
-        "total": total, "cpu": cpu, "times": times, "outcomes": dict(outcomes), "tasks": tasks, "queued": queued, "new_tickets": new_tickets,
-        "backend": backend, "queries": {k: [min(v), max(v), len(v)] for k, v in queries.items()},
-        "parse_p50": bench.percentile(parse, 50), "parse_total": sum(parse) / 1000,
-        "peak_rss": peak, "rss_start": rss_start, "bytes": sum(len(r) for r in raws),
-    })
+    bench.child_result(
+        {
+            "total": total,
+            "cpu": cpu,
+            "times": times,
+            "outcomes": dict(outcomes),
+            "tasks": tasks,
+            "queued": queued,
+            "new_tickets": new_tickets,
+            "backend": backend,
+            "queries": {k: [min(v), max(v), len(v)] for k, v in queries.items()},
+            "parse_p50": bench.percentile(parse, 50),
+            "parse_total": sum(parse) / 1000,
+            "peak_rss": peak,
+            "rss_start": rss_start,
+            "bytes": sum(len(r) for r in raws),
+        }
+    )
 
 
 def cli_seconds(raws: list[bytes]) -> list[float]:
@@ -333,10 +503,14 @@ def cli_seconds(raws: list[bytes]) -> list[float]:
     seconds = []
     for raw in raws:
         start = time.perf_counter()
-        proc = subprocess.run(command, input=raw, capture_output=True, env=os.environ.copy(), timeout=120)
+        proc = subprocess.run(
+            command, input=raw, capture_output=True, env=os.environ.copy(), timeout=120
+        )
         seconds.append(time.perf_counter() - start)
         if proc.returncode != 0 or not proc.stdout.startswith(b"created"):
-            raise SystemExit(f"receive-email failed: {proc.returncode} {proc.stdout[:200]!r} {proc.stderr[-500:]!r}")
+            raise SystemExit(
+                f"receive-email failed: {proc.returncode} {proc.stdout[:200]!r} {proc.stderr[-500:]!r}"
+            )
     return seconds
 
 
@@ -348,7 +522,9 @@ def main() -> int:
     parser.add_argument("--emails", type=int, default=1000)
     args = parser.parse_args()
     os.environ["HELPDESK_EMAIL"] = HELPDESK
-    os.environ["TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"  # the default: sending is only queued
+    os.environ["TASKS_BACKEND"] = (
+        "django_tasks_db.DatabaseBackend"  # the default: sending is only queued
+    )
     label = f"email_intake_{bench.count_label(args.emails)}_{bench.vendor_label()}"
     rng = random.Random(41)
 
@@ -359,16 +535,23 @@ def main() -> int:
         samples = setup()
         mailer = Mailer(rng, samples["contacts"], samples["companies"], samples["tickets"])
         raws, expected = build_messages(rng, mailer, args.emails)
-        extra = [mailer.make(kind) for kind, _count, _o in MIX if kind != "duplicate" for _ in range(EXTRA // 7 + 1)]
+        extra = [
+            mailer.make(kind)
+            for kind, _count, _o in MIX
+            if kind != "duplicate"
+            for _ in range(EXTRA // 7 + 1)
+        ]
         cli = [mailer.make("new_contact") for _ in range(CLI_RUNS)]
         path = os.path.join(os.environ["CFDIDESK_VAR_DIR"], "messages.pickle")
         with open(path, "wb") as f:
             pickle.dump((raws, extra), f)
         latin1 = sum(1 for r in raws if b"iso-8859-1" in r)
         attached = sum(1 for r in raws if b"Content-Disposition: attachment" in r)
-        print(f"# {label}: {COMPANIES} companies, {len(samples['contacts'])} contacts, {EARLIER_TICKETS} earlier tickets; "
-              f"{len(raws)} messages ({latin1} ISO-8859-1, {attached} with attachments, "
-              f"{sum(len(r) for r in raws) / 1024 / 1024:.1f} MB) prepared in {time.perf_counter() - started:.0f}s")
+        print(
+            f"# {label}: {COMPANIES} companies, {len(samples['contacts'])} contacts, {EARLIER_TICKETS} earlier tickets; "
+            f"{len(raws)} messages ({latin1} ISO-8859-1, {attached} with attachments, "
+            f"{sum(len(r) for r in raws) / 1024 / 1024:.1f} MB) prepared in {time.perf_counter() - started:.0f}s"
+        )
         inbound_before = InboundEmail.objects.count()
 
         result = bench.run_child(__file__, path)
@@ -382,15 +565,27 @@ def main() -> int:
             f"parse_only={result['parse_total']:.2f}s (p50 {result['parse_p50']:.2f}ms) "
             f"peak_rss={result['peak_rss']:.0f}MB (start {result['rss_start']:.0f}MB) target={bench.verdict(ok)}"
         )
-        print(f"{label} outcomes: " + " ".join(f"{k}={got.get(k, 0)}" for k in sorted(set(got) | set(expected)))
-              + f" (expected {' '.join(f'{k}={v}' for k, v in sorted(expected.items()))})")
-        print(f"{label} side effects: tickets +{result['new_tickets']} "
-              f"tasks_queued={result['tasks']} outbound_emails_queued={result['queued']} backend={result['backend']}")
-        print(f"{label} sql_queries_per_message: " + " ".join(
-            f"{k}={lo}" + (f"-{hi}" if hi != lo else "") for k, (lo, hi, _n) in sorted(result["queries"].items())))
+        print(
+            f"{label} outcomes: "
+            + " ".join(f"{k}={got.get(k, 0)}" for k in sorted(set(got) | set(expected)))
+            + f" (expected {' '.join(f'{k}={v}' for k, v in sorted(expected.items()))})"
+        )
+        print(
+            f"{label} side effects: tickets +{result['new_tickets']} "
+            f"tasks_queued={result['tasks']} outbound_emails_queued={result['queued']} backend={result['backend']}"
+        )
+        print(
+            f"{label} sql_queries_per_message: "
+            + " ".join(
+                f"{k}={lo}" + (f"-{hi}" if hi != lo else "")
+                for k, (lo, hi, _n) in sorted(result["queries"].items())
+            )
+        )
         cli_s = cli_seconds(cli)
-        print(f"{label} cli: `cfdidesk receive-email` one process per message: p50={bench.percentile(cli_s, 50):.2f}s "
-              f"(n={len(cli_s)}; informational)")
+        print(
+            f"{label} cli: `cfdidesk receive-email` one process per message: p50={bench.percentile(cli_s, 50):.2f}s "
+            f"(n={len(cli_s)}; informational)"
+        )
         bench.machine_note(label)
         failed = got != expected or InboundEmail.objects.count() - inbound_before < len(raws)
         if failed:

@@ -38,11 +38,18 @@ def child(username: str) -> None:
         lines += chunk.count(b"\n")
     response.close()
     seconds = time.perf_counter() - start
-    bench.child_result({
-        "seconds": seconds, "first_byte": first_byte or 0.0, "bytes": size, "rows": lines - 1,
-        "base_rss": base_rss, "peak_rss": bench.peak_rss_mb(), "peak_reset": reset,
-        "content_type": response["Content-Type"],
-    })
+    bench.child_result(
+        {
+            "seconds": seconds,
+            "first_byte": first_byte or 0.0,
+            "bytes": size,
+            "rows": lines - 1,
+            "base_rss": base_rss,
+            "peak_rss": bench.peak_rss_mb(),
+            "peak_reset": reset,
+            "content_type": response["Content-Type"],
+        }
+    )
 
 
 def main() -> int:

@@ -55,13 +55,23 @@ def child(csv_path: str, username: str) -> None:
     services.import_job_run(job_id=job.pk)
     total = time.perf_counter() - start
     job = ImportJob.objects.get(pk=job.pk)
-    bench.child_result({
-        "total": total, "create": created_at - start, "run": total - (created_at - start),
-        "validate": phases.get("validate", 0.0), "write": phases.get("write", 0.0),
-        "peak_rss": bench.peak_rss_mb(), "base_rss": base_rss,
-        "state": job.state, "created": job.created_count, "invalid": job.invalid_rows,
-        "warnings": job.warning_rows, "message": job.message, "bytes": job.size_bytes,
-    })
+    bench.child_result(
+        {
+            "total": total,
+            "create": created_at - start,
+            "run": total - (created_at - start),
+            "validate": phases.get("validate", 0.0),
+            "write": phases.get("write", 0.0),
+            "peak_rss": bench.peak_rss_mb(),
+            "base_rss": base_rss,
+            "state": job.state,
+            "created": job.created_count,
+            "invalid": job.invalid_rows,
+            "warnings": job.warning_rows,
+            "message": job.message,
+            "bytes": job.size_bytes,
+        }
+    )
 
 
 def main() -> int:
@@ -80,7 +90,9 @@ def main() -> int:
         csv_path = os.path.join(os.environ["CFDIDESK_VAR_DIR"], "clientes.csv")
         with bench.Timer() as gen, open(csv_path, "w", encoding="utf-8", newline="") as f:
             f.writelines(csv_format.csv_lines(factory.rows(args.rows)))
-        print(f"# {label}: generated {args.rows} rows, {os.path.getsize(csv_path) / 1e6:.1f} MB in {gen.seconds:.1f}s")
+        print(
+            f"# {label}: generated {args.rows} rows, {os.path.getsize(csv_path) / 1e6:.1f} MB in {gen.seconds:.1f}s"
+        )
 
         r = bench.run_child(__file__, csv_path, "bench-admin")
         from cfdidesk.customers.models import Company
@@ -98,8 +110,10 @@ def main() -> int:
         f"time={bench.verdict(ok_time)} memory={bench.verdict(ok_mem)}"
     )
     if not ok_rows:
-        print(f"# {label}: UNEXPECTED job state={r['state']} created={r['created']} invalid={r['invalid']} "
-              f"in_db={in_db}: {r['message']}")
+        print(
+            f"# {label}: UNEXPECTED job state={r['state']} created={r['created']} invalid={r['invalid']} "
+            f"in_db={in_db}: {r['message']}"
+        )
         return 2
     return 0 if ok_time and ok_mem else 1
 

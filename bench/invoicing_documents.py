@@ -33,13 +33,41 @@ TARGET_P50_MS = 50.0
 SMALL = 1_000
 START = calendar.timegm((2024, 1, 1, 12, 0, 0))
 SPAN = 2 * 365 * 86400  # two years of arrivals
-STATES = (["stamped"] * 880 + ["validation_error"] * 30 + ["mapping_error"] * 20 + ["generator_error"] * 20
-          + ["cancelled"] * 10 + ["pre"] * 10 + ["waiting_for_input"] * 20 + ["no_credits"] * 5 + ["received"] * 5)
+STATES = (
+    ["stamped"] * 880
+    + ["validation_error"] * 30
+    + ["mapping_error"] * 20
+    + ["generator_error"] * 20
+    + ["cancelled"] * 10
+    + ["pre"] * 10
+    + ["waiting_for_input"] * 20
+    + ["no_credits"] * 5
+    + ["received"] * 5
+)
 TYPES = ["I"] * 80 + ["E"] * 10 + ["P"] * 8 + ["N"] * 2
 SERIES = {"I": "A", "E": "NC", "P": "P", "N": "NOM"}
-COLUMNS = ["id", "environment_id", "source_movement_id", "movement_id", "document_type", "series", "folio", "state",
-           "input_flag", "receptor_rfc", "receptor_name", "currency", "total", "uuid", "file_name", "errors",
-           "issued_at", "stamped_at", "created_at", "updated_at"]
+COLUMNS = [
+    "id",
+    "environment_id",
+    "source_movement_id",
+    "movement_id",
+    "document_type",
+    "series",
+    "folio",
+    "state",
+    "input_flag",
+    "receptor_rfc",
+    "receptor_name",
+    "currency",
+    "total",
+    "uuid",
+    "file_name",
+    "errors",
+    "issued_at",
+    "stamped_at",
+    "created_at",
+    "updated_at",
+]
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -50,9 +78,13 @@ class Registry:
         self.n, self.environment_id = n, environment_id
         rng = random.Random(seed)
         self.receptors = [
-            ("".join(rng.choice(LETTERS) for _ in range(3 + (i % 2))) + f"{rng.randrange(60, 99):02d}{rng.randrange(1, 13):02d}"
-             f"{rng.randrange(1, 29):02d}" + "".join(rng.choice(LETTERS + "0123456789") for _ in range(3)),
-             f"RECEPTOR {i:05d} SA DE CV")
+            (
+                "".join(rng.choice(LETTERS) for _ in range(3 + (i % 2)))
+                + f"{rng.randrange(60, 99):02d}{rng.randrange(1, 13):02d}"
+                f"{rng.randrange(1, 29):02d}"
+                + "".join(rng.choice(LETTERS + "0123456789") for _ in range(3)),
+                f"RECEPTOR {i:05d} SA DE CV",
+            )
             for i in range(5000)
         ]
         self.states = [rng.choice(STATES) for _ in range(n)]
@@ -66,7 +98,10 @@ class Registry:
                 self.folios.append(last[self.types[i]])
             else:
                 self.folios.append(None)
-        self.uuids = [str(uuid.UUID(int=rng.getrandbits(128), version=4)).upper() if s == "stamped" else None for s in self.states]
+        self.uuids = [
+            str(uuid.UUID(int=rng.getrandbits(128), version=4)).upper() if s == "stamped" else None
+            for s in self.states
+        ]
         self.last_folios = dict(last)
 
     def when(self, i: int) -> float:
@@ -78,7 +113,11 @@ class Registry:
     def file_name(self, i: int) -> str:
         series = SERIES[self.types[i]]
         folio = self.folios[i]
-        return f"{series}{folio}.xml" if folio is not None else f"PRE_{series}{self.movement_id(i)}.xml"
+        return (
+            f"{series}{folio}.xml"
+            if folio is not None
+            else f"PRE_{series}{self.movement_id(i)}.xml"
+        )
 
     def rows(self, lo: int, hi: int):
         ts = bench.timestamp_text()
@@ -87,9 +126,28 @@ class Registry:
             rfc, name = self.receptors[self.receptor_of[i]]
             created = ts(self.when(i))
             stamped = ts(self.when(i) + 5) if state == "stamped" else None
-            yield (i + 1, self.environment_id, None, self.movement_id(i), kind, SERIES[kind], self.folios[i], state,
-                   state in ("waiting_for_input", "no_credits", "received"), rfc, name, "MXN", f"{100 + i % 9000}.00",
-                   self.uuids[i], self.file_name(i), "[]", stamped, stamped, created, created)
+            yield (
+                i + 1,
+                self.environment_id,
+                None,
+                self.movement_id(i),
+                kind,
+                SERIES[kind],
+                self.folios[i],
+                state,
+                state in ("waiting_for_input", "no_credits", "received"),
+                rfc,
+                name,
+                "MXN",
+                f"{100 + i % 9000}.00",
+                self.uuids[i],
+                self.file_name(i),
+                "[]",
+                stamped,
+                stamped,
+                created,
+                created,
+            )
 
 
 def load(registry: Registry, lo: int, hi: int) -> tuple[int, float]:
@@ -102,10 +160,21 @@ def finish_load(registry: Registry, hi_ids: range) -> None:
 
     counts = Counter(registry.states[i] for i in hi_ids)
     StateCount.objects.all().delete()
-    StateCount.objects.bulk_create([StateCount(environment_id=registry.environment_id, state=s, count=n) for s, n in counts.items()])
+    StateCount.objects.bulk_create(
+        [
+            StateCount(environment_id=registry.environment_id, state=s, count=n)
+            for s, n in counts.items()
+        ]
+    )
     FolioCounter.objects.all().delete()
-    FolioCounter.objects.bulk_create([FolioCounter(environment_id=registry.environment_id, series=SERIES[t], document_type=t, last=n)
-                                      for t, n in registry.last_folios.items()])
+    FolioCounter.objects.bulk_create(
+        [
+            FolioCounter(
+                environment_id=registry.environment_id, series=SERIES[t], document_type=t, last=n
+            )
+            for t, n in registry.last_folios.items()
+        ]
+    )
     bench.reset_sequences(Document)
 
 
@@ -116,7 +185,9 @@ class Kind:
 
 def kinds(registry: Registry, lo: int, hi: int, rng: random.Random) -> list[Kind]:
     """What a consultant does on the page; the values are drawn from the documents [lo, hi)."""
-    stamped = [i for i in rng.sample(range(lo, hi), min(5000, hi - lo)) if registry.folios[i] is not None]
+    stamped = [
+        i for i in rng.sample(range(lo, hi), min(5000, hi - lo)) if registry.folios[i] is not None
+    ]
     any_doc = rng.sample(range(lo, hi), min(2000, hi - lo))
 
     def week():
@@ -132,10 +203,20 @@ def kinds(registry: Registry, lo: int, hi: int, rng: random.Random) -> list[Kind
     return [
         Kind("default", lambda: {}),
         Kind("state_stamped", lambda: {"estado": "stamped"}),
-        Kind("state_rare", lambda: {"estado": rng.choice(["validation_error", "generator_error", "cancelled", "no_credits"])}),
+        Kind(
+            "state_rare",
+            lambda: {
+                "estado": rng.choice(
+                    ["validation_error", "generator_error", "cancelled", "no_credits"]
+                )
+            },
+        ),
         Kind("type", lambda: {"tipo": rng.choice(["E", "P", "N"])}),
         Kind("series", lambda: {"serie": rng.choice(["NC", "P", "NOM"])}),
-        Kind("receptor_rfc", lambda: {"rfc": registry.receptors[registry.receptor_of[rng.choice(any_doc)]][0]}),
+        Kind(
+            "receptor_rfc",
+            lambda: {"rfc": registry.receptors[registry.receptor_of[rng.choice(any_doc)]][0]},
+        ),
         Kind("date_week", week),
         Kind("page_5", lambda: {"pagina": 5}),
         Kind("oldest_first", lambda: {"orden": "antiguos"}),
@@ -143,7 +224,11 @@ def kinds(registry: Registry, lo: int, hi: int, rng: random.Random) -> list[Kind
         Kind("search_series_folio", lambda: {"q": series_folio(rng.choice(stamped))}),
         Kind("search_uuid", lambda: {"q": registry.uuids[rng.choice(stamped)].lower()}),
         Kind("search_file_name", lambda: {"q": registry.file_name(rng.choice(any_doc))}),
-        Kind("htmx_search_movement", lambda: {"q": registry.movement_id(rng.choice(any_doc))}, htmx=True),
+        Kind(
+            "htmx_search_movement",
+            lambda: {"q": registry.movement_id(rng.choice(any_doc))},
+            htmx=True,
+        ),
         Kind("htmx_state_page_2", lambda: {"estado": "stamped", "pagina": 2}, htmx=True),
         Kind("state_and_type", lambda: {"estado": "stamped", "tipo": "N"}, informational=True),
     ]
@@ -156,8 +241,14 @@ def request(client, path: str, kind: Kind) -> dict:
     got = bench.timed_get(client, url, headers)
     response = got["response"]
     assert response.status_code == 200, (url, response.status_code)
-    return {"ms": got["ms"], "queries": len(got["captured"]), "sql_ms": got["sql_ms"], "url": url, "slowest": got["slowest"],
-            "rows": response.content.count(b'href="/facturacion/documentos/')}
+    return {
+        "ms": got["ms"],
+        "queries": len(got["captured"]),
+        "sql_ms": got["sql_ms"],
+        "url": url,
+        "slowest": got["slowest"],
+        "rows": response.content.count(b'href="/facturacion/documentos/'),
+    }
 
 
 def _fmt(counts: set[int]) -> str:
@@ -168,7 +259,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=40, help="measured requests per kind")
-    parser.add_argument("--plans", action="store_true", help="print the plan of the slowest query of every kind")
+    parser.add_argument(
+        "--plans", action="store_true", help="print the plan of the slowest query of every kind"
+    )
     args = parser.parse_args()
     label = f"invoicing_documents_{bench.count_label(args.documents)}_{bench.vendor_label()}"
     rng = random.Random(7)
@@ -187,12 +280,17 @@ def main() -> int:
         load(registry, small_lo, args.documents)
         finish_load(registry, range(small_lo, args.documents))
         small_kinds = kinds(registry, small_lo, args.documents, rng)
-        small_counts = {k.name: {request(client, path, k)["queries"] for _ in range(3)} for k in small_kinds}
+        small_counts = {
+            k.name: {request(client, path, k)["queries"] for _ in range(3)} for k in small_kinds
+        }
 
         rows, seconds = load(registry, 0, small_lo) if small_lo else (0, 0.0)
         finish_load(registry, range(args.documents))
-        print(f"# {label}: loaded {args.documents} documents in {time.perf_counter() - started:.0f}s "
-              f"(bulk {rows} rows in {seconds:.0f}s); states {dict(Counter(registry.states).most_common())}", flush=True)
+        print(
+            f"# {label}: loaded {args.documents} documents in {time.perf_counter() - started:.0f}s "
+            f"(bulk {rows} rows in {seconds:.0f}s); states {dict(Counter(registry.states).most_common())}",
+            flush=True,
+        )
         all_kinds = kinds(registry, 0, args.documents, rng)
         for kind in all_kinds:  # warm up templates, caches and the connection
             request(client, path, kind)
@@ -211,17 +309,26 @@ def main() -> int:
                 if slow:
                     misses.append(kind.name)
             hits = sum(1 for r in results if r["rows"])
-            print(f"{label} {kind.name}: p50={p50:.1f}ms p95={p95:.1f}ms max={max(times):.0f}ms sql_p50={sql50:.1f}ms n={len(results)} "
-                  f"queries={_fmt(large_counts[kind.name])} (at {min(SMALL, args.documents)} documents: {_fmt(small_counts[kind.name])}) "
-                  f"pages_with_rows={hits}/{len(results)}{status}", flush=True)
+            print(
+                f"{label} {kind.name}: p50={p50:.1f}ms p95={p95:.1f}ms max={max(times):.0f}ms sql_p50={sql50:.1f}ms n={len(results)} "
+                f"queries={_fmt(large_counts[kind.name])} (at {min(SMALL, args.documents)} documents: {_fmt(small_counts[kind.name])}) "
+                f"pages_with_rows={hits}/{len(results)}{status}",
+                flush=True,
+            )
             if slow or args.plans:
                 median = min(results, key=lambda r: abs(r["ms"] - p50))
                 q_ms, q_sql = median["slowest"]
-                print(f"# plan {kind.name} {median['url']} slowest query {q_ms:.1f}ms: {q_sql[:600]}")
+                print(
+                    f"# plan {kind.name} {median['url']} slowest query {q_ms:.1f}ms: {q_sql[:600]}"
+                )
                 print(f"#   {bench.explain(q_sql)}")
         bench.machine_note(label)
-        grew = [name for name, counts in large_counts.items() if max(counts) > max(small_counts[name])]
-        print(f"# {label}: SQL queries per page grew with the data for: {', '.join(grew) or 'none'}")
+        grew = [
+            name for name, counts in large_counts.items() if max(counts) > max(small_counts[name])
+        ]
+        print(
+            f"# {label}: SQL queries per page grew with the data for: {', '.join(grew) or 'none'}"
+        )
     return 1 if misses or grew else 0
 
 

@@ -55,7 +55,9 @@ def main() -> int:
         actor, env = _invoicing.environment(running=True, credits=args.documents)
         movements = _invoicing.movements(args.documents)
         for start in range(0, len(movements), 1000):
-            services.movements_receive(environment=env, payloads=movements[start : start + 1000], actor=actor)
+            services.movements_receive(
+                environment=env, payloads=movements[start : start + 1000], actor=actor
+            )
         get_adapter("sandbox")  # the adapter's own CSD loads once per process
 
         split: dict[str, float] = defaultdict(float)
@@ -68,19 +70,33 @@ def main() -> int:
             done = pipeline.pipeline_run(env.pk, batch_size=args.batch)
         stamped = Document.objects.filter(state=State.STAMPED).count()
         folios = list(Document.objects.order_by("id").values_list("folio", flat=True))
-        others = dict(Document.objects.exclude(state=State.STAMPED).values_list("movement_id", "state")[:5])
+        others = dict(
+            Document.objects.exclude(state=State.STAMPED).values_list("movement_id", "state")[:5]
+        )
         counter = FolioCounter.objects.get(environment=env).last
 
     bench.machine_note(label)
     rate = args.documents / run.seconds
     ok = rate >= TARGET_RATE
-    print(f"{label}: documents={args.documents} seconds={run.seconds:.2f} rate={rate:,.0f}/s "
-          f"per_document={run.seconds / args.documents * 1000:.2f}ms target>={TARGET_RATE:.0f}/s {bench.verdict(ok)}")
+    print(
+        f"{label}: documents={args.documents} seconds={run.seconds:.2f} rate={rate:,.0f}/s "
+        f"per_document={run.seconds / args.documents * 1000:.2f}ms target>={TARGET_RATE:.0f}/s {bench.verdict(ok)}"
+    )
     accounted = sum(split.values())
-    print(f"# {label}: per document " + " ".join(f"{k}={v / args.documents * 1000:.2f}ms" for k, v in split.items())
-          + f" other={(run.seconds - accounted) / args.documents * 1000:.2f}ms (map and validate run twice: PRE, then sealed)")
-    if stamped != args.documents or folios != list(range(1, args.documents + 1)) or counter != args.documents or done != 2 * args.documents:
-        print(f"# {label}: UNEXPECTED stamped={stamped} counter={counter} done={done} not stamped: {others}")
+    print(
+        f"# {label}: per document "
+        + " ".join(f"{k}={v / args.documents * 1000:.2f}ms" for k, v in split.items())
+        + f" other={(run.seconds - accounted) / args.documents * 1000:.2f}ms (map and validate run twice: PRE, then sealed)"
+    )
+    if (
+        stamped != args.documents
+        or folios != list(range(1, args.documents + 1))
+        or counter != args.documents
+        or done != 2 * args.documents
+    ):
+        print(
+            f"# {label}: UNEXPECTED stamped={stamped} counter={counter} done={done} not stamped: {others}"
+        )
         return 2
     return 0 if ok else 1
 

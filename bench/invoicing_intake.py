@@ -46,7 +46,9 @@ def main() -> int:
         url = f"/api/v1/environments/{env.pk}/movements"
         size = settings.INVOICING_BATCH_MAX
         movements = _invoicing.movements(args.movements)
-        bodies = [json.dumps(movements[i : i + size]).encode() for i in range(0, len(movements), size)]
+        bodies = [
+            json.dumps(movements[i : i + size]).encode() for i in range(0, len(movements), size)
+        ]
         from cfdidesk.invoicing.movements import normalize_movement
 
         normalize_movement(movements[0])  # SAT's catalogs load once per process, not per batch
@@ -60,24 +62,41 @@ def main() -> int:
                 times.append(time.perf_counter() - start)
                 queries.append(len(captured))
                 if response.status_code != 202:
-                    print(f"# {label}: UNEXPECTED {response.status_code} {response.content[:500]!r}")
+                    print(
+                        f"# {label}: UNEXPECTED {response.status_code} {response.content[:500]!r}"
+                    )
                     return 2
         with bench.Timer() as again:
-            repeats = [client.post(url, data=body, content_type="application/json").json() for body in bodies[:2]]
+            repeats = [
+                client.post(url, data=body, content_type="application/json").json()
+                for body in bodies[:2]
+            ]
 
-        counts = (Movement.objects.count(), Document.objects.count(), DocumentTransition.objects.count(),
-                  LogLine.objects.filter(stage="intake").count())
+        counts = (
+            Movement.objects.count(),
+            Document.objects.count(),
+            DocumentTransition.objects.count(),
+            LogLine.objects.filter(stage="intake").count(),
+        )
         already = sum(r["already_received"] for r in repeats)
 
     bench.machine_note(label)
     ok = total.seconds < TARGET_S
     rate = args.movements / total.seconds
-    print(f"{label}: total={total.seconds:.2f}s rate={rate:,.0f}/s batches={len(bodies)}x{size} "
-          f"batch_p50={bench.median(times) * 1000:.0f}ms batch_max={max(times) * 1000:.0f}ms "
-          f"queries_per_batch={max(queries)} target<{TARGET_S:.0f}s {bench.verdict(ok)}")
-    print(f"# {label}: resend of {min(2, len(bodies))} batches: {already} ya recibido in {again.seconds:.2f}s; "
-          f"rows movements={counts[0]} documents={counts[1]} history={counts[2]} log={counts[3]}")
-    if counts[:2] != (args.movements, args.movements) or already != min(2, len(bodies)) * size and len(bodies) > 1:
+    print(
+        f"{label}: total={total.seconds:.2f}s rate={rate:,.0f}/s batches={len(bodies)}x{size} "
+        f"batch_p50={bench.median(times) * 1000:.0f}ms batch_max={max(times) * 1000:.0f}ms "
+        f"queries_per_batch={max(queries)} target<{TARGET_S:.0f}s {bench.verdict(ok)}"
+    )
+    print(
+        f"# {label}: resend of {min(2, len(bodies))} batches: {already} ya recibido in {again.seconds:.2f}s; "
+        f"rows movements={counts[0]} documents={counts[1]} history={counts[2]} log={counts[3]}"
+    )
+    if (
+        counts[:2] != (args.movements, args.movements)
+        or already != min(2, len(bodies)) * size
+        and len(bodies) > 1
+    ):
         print(f"# {label}: UNEXPECTED counts {counts} already={already}")
         return 2
     return 0 if ok else 1

@@ -19,8 +19,19 @@ import time
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
-BENCHMARKS = ["import_companies", "export_companies", "search_companies", "tickets_pages", "email_intake", "business_time", "sla_sweep",
-              "invoicing_intake", "invoicing_generator", "invoicing_documents", "dashboard"]
+BENCHMARKS = [
+    "import_companies",
+    "export_companies",
+    "search_companies",
+    "tickets_pages",
+    "email_intake",
+    "business_time",
+    "sla_sweep",
+    "invoicing_intake",
+    "invoicing_generator",
+    "invoicing_documents",
+    "dashboard",
+]
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 
 
@@ -51,7 +62,9 @@ def run(name: str, database_url: str | None) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", choices=BENCHMARKS, action="append", help="run only this benchmark")
+    parser.add_argument(
+        "--only", choices=BENCHMARKS, action="append", help="run only this benchmark"
+    )
     parser.add_argument("--sqlite-only", action="store_true")
     args = parser.parse_args()
     names = args.only or BENCHMARKS

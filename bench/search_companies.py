@@ -27,9 +27,19 @@ TARGETED = ("rfc_prefix", "email_full", "email_prefix", "postal_code")
 
 
 class Kind:
-    def __init__(self, name: str, make, *, informational: bool = False, path: str = "/clientes/", htmx: bool = False):
+    def __init__(
+        self,
+        name: str,
+        make,
+        *,
+        informational: bool = False,
+        path: str = "/clientes/",
+        htmx: bool = False,
+    ):
         self.name, self.make, self.informational, self.path = name, make, informational, path
-        self.headers = {"HX-Request": "true"} if htmx else {}  # the search box asks for the results only
+        self.headers = (
+            {"HX-Request": "true"} if htmx else {}
+        )  # the search box asks for the results only
 
 
 def kinds(samples: list[dict], rng: random.Random) -> list[Kind]:
@@ -123,7 +133,9 @@ def _queryset(params: dict):
     from cfdidesk.customers import selectors
 
     sort = params.get("orden", selectors.DEFAULT_SORT)
-    return selectors.company_list(query=params.get("q", ""), sort=sort, archived=params.get("estado") == "archivados")
+    return selectors.company_list(
+        query=params.get("q", ""), sort=sort, archived=params.get("estado") == "archivados"
+    )
 
 
 def query_counts(client, all_kinds: list[Kind]) -> dict[str, set[int]]:
@@ -147,7 +159,9 @@ def plan(params: dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--requests", type=int, default=60, help="measured requests per targeted kind")
+    parser.add_argument(
+        "--requests", type=int, default=60, help="measured requests per targeted kind"
+    )
     parser.add_argument("--no-plans", action="store_true", help="do not print the query plans")
     args = parser.parse_args()
     label = f"search_{bench.count_label(args.rows)}_{bench.vendor_label()}"
@@ -171,7 +185,9 @@ def main() -> int:
         del factory
         print(f"# {label}: loaded {args.rows} companies in {load:.1f}s")
         ids = rng.sample(range(1, args.rows + 1), 500)
-        samples = list(Company.objects.filter(pk__in=ids).values("rfc", "email", "email_2", "postal_code"))
+        samples = list(
+            Company.objects.filter(pk__in=ids).values("rfc", "email", "email_2", "postal_code")
+        )
         all_kinds = kinds(samples, rng)
         client = bench.logged_in_client()
         for kind in all_kinds[:6]:  # warm up templates, caches and the connection
@@ -183,7 +199,11 @@ def main() -> int:
             times, sql_times, counts, shown = [], [], set(), []
             started = time.perf_counter()
             for i in range(n):
-                if kind.informational and i >= 3 and time.perf_counter() - started > INFORMATIONAL_BUDGET_S:
+                if (
+                    kind.informational
+                    and i >= 3
+                    and time.perf_counter() - started > INFORMATIONAL_BUDGET_S
+                ):
                     n = i  # a slow informational kind: a few samples are enough
                     break
                 params = kind.make()
@@ -214,8 +234,12 @@ def main() -> int:
                 params = kind.make()
                 print(f"# plan {kind.name} {params}: {plan(params)}")
         bench.machine_note(label)
-        grew = [name for name, counts in large_counts.items() if max(counts) > max(small_counts[name])]
-        print(f"# {label}: SQL queries per page grew with the data for: {', '.join(grew) or 'none'}")
+        grew = [
+            name for name, counts in large_counts.items() if max(counts) > max(small_counts[name])
+        ]
+        print(
+            f"# {label}: SQL queries per page grew with the data for: {', '.join(grew) or 'none'}"
+        )
     return 1 if misses or grew else 0
 
 

@@ -24,25 +24,44 @@ import _common as bench
 TARGET_SECONDS = 5.0
 
 
-def load(n: int, at_risk: float, breached: float, now: dt.datetime, rng: random.Random) -> dict[str, int]:
+def load(
+    n: int, at_risk: float, breached: float, now: dt.datetime, rng: random.Random
+) -> dict[str, int]:
     from cfdidesk.accounts import roles
     from cfdidesk.accounts.services import user_create
     from cfdidesk.customers.models import Company
     from cfdidesk.desk.models import EscalationStep, Status, Team, Ticket
 
     team = Team.objects.create(name="Timbrado")
-    staff = [user_create(username=f"consultor{i}", password="una-clave-segura-123", role=roles.CONSULTANT,
-                         email=f"consultor{i}@proveedor.mx") for i in range(20)]
-    boss = user_create(username="supervisora", password="una-clave-segura-123", role=roles.SUPERVISOR,
-                       email="supervisora@proveedor.mx")
-    manager = user_create(username="gerente", password="una-clave-segura-123", role=roles.ADMINISTRATOR,
-                          email="gerente@proveedor.mx")
+    staff = [
+        user_create(
+            username=f"consultor{i}",
+            password="una-clave-segura-123",
+            role=roles.CONSULTANT,
+            email=f"consultor{i}@proveedor.mx",
+        )
+        for i in range(20)
+    ]
+    boss = user_create(
+        username="supervisora",
+        password="una-clave-segura-123",
+        role=roles.SUPERVISOR,
+        email="supervisora@proveedor.mx",
+    )
+    manager = user_create(
+        username="gerente",
+        password="una-clave-segura-123",
+        role=roles.ADMINISTRATOR,
+        email="gerente@proveedor.mx",
+    )
     EscalationStep.objects.create(team=team, level=1, title="Supervisora", user=boss)
     EscalationStep.objects.create(team=team, level=2, title="Gerente", user=manager)
     from cfdidesk.customers import csv_format
 
     factory = bench.CompanyFactory()
-    Company.objects.bulk_create([Company(**dict(zip(csv_format.FIELDS, row, strict=True))) for row in factory.rows(200)])
+    Company.objects.bulk_create(
+        [Company(**dict(zip(csv_format.FIELDS, row, strict=True))) for row in factory.rows(200)]
+    )
     companies = list(Company.objects.values_list("pk", flat=True))
 
     h = dt.timedelta(hours=1)
@@ -62,13 +81,23 @@ def load(n: int, at_risk: float, breached: float, now: dt.datetime, rng: random.
         else:  # on track
             due = now + (3 + rng.random() * 60) * h
             risk, alerted = due - 2 * h, None
-        rows.append(Ticket(
-            number=f"2026-{i + 1:06d}", company_id=rng.choice(companies), subject=f"Reporte {i}", status=Status.OPEN,
-            team=team, assignee=rng.choice(staff), first_response_at=now - 10 * h,
-            sla_first_response_due=due - 10 * h, sla_first_response_risk=risk - 10 * h,
-            sla_resolution_due=due, sla_resolution_risk=risk,
-            sla_risk_alerted=alerted, sla_breach_alerted=alerted if alerted and due <= now else None,
-        ))
+        rows.append(
+            Ticket(
+                number=f"2026-{i + 1:06d}",
+                company_id=rng.choice(companies),
+                subject=f"Reporte {i}",
+                status=Status.OPEN,
+                team=team,
+                assignee=rng.choice(staff),
+                first_response_at=now - 10 * h,
+                sla_first_response_due=due - 10 * h,
+                sla_first_response_risk=risk - 10 * h,
+                sla_resolution_due=due,
+                sla_resolution_risk=risk,
+                sla_risk_alerted=alerted,
+                sla_breach_alerted=alerted if alerted and due <= now else None,
+            )
+        )
     with bench.Timer() as t:
         Ticket.objects.bulk_create(rows, batch_size=2000)
     print(f"# loaded {n} open tickets in {t.seconds:.1f}s")

@@ -94,7 +94,13 @@ def csv_row(**values) -> list[str]:
     return [base.get(field, "") for field in csv_format.FIELDS]
 
 
-def csv_bytes(rows: list[list[str]], *, encoding: str = "utf-8", header: list[str] | None = None, delimiter=",") -> bytes:
+def csv_bytes(
+    rows: list[list[str]],
+    *,
+    encoding: str = "utf-8",
+    header: list[str] | None = None,
+    delimiter=",",
+) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n", delimiter=delimiter)
     writer.writerow(header if header is not None else csv_format.LABELS)

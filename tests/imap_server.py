@@ -59,7 +59,9 @@ class DovecotServer:
     def __init__(self, binary: str):
         self.binary = binary
         self.version = dovecot_version(binary)
-        self.root = Path(tempfile.mkdtemp(prefix="cfdidesk-dovecot-"))  # short: unix socket paths are limited
+        self.root = Path(
+            tempfile.mkdtemp(prefix="cfdidesk-dovecot-")
+        )  # short: unix socket paths are limited
         self.root.chmod(0o755)  # dovecot's unprivileged processes must reach their sockets
         self.port = 0
         self.process: subprocess.Popen | None = None
@@ -162,7 +164,9 @@ service anvil {{{rootless_anvil}
             self.log_path.write_text("")
             self.process = subprocess.Popen(
                 [self.binary, "-F", "-c", str(conf)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=(self.root / "stderr.log").open("wb"),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=(self.root / "stderr.log").open("wb"),
                 start_new_session=True,  # its own process group, so stop() can end every child it forked
             )
             if self._wait_ready():

@@ -18,7 +18,9 @@ def needs_postgres() -> None:
         pytest.skip("the race needs several connections writing at once: PostgreSQL")
 
 
-def run_together(n: int, target: Callable[[int], object], *, timeout: float = 60) -> list[tuple[str, object]]:
+def run_together(
+    n: int, target: Callable[[int], object], *, timeout: float = 60
+) -> list[tuple[str, object]]:
     """Run target(0) … target(n-1) in n threads released together.
 
     Returns one outcome per thread: ("ok", result), ("refused", message_dict) for a ValidationError
@@ -32,7 +34,9 @@ def run_together(n: int, target: Callable[[int], object], *, timeout: float = 60
             barrier.wait()
             outcomes.append(("ok", target(i)))
         except ValidationError as exc:
-            outcomes.append(("refused", exc.message_dict if hasattr(exc, "error_dict") else exc.messages))
+            outcomes.append(
+                ("refused", exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+            )
         except Exception as exc:  # noqa: BLE001 (the test reports any other failure)
             outcomes.append(("error", repr(exc)))
         finally:

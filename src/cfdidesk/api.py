@@ -43,10 +43,16 @@ def on_validation_error(request, exc: ValidationError):
 def on_schema_error(request, exc: NinjaValidationError):
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        loc = [str(p) for p in error.get("loc", []) if p not in ("body", "payload", "query", "form", "file")]
+        loc = [
+            str(p)
+            for p in error.get("loc", [])
+            if p not in ("body", "payload", "query", "form", "file")
+        ]
         errors.setdefault(".".join(loc) or "__all__", []).append(error.get("msg", ""))
     return api.create_response(
-        request, {"detail": _("La petición no tiene el formato esperado."), "errors": errors}, status=422
+        request,
+        {"detail": _("La petición no tiene el formato esperado."), "errors": errors},
+        status=422,
     )
 
 
@@ -63,5 +69,7 @@ def on_not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return api.create_response(
-        request, {"detail": _("Falta autenticación: usa «Authorization: Bearer <token>».")}, status=401
+        request,
+        {"detail": _("Falta autenticación: usa «Authorization: Bearer <token>».")},
+        status=401,
     )

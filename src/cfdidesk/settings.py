@@ -86,7 +86,9 @@ TEMPLATES = [
 
 # An empty DATABASE_URL (as `DATABASE_URL= make test` leaves it) means the embedded default.
 DATABASES = {
-    "default": env.db_url_config(env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'cfdidesk.sqlite3'}")
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'cfdidesk.sqlite3'}"
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and the worker share the file.

@@ -20,7 +20,9 @@ def test_roles_exist_as_groups(db):
 def test_login_and_logout(make_user):
     user = make_user(roles.CONSULTANT, username="carla")
     client = Client()
-    response = client.post("/cuenta/entrar/", {"username": "carla", "password": "una-clave-segura-123"})
+    response = client.post(
+        "/cuenta/entrar/", {"username": "carla", "password": "una-clave-segura-123"}
+    )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
     client.post("/cuenta/salir/")
@@ -30,8 +32,13 @@ def test_login_and_logout(make_user):
 
 def test_wrong_password_shows_a_spanish_message(make_user):
     make_user(roles.CONSULTANT, username="carla")
-    html = Client().post("/cuenta/entrar/", {"username": "carla", "password": "mala"}).content.decode()
-    assert "Por favor, introduzca un nombre de usuario y clave correctos" in html or "correctos" in html
+    html = (
+        Client().post("/cuenta/entrar/", {"username": "carla", "password": "mala"}).content.decode()
+    )
+    assert (
+        "Por favor, introduzca un nombre de usuario y clave correctos" in html
+        or "correctos" in html
+    )
 
 
 def test_failed_logins_are_rate_limited(make_user):
@@ -39,7 +46,9 @@ def test_failed_logins_are_rate_limited(make_user):
     client = Client()
     for _ in range(5):
         client.post("/cuenta/entrar/", {"username": "carla", "password": "mala"})
-    locked = client.post("/cuenta/entrar/", {"username": "carla", "password": "una-clave-segura-123"})
+    locked = client.post(
+        "/cuenta/entrar/", {"username": "carla", "password": "una-clave-segura-123"}
+    )
     assert locked.status_code == 429
     assert "bloqueado" in locked.content.decode()
     assert client.get("/").status_code == 302  # still not logged in
@@ -85,6 +94,10 @@ def test_create_token_for_unknown_user_fails_clearly(db):
 def test_refuses_to_start_without_secret_key_when_not_debugging(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "DEBUG": "0", "CFDIDESK_VAR_DIR": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, "-m", "cfdidesk", "check"], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "cfdidesk", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr

@@ -48,7 +48,9 @@ def test_the_demo_supervisor_reads_the_dashboard(page, live_server, login, shoot
     for testid, rows in (("by-status", 4), ("by-priority", 4), ("by-team", len(d.by_team))):
         chart = page.get_by_test_id(testid)
         expect(chart.locator(".bars__row")).to_have_count(rows)
-        widths = chart.locator(".bars__fill").evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
+        widths = chart.locator(".bars__fill").evaluate_all(
+            "els => els.map(e => e.getBoundingClientRect().width)"
+        )
         assert max(widths) > 40, (testid, widths)
     expect(page.get_by_test_id("by-team")).to_contain_text("Implementación")
 
@@ -62,7 +64,11 @@ def test_the_demo_supervisor_reads_the_dashboard(page, live_server, login, shoot
         box = columns.bounding_box()
         assert box["width"] > 250 and box["height"] > 80, box
         assert panel.locator("rect.columns__met").count() >= 3
-    expect(page.get_by_test_id("compliance-first_response").locator("svg.columns rect.columns__missed").first).to_be_attached()
+    expect(
+        page.get_by_test_id("compliance-first_response")
+        .locator("svg.columns rect.columns__missed")
+        .first
+    ).to_be_attached()
 
     # Who is on call now, in each demo team, and the consultants' load.
     oncall = page.get_by_test_id("oncall")
@@ -84,7 +90,10 @@ def test_the_demo_supervisor_reads_the_dashboard(page, live_server, login, shoot
     expect(page.get_by_test_id("compliance-resolution").locator("svg.columns")).to_be_visible()
     width, inner = page_widths(page)
     assert width <= inner + 1, (width, inner)
-    assert page.get_by_test_id("compliance-resolution").locator("svg.columns").bounding_box()["width"] > 250
+    assert (
+        page.get_by_test_id("compliance-resolution").locator("svg.columns").bounding_box()["width"]
+        > 250
+    )
     shoot("21-dashboard-phone.png")
 
     # A figure is a link to the list it counts.

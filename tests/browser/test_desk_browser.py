@@ -16,10 +16,18 @@ def test_consultant_replies_on_a_ticket(page, live_server, login, browser_user, 
 
     consultant = browser_user(roles.CONSULTANT, "carla")
     company, _w = company_create(actor=consultant, data=valid_company())
-    contact = contact_create(actor=consultant, company=company, data={"name": "Laura Méndez", "email": "laura@centro.mx"})
-    ticket = ticket_create(actor=consultant, contact=contact, subject="No timbra el movto 4411",
-                           references=[("movement", "4411")])
-    CannedReply.objects.create(title="Reproceso realizado", body="Hola {cliente}: reprocesamos tu ticket {ticket}.")
+    contact = contact_create(
+        actor=consultant, company=company, data={"name": "Laura Méndez", "email": "laura@centro.mx"}
+    )
+    ticket = ticket_create(
+        actor=consultant,
+        contact=contact,
+        subject="No timbra el movto 4411",
+        references=[("movement", "4411")],
+    )
+    CannedReply.objects.create(
+        title="Reproceso realizado", body="Hola {cliente}: reprocesamos tu ticket {ticket}."
+    )
 
     login(page, "carla")
     page.get_by_role("link", name="Tickets", exact=True).first.click()
@@ -30,7 +38,9 @@ def test_consultant_replies_on_a_ticket(page, live_server, login, browser_user, 
     expect(page.get_by_test_id("ticket-number")).to_have_text(f"#{ticket.number}")
 
     page.select_option("select[name=canned]", label="Reproceso realizado")
-    expect(page.locator("#id_body")).to_have_value(f"Hola Laura Méndez: reprocesamos tu ticket #{ticket.number}.")
+    expect(page.locator("#id_body")).to_have_value(
+        f"Hola Laura Méndez: reprocesamos tu ticket #{ticket.number}."
+    )
     page.locator("#id_body").fill(page.locator("#id_body").input_value() + "\nYa quedó timbrado.")
     page.select_option("select[name=then]", value="resolved")
     page.get_by_role("button", name="Enviar respuesta").click()

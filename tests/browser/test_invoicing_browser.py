@@ -14,7 +14,9 @@ from cfdidesk.accounts import roles
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_pause_send_resume_and_see_them_stamped(page, live_server, login, browser_user, shoot, tmp_path):
+def test_pause_send_resume_and_see_them_stamped(
+    page, live_server, login, browser_user, shoot, tmp_path
+):
     from cfdidesk.customers.services import company_create
     from cfdidesk.invoicing import services
     from cfdidesk.invoicing.models import Document, State
@@ -22,12 +24,26 @@ def test_pause_send_resume_and_see_them_stamped(page, live_server, login, browse
 
     admin = browser_user(roles.ADMINISTRATOR, "ana")
     browser_user(roles.CONSULTANT, "carla")
-    company, _w = company_create(actor=admin, data={
-        "legal_name": "Escuela Kemper Urgate, S.A. de C.V.", "rfc": "EKU9003173C9", "tax_regime": "601",
-        "cfdi_use": "G03", "email": "facturas@ekemper.mx", "postal_code": "42501"})
-    environment = services.environment_create(actor=admin, company=company, data={"name": "Producción", "emitter_name": "ESCUELA KEMPER URGATE"})
+    company, _w = company_create(
+        actor=admin,
+        data={
+            "legal_name": "Escuela Kemper Urgate, S.A. de C.V.",
+            "rfc": "EKU9003173C9",
+            "tax_regime": "601",
+            "cfdi_use": "G03",
+            "email": "facturas@ekemper.mx",
+            "postal_code": "42501",
+        },
+    )
+    environment = services.environment_create(
+        actor=admin,
+        company=company,
+        data={"name": "Producción", "emitter_name": "ESCUELA KEMPER URGATE"},
+    )
     cer, key, password = csd("EKU9003173C9")
-    environment = services.environment_set_csd(actor=admin, environment=environment, certificate=cer, key=key, password=password)
+    environment = services.environment_set_csd(
+        actor=admin, environment=environment, certificate=cer, key=key, password=password
+    )
     services.credits_load(actor=admin, rfc="EKU9003173C9", quantity=100)
     services.generator_resume(actor=admin, environment=environment)
 

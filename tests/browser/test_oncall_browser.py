@@ -12,20 +12,28 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 MX = ZoneInfo("America/Mexico_City")
 
 
-def test_supervisor_fills_a_gap_and_a_consultant_escalates(page, live_server, login, browser_user, shoot):
+def test_supervisor_fills_a_gap_and_a_consultant_escalates(
+    page, live_server, login, browser_user, shoot
+):
     from cfdidesk.customers.services import company_create
     from cfdidesk.desk.models import EscalationStep, OnCallShift, Team, Ticket
     from cfdidesk.desk.services import ticket_create
     from tests.conftest import valid_company
 
     supervisor = browser_user(roles.SUPERVISOR, "ana")
-    supervisor.first_name, supervisor.last_name, supervisor.email = "Ana", "López", "ana@mesa.example"
+    supervisor.first_name, supervisor.last_name, supervisor.email = (
+        "Ana",
+        "López",
+        "ana@mesa.example",
+    )
     supervisor.save()
     consultant = browser_user(roles.CONSULTANT, "carla")
     team = Team.objects.create(name="Timbrado")
     EscalationStep.objects.create(team=team, level=1, title="Supervisora", user=supervisor)
     company, _w = company_create(actor=consultant, data=valid_company())
-    ticket = ticket_create(actor=consultant, company=company, subject="El PAC rechaza el sello", team=team)
+    ticket = ticket_create(
+        actor=consultant, company=company, subject="El PAC rechaza el sello", team=team
+    )
 
     login(page, "ana")
     page.get_by_role("link", name="Guardias", exact=True).click()
@@ -54,7 +62,9 @@ def test_supervisor_fills_a_gap_and_a_consultant_escalates(page, live_server, lo
     box.get_by_label("Motivo").fill("No encuentro la causa del rechazo")
     box.get_by_role("button", name="Escalar al siguiente nivel").click()
     expect(page.locator(".alert--success")).to_contain_text("avisamos a Ana López")
-    expect(page.get_by_test_id("timeline")).to_contain_text("Escaló al nivel 1 (Supervisora): Ana López.")
+    expect(page.get_by_test_id("timeline")).to_contain_text(
+        "Escaló al nivel 1 (Supervisora): Ana López."
+    )
     expect(page.get_by_test_id("escalation")).to_contain_text("último nivel")
     assert Ticket.objects.get(pk=ticket.pk).escalation_level == 1
     shoot("ticket-escalated.png")

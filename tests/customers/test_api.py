@@ -34,12 +34,18 @@ def test_crud_over_the_api(api):
     company = created.json()["company"]
     assert company["person_type"] == "moral" and company["version"] == 1
 
-    patched = post_json(api, f"/api/v1/companies/{company['id']}", {"phone": "55 1234", "version": 1}, "patch")
+    patched = post_json(
+        api, f"/api/v1/companies/{company['id']}", {"phone": "55 1234", "version": 1}, "patch"
+    )
     assert patched.status_code == 200 and patched.json()["company"]["phone"] == "55 1234"
-    stale = post_json(api, f"/api/v1/companies/{company['id']}", {"phone": "55 9", "version": 1}, "patch")
+    stale = post_json(
+        api, f"/api/v1/companies/{company['id']}", {"phone": "55 9", "version": 1}, "patch"
+    )
     assert stale.status_code == 422 and "Otra persona" in stale.json()["errors"]["__all__"][0]
 
-    contact = post_json(api, f"/api/v1/companies/{company['id']}/contacts", {"name": "Laura", "email": "l@x.mx"})
+    contact = post_json(
+        api, f"/api/v1/companies/{company['id']}/contacts", {"name": "Laura", "email": "l@x.mx"}
+    )
     assert contact.status_code == 201
     assert api.get(f"/api/v1/companies/{company['id']}/contacts").json()[0]["name"] == "Laura"
 
@@ -49,10 +55,15 @@ def test_crud_over_the_api(api):
 
 
 def test_invalid_company_gets_field_errors_in_spanish(api):
-    response = post_json(api, "/api/v1/companies", valid_company(tax_regime="605", postal_code="00001"))
+    response = post_json(
+        api, "/api/v1/companies", valid_company(tax_regime="605", postal_code="00001")
+    )
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert "no aplica a personas morales" in errors["tax_regime"][0] and "00001" in errors["postal_code"][0]
+    assert (
+        "no aplica a personas morales" in errors["tax_regime"][0]
+        and "00001" in errors["postal_code"][0]
+    )
     assert not Company.objects.exists()
 
 
@@ -66,7 +77,10 @@ def test_search(api, make_company):
 def test_import_through_the_api_with_confirmation(api, django_capture_on_commit_callbacks):
     data = csv_bytes([csv_row(rfc=moral_rfc(1)), csv_row(rfc="MALO")])
     with django_capture_on_commit_callbacks(execute=True):
-        response = api.post("/api/v1/companies/imports", {"file": SimpleUploadedFile("c.csv", data), "mode": "create"})
+        response = api.post(
+            "/api/v1/companies/imports",
+            {"file": SimpleUploadedFile("c.csv", data), "mode": "create"},
+        )
     assert response.status_code == 202
     job_id = response.json()["id"]
     status = api.get(f"/api/v1/companies/imports/{job_id}").json()
@@ -80,8 +94,18 @@ def test_import_through_the_api_with_confirmation(api, django_capture_on_commit_
 
 
 def test_import_refusal_over_the_api(api):
-    header = ["RFC", *[label for label in __import__("cfdidesk.customers.csv_format", fromlist=["x"]).LABELS if label != "RFC"]]
-    response = api.post("/api/v1/companies/imports", {"file": SimpleUploadedFile("c.csv", csv_bytes([csv_row()], header=header))})
+    header = [
+        "RFC",
+        *[
+            label
+            for label in __import__("cfdidesk.customers.csv_format", fromlist=["x"]).LABELS
+            if label != "RFC"
+        ],
+    ]
+    response = api.post(
+        "/api/v1/companies/imports",
+        {"file": SimpleUploadedFile("c.csv", csv_bytes([csv_row()], header=header))},
+    )
     assert response.status_code == 422 and "columna 1" in response.json()["errors"]["file"][0]
     assert not ImportJob.objects.exists()
 
@@ -118,7 +142,11 @@ def test_no_token_is_401_and_revoked_token_stops_working(make_user):
 )
 def test_api_checks_the_role(api_as, role, method, url, status):
     client = api_as(role)
-    kwargs = {"data": {"file": SimpleUploadedFile("c.csv", csv_bytes([csv_row()]))}} if method == "post" else {}
+    kwargs = (
+        {"data": {"file": SimpleUploadedFile("c.csv", csv_bytes([csv_row()]))}}
+        if method == "post"
+        else {}
+    )
     assert getattr(client, method)(url, **kwargs).status_code == status
 
 

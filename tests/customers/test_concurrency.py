@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_same_rfc_created_at_once_by_eight_users_exists_once(make_user):
     needs_postgres()
     actor = make_user()
-    outcomes = run_together(8, lambda i: company_create(actor=actor, data=valid_company(legal_name=f"Copia {i}")))
+    outcomes = run_together(
+        8, lambda i: company_create(actor=actor, data=valid_company(legal_name=f"Copia {i}"))
+    )
     assert sorted(kind for kind, _ in outcomes) == ["ok"] + ["refused"] * 7
     assert Company.objects.count() == 1
     assert all("Ya existe" in detail["rfc"][0] for kind, detail in outcomes if kind == "refused")
@@ -24,7 +26,13 @@ def test_two_users_saving_the_same_version_one_is_told(make_user):
     actor = make_user()
     company, _w = company_create(actor=actor, data=valid_company())
     outcomes = run_together(
-        2, lambda i: company_update(actor=actor, company=Company.objects.get(pk=company.pk), data={"phone": f"55 {i}"}, version=1)
+        2,
+        lambda i: company_update(
+            actor=actor,
+            company=Company.objects.get(pk=company.pk),
+            data={"phone": f"55 {i}"},
+            version=1,
+        ),
     )
     assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"]
     company.refresh_from_db()

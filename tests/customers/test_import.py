@@ -34,7 +34,10 @@ def test_template_zip_has_csv_with_exact_header_and_spanish_instructions():
     assert set(archive.namelist()) >= {"plantilla_clientes.csv", "INSTRUCCIONES.txt"}
     header = archive.read("plantilla_clientes.csv").decode("utf-8-sig").splitlines()[0]
     assert header.split(",") == csv_format.LABELS
-    assert "no se cargará" in archive.read("INSTRUCCIONES.txt").decode() or "se rechaza" in archive.read("INSTRUCCIONES.txt").decode()
+    assert (
+        "no se cargará" in archive.read("INSTRUCCIONES.txt").decode()
+        or "se rechaza" in archive.read("INSTRUCCIONES.txt").decode()
+    )
 
 
 def test_the_template_itself_imports_cleanly(run_import):
@@ -46,7 +49,9 @@ def test_the_template_itself_imports_cleanly(run_import):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 def test_accents_and_enye_survive_every_encoding_excel_writes(run_import, encoding):
-    job = run_import(csv_bytes([csv_row(legal_name="Peñasco Ñandú Óptica, S.A.")], encoding=encoding))
+    job = run_import(
+        csv_bytes([csv_row(legal_name="Peñasco Ñandú Óptica, S.A.")], encoding=encoding)
+    )
     assert job.state == ImportJob.State.DONE, job.message
     assert Company.objects.get().legal_name == "Peñasco Ñandú Óptica, S.A."
 
@@ -59,13 +64,21 @@ def test_semicolon_separated_file_is_read(run_import):
 @pytest.mark.parametrize(
     "header, fragment",
     [
-        (["Razon social", *csv_format.LABELS[1:]], "columna 1 debe llamarse «Razón social» y se llama «Razon social»"),
-        ([csv_format.LABELS[1], csv_format.LABELS[0], *csv_format.LABELS[2:]], "columna 1 debe llamarse «Razón social» y se llama «RFC»"),
+        (
+            ["Razon social", *csv_format.LABELS[1:]],
+            "columna 1 debe llamarse «Razón social» y se llama «Razon social»",
+        ),
+        (
+            [csv_format.LABELS[1], csv_format.LABELS[0], *csv_format.LABELS[2:]],
+            "columna 1 debe llamarse «Razón social» y se llama «RFC»",
+        ),
         (csv_format.LABELS[:-1], "Falta la columna 19, «Notas»"),
         ([*csv_format.LABELS, "Extra"], "columna 20, «Extra», no está en la plantilla"),
     ],
 )
-def test_a_differing_header_refuses_the_whole_file_naming_the_first_wrong_column(actor, header, fragment):
+def test_a_differing_header_refuses_the_whole_file_naming_the_first_wrong_column(
+    actor, header, fragment
+):
     assert fragment in refused(actor, csv_bytes([csv_row()], header=header))
 
 
@@ -90,7 +103,9 @@ def test_file_over_the_size_limit_is_refused_saying_the_limit(actor, settings):
     assert "el máximo es 1000" in message
 
 
-def test_rows_with_errors_write_nothing_until_confirmed(run_import, actor, django_capture_on_commit_callbacks):
+def test_rows_with_errors_write_nothing_until_confirmed(
+    run_import, actor, django_capture_on_commit_callbacks
+):
     rows = [
         csv_row(rfc=moral_rfc(1)),
         csv_row(rfc="ABC123"),  # row 3
@@ -140,7 +155,12 @@ def test_create_only_refuses_rfcs_already_in_the_catalog(run_import, actor):
 
 def test_upsert_updates_by_rfc_and_generic_rfcs_always_create(run_import, actor):
     company_create(actor=actor, data=valid_company(rfc=moral_rfc(1), legal_name="Nombre viejo"))
-    company_create(actor=actor, data=valid_company(rfc="XAXX010101000", tax_regime="616", cfdi_use="S01", legal_name="Mostrador"))
+    company_create(
+        actor=actor,
+        data=valid_company(
+            rfc="XAXX010101000", tax_regime="616", cfdi_use="S01", legal_name="Mostrador"
+        ),
+    )
     rows = [
         csv_row(rfc=moral_rfc(1), legal_name="Nombre nuevo"),
         csv_row(rfc="XAXX010101000", tax_regime="616", cfdi_use="S01", legal_name="Mostrador 2"),
@@ -153,7 +173,9 @@ def test_upsert_updates_by_rfc_and_generic_rfcs_always_create(run_import, actor)
     assert Company.objects.filter(rfc="XAXX010101000").count() == 3
 
 
-def test_confirming_revalidates_against_the_catalog_as_it_is_now(run_import, actor, django_capture_on_commit_callbacks):
+def test_confirming_revalidates_against_the_catalog_as_it_is_now(
+    run_import, actor, django_capture_on_commit_callbacks
+):
     rows = [csv_row(rfc=moral_rfc(i)) for i in range(1, 4)] + [csv_row(rfc="MALO")]
     job = run_import(csv_bytes(rows))
     assert job.state == ImportJob.State.AWAITING_CONFIRMATION
@@ -182,7 +204,9 @@ def test_write_is_one_transaction_a_database_failure_leaves_no_half_import(run_i
                 raise DatabaseError("disk full")
         return execute(sql, params, many, context)
 
-    rows = [csv_row(rfc=moral_rfc(i)) for i in range(1, 4200)]  # two staged batches of up to 4,000 rows
+    rows = [
+        csv_row(rfc=moral_rfc(i)) for i in range(1, 4200)
+    ]  # two staged batches of up to 4,000 rows
     with connection.execute_wrapper(failing_on_second_batch):
         job = run_import(csv_bytes(rows))
     assert rechecks["n"] == 4
@@ -191,9 +215,21 @@ def test_write_is_one_transaction_a_database_failure_leaves_no_half_import(run_i
 
 
 def test_export_then_import_round_trips_without_change(run_import, actor, client_as):
-    company_create(actor=actor, data=valid_company(rfc=moral_rfc(1), trade_name="Ñandú", notes="línea 1\nlínea 2, con coma",
-                                                   ship_street="Av. Juárez", ship_postal_code="06600", email_2="b@c.mx"))
-    company_create(actor=actor, data=valid_company(rfc="GODE561231GR8", tax_regime="612", legal_name="José Pérez"))
+    company_create(
+        actor=actor,
+        data=valid_company(
+            rfc=moral_rfc(1),
+            trade_name="Ñandú",
+            notes="línea 1\nlínea 2, con coma",
+            ship_street="Av. Juárez",
+            ship_postal_code="06600",
+            email_2="b@c.mx",
+        ),
+    )
+    company_create(
+        actor=actor,
+        data=valid_company(rfc="GODE561231GR8", tax_regime="612", legal_name="José Pérez"),
+    )
     client = client_as("supervisor")
     response = client.get("/api/v1/companies/export.csv")
     exported = b"".join(response.streaming_content)
@@ -242,12 +278,20 @@ def test_blocks_keep_multiline_cells_whole_and_row_numbers_exact(run_import, mon
     from cfdidesk.customers.services import imports
 
     monkeypatch.setattr(imports, "CHUNK", 2)
-    rows = [csv_row(rfc=moral_rfc(i), notes=f"línea 1 de {i}\nlínea 2, con coma\n\"citada\"") for i in range(1, 8)]
+    rows = [
+        csv_row(rfc=moral_rfc(i), notes=f'línea 1 de {i}\nlínea 2, con coma\n"citada"')
+        for i in range(1, 8)
+    ]
     rows.insert(3, [""] * len(rows[0]))  # a blank row 5 still counts in the numbering
     rows[5] = csv_row(rfc=moral_rfc(6), postal_code="00001")  # row 7
     rows[7] = csv_row(rfc=moral_rfc(1))  # row 9 repeats row 2
     job = run_import(csv_bytes(rows), auto_confirm=True)
     assert job.state == ImportJob.State.DONE, job.message
-    assert {(i.row_number, i.column) for i in job.issues.all()} == {(7, "Código postal"), (9, "RFC")}
+    assert {(i.row_number, i.column) for i in job.issues.all()} == {
+        (7, "Código postal"),
+        (9, "RFC"),
+    }
     assert (job.total_rows, job.created_count) == (7, 5)
-    assert Company.objects.get(rfc=moral_rfc(3)).notes == "línea 1 de 3\nlínea 2, con coma\n\"citada\""
+    assert (
+        Company.objects.get(rfc=moral_rfc(3)).notes == 'línea 1 de 3\nlínea 2, con coma\n"citada"'
+    )

@@ -16,7 +16,10 @@ from tests.conftest import valid_company
 
 def test_create_stores_normalised_values_and_derives_person_type(actor):
     company, warnings = company_create(
-        actor=actor, data=valid_company(rfc=" cce-010101-4a" + valid_company()["rfc"][-1], email="Facturas@Centro.MX")
+        actor=actor,
+        data=valid_company(
+            rfc=" cce-010101-4a" + valid_company()["rfc"][-1], email="Facturas@Centro.MX"
+        ),
     )
     company.refresh_from_db()
     assert company.rfc == valid_company()["rfc"]
@@ -42,7 +45,12 @@ def test_duplicate_rfc_is_refused_and_names_the_existing_company(make_company, a
 
 def test_generic_rfc_may_repeat(actor):
     for name in ("Mostrador 1", "Mostrador 2"):
-        company_create(actor=actor, data=valid_company(legal_name=name, rfc="XAXX010101000", tax_regime="616", cfdi_use="S01"))
+        company_create(
+            actor=actor,
+            data=valid_company(
+                legal_name=name, rfc="XAXX010101000", tax_regime="616", cfdi_use="S01"
+            ),
+        )
     assert Company.objects.filter(rfc="XAXX010101000").count() == 2
 
 
@@ -58,7 +66,11 @@ def test_wrong_check_digit_saves_with_a_warning(actor):
     [
         ({"tax_regime": "605"}, "tax_regime", "no aplica a personas morales"),
         ({"cfdi_use": "D01"}, "cfdi_use", "no aplica a personas morales"),
-        ({"rfc": "GODE561231GR8", "tax_regime": "605", "cfdi_use": "G03"}, "cfdi_use", "no es válido con el régimen"),
+        (
+            {"rfc": "GODE561231GR8", "tax_regime": "605", "cfdi_use": "G03"},
+            "cfdi_use",
+            "no es válido con el régimen",
+        ),
         ({"postal_code": "00001"}, "postal_code", "no existe"),
         ({"postal_code": "6600"}, "postal_code", "5 dígitos"),
         ({"email": "no-es-correo"}, "email", "no es un correo"),
@@ -93,7 +105,12 @@ def test_stale_update_is_refused_so_no_update_is_lost(make_company, actor):
     stale_version = company.version
     company_update(actor=actor, company=company, data={"phone": "1"}, version=stale_version)
     with pytest.raises(CompanyInvalid) as exc:
-        company_update(actor=actor, company=Company.objects.get(pk=company.pk), data={"notes": "x"}, version=stale_version)
+        company_update(
+            actor=actor,
+            company=Company.objects.get(pk=company.pk),
+            data={"notes": "x"},
+            version=stale_version,
+        )
     assert "Otra persona modificó" in exc.value.message_dict["__all__"][0]
     assert Company.objects.get(pk=company.pk).notes == ""
 

@@ -26,7 +26,9 @@ class _Inbox:
         import email
         from email import policy
 
-        self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
+        self.messages.append(
+            email.message_from_bytes(envelope.original_content, policy=policy.default)
+        )
         return "250 OK"
 
 

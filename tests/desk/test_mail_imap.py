@@ -15,8 +15,13 @@ from cfdidesk.desk.models import InboundEmail, Ticket
 _ids = itertools.count(1)
 
 
-def raw_mail(*, sender="laura@centro.mx", subject="No timbra la factura", body="Hola, el movto 4411 no timbra.",
-             headers=None) -> bytes:
+def raw_mail(
+    *,
+    sender="laura@centro.mx",
+    subject="No timbra la factura",
+    body="Hola, el movto 4411 no timbra.",
+    headers=None,
+) -> bytes:
     message = EmailMessage()
     message["From"] = f"Laura Méndez <{sender}>"
     message["To"] = "soporte@mesa.example"
@@ -30,7 +35,9 @@ def raw_mail(*, sender="laura@centro.mx", subject="No timbra la factura", body="
 
 @pytest.fixture
 def laura(actor, company):
-    return contact_create(actor=actor, company=company, data={"name": "Laura Méndez", "email": "laura@centro.mx"})
+    return contact_create(
+        actor=actor, company=company, data={"name": "Laura Méndez", "email": "laura@centro.mx"}
+    )
 
 
 def fetch(**options) -> tuple[str, str]:
@@ -44,7 +51,9 @@ def test_each_unseen_message_gets_its_outcome_and_is_marked_seen(imap_mailbox, l
     already_read = imap_mailbox.append(raw_mail(subject="Leído en otro cliente"), flags="\\Seen")
     uids = [
         imap_mailbox.append(raw_mail(subject="No timbra la factura A-9")),
-        imap_mailbox.append(raw_mail(subject=f"RE: [#{ticket.number}] No timbra", body="Sigue igual")),
+        imap_mailbox.append(
+            raw_mail(subject=f"RE: [#{ticket.number}] No timbra", body="Sigue igual")
+        ),
         imap_mailbox.append(raw_mail(subject="Fuera", headers={"Auto-Submitted": "auto-replied"})),
         imap_mailbox.append(raw_mail(sender="desconocido@otro.mx", subject="Quién atiende")),
     ]
@@ -52,18 +61,28 @@ def test_each_unseen_message_gets_its_outcome_and_is_marked_seen(imap_mailbox, l
 
     out, err = fetch(url=imap_mailbox.url)
 
-    assert out == "4 correos: 1 abrió ticket, 1 se agregó a un ticket, 1 de remitente desconocido, 1 ignorado"
+    assert (
+        out
+        == "4 correos: 1 abrió ticket, 1 se agregó a un ticket, 1 de remitente desconocido, 1 ignorado"
+    )
     assert err == ""
     outcomes = dict(InboundEmail.objects.values_list("subject", "outcome"))
-    assert outcomes == {"No timbra la factura A-9": "created", f"RE: [#{ticket.number}] No timbra": "appended",
-                        "Fuera": "automatic", "Quién atiende": "unmatched"}
+    assert outcomes == {
+        "No timbra la factura A-9": "created",
+        f"RE: [#{ticket.number}] No timbra": "appended",
+        "Fuera": "automatic",
+        "Quién atiende": "unmatched",
+    }
     created = Ticket.objects.get(subject="No timbra la factura A-9")
     assert created.contact == laura and created.channel == "email"
     assert ticket.events.filter(kind="customer_reply", body="Sigue igual").exists()
     assert imap_mailbox.unseen() == []
     assert imap_mailbox.seen() == sorted([already_read, *uids])
 
-    assert fetch(url=imap_mailbox.url) == ("Sin correos nuevos.", "")  # a second run processes nothing
+    assert fetch(url=imap_mailbox.url) == (
+        "Sin correos nuevos.",
+        "",
+    )  # a second run processes nothing
     assert InboundEmail.objects.count() == 4
 
 
@@ -80,7 +99,10 @@ def test_limit_bounds_a_run_and_keeps_uid_order(imap_mailbox, laura):
 
     assert out == "2 correos: 2 abrieron ticket; 1 pendientes para la siguiente vuelta (--limit)"
     assert imap_mailbox.unseen() == uids[2:]
-    assert list(Ticket.objects.order_by("id").values_list("subject", flat=True)) == ["Factura 0", "Factura 1"]
+    assert list(Ticket.objects.order_by("id").values_list("subject", flat=True)) == [
+        "Factura 0",
+        "Factura 1",
+    ]
     assert fetch(url=imap_mailbox.url, limit=2) == ("1 correo: 1 abrió ticket", "")
     assert imap_mailbox.unseen() == []
 
@@ -105,7 +127,9 @@ def test_a_message_that_fails_stays_unseen_and_the_run_goes_on(imap_mailbox, lau
     assert imap_mailbox.unseen() == [failing] and imap_mailbox.seen() == [first, last]
     assert not InboundEmail.objects.filter(subject="Explota").exists()
 
-    monkeypatch.setattr(imap, "email_receive", real_receive)  # the failure is gone: the next run takes it
+    monkeypatch.setattr(
+        imap, "email_receive", real_receive
+    )  # the failure is gone: the next run takes it
     assert fetch(url=imap_mailbox.url) == ("1 correo: 1 abrió ticket", "")
     assert imap_mailbox.unseen() == []
     assert InboundEmail.objects.get(subject="Explota").outcome == "created"
@@ -115,7 +139,10 @@ def test_folder_from_the_url_path_with_spaces_and_accents(imap_mailbox, laura):
     folder_url = imap_mailbox.url.replace("/INBOX", "/Soporte%20t%C3%A9cnico")
     with imap_mailbox.connect() as connection:
         assert connection.create(imap._quote_mailbox("Soporte técnico"))[0] == "OK"
-        assert connection.append(imap._quote_mailbox("Soporte técnico"), None, None, raw_mail())[0] == "OK"
+        assert (
+            connection.append(imap._quote_mailbox("Soporte técnico"), None, None, raw_mail())[0]
+            == "OK"
+        )
     imap_mailbox.append(raw_mail(subject="Este está en INBOX"))
 
     assert fetch(url=folder_url) == ("1 correo: 1 abrió ticket", "")
@@ -169,14 +196,24 @@ def test_loop_keeps_polling_until_interrupted(imap_mailbox, laura, monkeypatch):
 
     out, _err = fetch(url=imap_mailbox.url, loop=30)
 
-    assert out.splitlines() == ["1 correo: 1 abrió ticket", "1 correo: 1 abrió ticket", "Interrumpido."]
+    assert out.splitlines() == [
+        "1 correo: 1 abrió ticket",
+        "1 correo: 1 abrió ticket",
+        "Interrumpido.",
+    ]
     assert turns == [30, 30] and len(closed) == 2 and Ticket.objects.count() == 2
 
 
 def test_parse_imap_url():
     target = imap.parse_imap_url("imaps://mesa%40centro.mx:p%40ss%3Aw@mail.centro.mx")
-    assert (target.scheme, target.host, target.port, target.user, target.password, target.folder) == (
-        "imaps", "mail.centro.mx", 993, "mesa@centro.mx", "p@ss:w", "INBOX")
+    assert (
+        target.scheme,
+        target.host,
+        target.port,
+        target.user,
+        target.password,
+        target.folder,
+    ) == ("imaps", "mail.centro.mx", 993, "mesa@centro.mx", "p@ss:w", "INBOX")
     assert "p@ss" not in repr(target) and "p@ss" not in target.where
     assert imap.parse_imap_url("imap://u:p@h/Archivo").port == 143
     assert imap._quote_mailbox("Entwürfe") == '"Entw&APw-rfe"'  # RFC 3501's example

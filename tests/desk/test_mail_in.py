@@ -11,8 +11,15 @@ from cfdidesk.desk.services import ticket_transition
 from cfdidesk.desk.services.intake import email_receive
 
 
-def raw_mail(*, sender="laura@centro.mx", subject="No timbra la factura", body="Hola, el movto 4411 no timbra.",
-             headers=None, attachments=(), charset="utf-8") -> bytes:
+def raw_mail(
+    *,
+    sender="laura@centro.mx",
+    subject="No timbra la factura",
+    body="Hola, el movto 4411 no timbra.",
+    headers=None,
+    attachments=(),
+    charset="utf-8",
+) -> bytes:
     message = EmailMessage()
     message["From"] = f"Laura Méndez <{sender}>"
     message["To"] = "soporte@mesa.example"
@@ -28,26 +35,47 @@ def raw_mail(*, sender="laura@centro.mx", subject="No timbra la factura", body="
 
 @pytest.fixture
 def laura(actor, company):
-    return contact_create(actor=actor, company=company, data={"name": "Laura Méndez", "email": "laura@centro.mx"})
+    return contact_create(
+        actor=actor, company=company, data={"name": "Laura Méndez", "email": "laura@centro.mx"}
+    )
 
 
-def test_mail_from_a_contact_opens_a_ticket_with_attachments(laura, settings, django_capture_on_commit_callbacks):
+def test_mail_from_a_contact_opens_a_ticket_with_attachments(
+    laura, settings, django_capture_on_commit_callbacks
+):
     settings.HELPDESK_EMAIL = "soporte@mesa.example"
     with django_capture_on_commit_callbacks(execute=True):
-        record = email_receive(raw_mail(attachments=[("factura A-123.xml", b"<?xml version='1.0'?><cfdi/>", "application", "xml")]))
+        record = email_receive(
+            raw_mail(
+                attachments=[
+                    ("factura A-123.xml", b"<?xml version='1.0'?><cfdi/>", "application", "xml")
+                ]
+            )
+        )
     assert record.outcome == InboundEmail.Outcome.CREATED and not record.unknown_sender
     ticket = record.ticket
-    assert ticket.contact == laura and ticket.channel == "email" and ticket.subject == "No timbra la factura"
+    assert (
+        ticket.contact == laura
+        and ticket.channel == "email"
+        and ticket.subject == "No timbra la factura"
+    )
     assert "4411" in ticket.description
     assert [a.filename for a in ticket.attachments.all()] == ["factura A-123.xml"]
-    assert OutboundEmail.objects.filter(ticket=ticket, kind="opened").exists()  # the customer gets the number
+    assert OutboundEmail.objects.filter(
+        ticket=ticket, kind="opened"
+    ).exists()  # the customer gets the number
 
 
 def test_reply_continues_the_ticket_by_headers_then_by_subject_number(laura, make_ticket, actor):
     ticket = make_ticket(contact=laura)
     opened = OutboundEmail.objects.get(ticket=ticket, kind="opened")
-    record = email_receive(raw_mail(subject="Re: algo", body="Adjunto más datos\n\nEl lun, 23 nov 2026 a las 10:00, Soporte escribió:\n> texto viejo",
-                                    headers={"In-Reply-To": f"<{opened.message_id}>"}))
+    record = email_receive(
+        raw_mail(
+            subject="Re: algo",
+            body="Adjunto más datos\n\nEl lun, 23 nov 2026 a las 10:00, Soporte escribió:\n> texto viejo",
+            headers={"In-Reply-To": f"<{opened.message_id}>"},
+        )
+    )
     assert record.outcome == "appended" and record.ticket == ticket
     reply = ticket.events.filter(kind="customer_reply").last()
     assert reply.body == "Adjunto más datos"
@@ -70,7 +98,10 @@ def test_iso_8859_1_quoted_printable_accents_arrive_intact(laura):
         "Content-Transfer-Encoding: quoted-printable\r\n\r\nSe=F1or, la facturaci=F3n del a=F1o fall=F3.\r\n"
     ).encode("ascii")
     ticket = email_receive(raw).ticket
-    assert ticket.subject == "Facturación de año" and "Señor, la facturación del año falló." in ticket.description
+    assert (
+        ticket.subject == "Facturación de año"
+        and "Señor, la facturación del año falló." in ticket.description
+    )
 
 
 def test_unknown_sender_is_kept_and_flagged_never_dropped(db):
@@ -82,7 +113,9 @@ def test_unknown_sender_is_kept_and_flagged_never_dropped(db):
 
 def test_sender_matched_by_company_email_when_not_a_contact(company):
     record = email_receive(raw_mail(sender=company.email))
-    assert record.outcome == "created" and record.ticket.company == company and record.unknown_sender
+    assert (
+        record.outcome == "created" and record.ticket.company == company and record.unknown_sender
+    )
 
 
 @pytest.mark.parametrize(
@@ -110,15 +143,23 @@ def test_the_same_message_twice_is_one_ticket(laura):
 def test_oversized_and_unparseable_mail_is_recorded_with_a_reason(laura, settings):
     settings.INBOUND_EMAIL_MAX_BYTES = 500
     record = email_receive(raw_mail(body="x" * 2000))
-    assert record.outcome == "rejected" and "máximo" in record.reason and not Ticket.objects.exists()
+    assert (
+        record.outcome == "rejected" and "máximo" in record.reason and not Ticket.objects.exists()
+    )
     settings.INBOUND_EMAIL_MAX_BYTES = 10_000_000
     record = email_receive(b"Subject: hola\r\n\r\nsin remitente")
     assert record.outcome == "rejected" and record.reason
 
 
 def test_disallowed_attachments_are_skipped_and_noted(laura):
-    record = email_receive(raw_mail(attachments=[("virus.exe", b"MZ\x90", "application", "octet-stream"),
-                                                 ("log.txt", b"error 301", "text", "plain")]))
+    record = email_receive(
+        raw_mail(
+            attachments=[
+                ("virus.exe", b"MZ\x90", "application", "octet-stream"),
+                ("log.txt", b"error 301", "text", "plain"),
+            ]
+        )
+    )
     ticket = record.ticket
     assert [a.filename for a in ticket.attachments.all()] == ["log.txt"]
     assert ticket.events.filter(kind="note", body__contains="virus.exe").exists()
@@ -137,25 +178,46 @@ def test_html_only_mail_is_sanitised(laura):
     message["Message-ID"] = "<html1@cliente.mx>"
     message.set_content("<p>Hola <b>equipo</b></p><script>alert(1)</script>", subtype="html")
     ticket = email_receive(message.as_bytes()).ticket
-    assert "Hola" in ticket.description and "alert" not in ticket.description and "<script>" not in ticket.description
+    assert (
+        "Hola" in ticket.description
+        and "alert" not in ticket.description
+        and "<script>" not in ticket.description
+    )
 
 
 def test_unknown_sender_mail_is_listed_and_support_can_open_its_ticket(admin_client, company):
-    record = email_receive(raw_mail(sender="nuevo@otro.mx", subject="Alta de usuario", attachments=[("log.txt", b"x", "text", "plain")]))
+    record = email_receive(
+        raw_mail(
+            sender="nuevo@otro.mx",
+            subject="Alta de usuario",
+            attachments=[("log.txt", b"x", "text", "plain")],
+        )
+    )
     page = admin_client.get("/tickets/correos/").content.decode()
     assert "nuevo@otro.mx" in page and "Alta de usuario" in page
-    response = admin_client.post("/tickets/correos/", {"email": record.pk, "company": f"{company.legal_name} — {company.rfc} (#{company.pk})"})
+    response = admin_client.post(
+        "/tickets/correos/",
+        {"email": record.pk, "company": f"{company.legal_name} — {company.rfc} (#{company.pk})"},
+    )
     ticket = Ticket.objects.get()
     assert response["Location"] == f"/tickets/{ticket.number}/"
-    assert ticket.company == company and ticket.subject == "Alta de usuario" and ticket.attachments.count() == 1
+    assert (
+        ticket.company == company
+        and ticket.subject == "Alta de usuario"
+        and ticket.attachments.count() == 1
+    )
     assert ticket.events.filter(kind="note", body__contains="nuevo@otro.mx").exists()
     record.refresh_from_db()
     assert record.outcome == "created" and record.ticket == ticket
-    again = admin_client.post("/tickets/correos/", {"email": record.pk, "company": f"x (#{company.pk})"}, follow=True)
+    again = admin_client.post(
+        "/tickets/correos/", {"email": record.pk, "company": f"x (#{company.pk})"}, follow=True
+    )
     assert "ya tiene ticket" in again.content.decode() and Ticket.objects.count() == 1
 
 
-def test_a_consultant_writing_on_a_ticket_by_mail_leaves_an_internal_note(make_ticket, make_user, actor):
+def test_a_consultant_writing_on_a_ticket_by_mail_leaves_an_internal_note(
+    make_ticket, make_user, actor
+):
     """A staff member answering an alert must not reopen the ticket nor speak to the customer."""
     from cfdidesk.accounts import roles
     from cfdidesk.desk.models import TicketEvent
@@ -163,8 +225,13 @@ def test_a_consultant_writing_on_a_ticket_by_mail_leaves_an_internal_note(make_t
     consultant = make_user(roles.CONSULTANT, email="Carla@Proveedor.mx")
     ticket = make_ticket()
     ticket_transition(actor=actor, ticket=ticket, to=Status.RESOLVED)
-    inbound = email_receive(raw_mail(sender="carla@proveedor.mx", subject=f"RE: [#{ticket.number}] Aviso",
-                                     body="Lo reviso mañana temprano."))
+    inbound = email_receive(
+        raw_mail(
+            sender="carla@proveedor.mx",
+            subject=f"RE: [#{ticket.number}] Aviso",
+            body="Lo reviso mañana temprano.",
+        )
+    )
     ticket.refresh_from_db()
     assert inbound.outcome == InboundEmail.Outcome.APPENDED and ticket.status == Status.RESOLVED
     note = TicketEvent.objects.filter(ticket=ticket).latest("id")

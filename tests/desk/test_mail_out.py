@@ -5,8 +5,12 @@ from cfdidesk.desk.models import OutboundEmail, Status
 from cfdidesk.desk.services import ticket_create, ticket_reply, ticket_transition
 
 
-def test_opening_a_ticket_emails_its_number_through_real_smtp(smtp, actor, company, django_capture_on_commit_callbacks):
-    contact = contact_create(actor=actor, company=company, data={"name": "Laura Méndez", "email": "laura@centro.mx"})
+def test_opening_a_ticket_emails_its_number_through_real_smtp(
+    smtp, actor, company, django_capture_on_commit_callbacks
+):
+    contact = contact_create(
+        actor=actor, company=company, data={"name": "Laura Méndez", "email": "laura@centro.mx"}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         ticket = ticket_create(actor=actor, contact=contact, subject="Error al timbrar")
     [message] = smtp.messages
@@ -19,7 +23,9 @@ def test_opening_a_ticket_emails_its_number_through_real_smtp(smtp, actor, compa
     assert OutboundEmail.objects.get().state == OutboundEmail.State.SENT
 
 
-def test_replies_thread_with_in_reply_to_and_references(smtp, actor, company, django_capture_on_commit_callbacks):
+def test_replies_thread_with_in_reply_to_and_references(
+    smtp, actor, company, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         ticket = ticket_create(actor=actor, company=company, subject="Uso CFDI")
     with django_capture_on_commit_callbacks(execute=True):
@@ -32,7 +38,9 @@ def test_replies_thread_with_in_reply_to_and_references(smtp, actor, company, dj
     assert reply["To"] == company.email
 
 
-def test_resolving_tells_the_customer_and_sends_the_survey(smtp, actor, make_ticket, django_capture_on_commit_callbacks):
+def test_resolving_tells_the_customer_and_sends_the_survey(
+    smtp, actor, make_ticket, django_capture_on_commit_callbacks
+):
     ticket = make_ticket()
     with django_capture_on_commit_callbacks(execute=True):
         ticket_transition(actor=actor, ticket=ticket, to=Status.RESOLVED)
@@ -42,7 +50,9 @@ def test_resolving_tells_the_customer_and_sends_the_survey(smtp, actor, make_tic
     assert "/encuesta/" in survey
 
 
-def test_a_failed_send_is_retried_and_shown_on_the_ticket(dead_smtp, actor, admin_client, company, django_capture_on_commit_callbacks, settings):
+def test_a_failed_send_is_retried_and_shown_on_the_ticket(
+    dead_smtp, actor, admin_client, company, django_capture_on_commit_callbacks, settings
+):
     settings.EMAIL_MAX_ATTEMPTS = 3
     with django_capture_on_commit_callbacks(execute=True):
         ticket = ticket_create(actor=actor, company=company, subject="Sin correo")
@@ -52,8 +62,12 @@ def test_a_failed_send_is_retried_and_shown_on_the_ticket(dead_smtp, actor, admi
     assert "Falló" in page and "Intentos: 3" in page
 
 
-def test_contact_language_picks_the_template_language(smtp, actor, company, django_capture_on_commit_callbacks):
-    contact = contact_create(actor=actor, company=company, data={"name": "John", "email": "john@x.com", "language": "en"})
+def test_contact_language_picks_the_template_language(
+    smtp, actor, company, django_capture_on_commit_callbacks
+):
+    contact = contact_create(
+        actor=actor, company=company, data={"name": "John", "email": "john@x.com", "language": "en"}
+    )
     with django_capture_on_commit_callbacks(execute=True):
         ticket_create(actor=actor, contact=contact, subject="Stamp error")
     email = OutboundEmail.objects.get()

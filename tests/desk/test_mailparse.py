@@ -18,8 +18,14 @@ from cfdidesk.desk.mailparse import (
 SPANISH = "Facturación, año, señor, ÑANDÚ"
 
 
-def make(body="Hola, no puedo timbrar.", *, subject="Consulta", sender="Juan Pérez <juan@cliente.mx>",
-         headers=None, html=None) -> EmailMessage:
+def make(
+    body="Hola, no puedo timbrar.",
+    *,
+    subject="Consulta",
+    sender="Juan Pérez <juan@cliente.mx>",
+    headers=None,
+    html=None,
+) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = "Soporte <Soporte@CFDIDesk.mx>, ventas@cfdidesk.mx"
@@ -63,41 +69,53 @@ def test_plain_utf8_message():
 
 
 def test_iso_8859_1_quoted_printable_spanish():
-    raw = raw_mail("""
+    raw = raw_mail(
+        """
 From: cliente@ejemplo.mx
 Subject: Prueba
 MIME-Version: 1.0
 Content-Type: text/plain; charset=ISO-8859-1
 Content-Transfer-Encoding: quoted-printable
-""", b"Factura=\r\nci=F3n, a=F1o, se=F1or, =D1AND=DA\r\n\r\nGracias")
+""",
+        b"Factura=\r\nci=F3n, a=F1o, se=F1or, =D1AND=DA\r\n\r\nGracias",
+    )
     assert parse_message(raw).text == f"{SPANISH}\n\nGracias"
 
 
 def test_windows_1252_declared_as_latin1_keeps_smart_quotes():
-    raw = raw_mail("""
+    raw = raw_mail(
+        """
 From: cliente@ejemplo.mx
 Content-Type: text/plain; charset=iso-8859-1
 Content-Transfer-Encoding: 8bit
-""", "“Añadir” – €".encode("cp1252"))
+""",
+        "“Añadir” – €".encode("cp1252"),
+    )
     assert parse_message(raw).text == "“Añadir” – €"
 
 
 def test_base64_utf8_body():
-    raw = raw_mail("""
+    raw = raw_mail(
+        """
 From: cliente@ejemplo.mx
 Content-Type: text/plain; charset="utf-8"
 Content-Transfer-Encoding: base64
-""", base64.encodebytes(SPANISH.encode()))
+""",
+        base64.encodebytes(SPANISH.encode()),
+    )
     assert parse_message(raw).text == SPANISH
 
 
-@pytest.mark.parametrize(("charset", "body", "expected"), [
-    ("x-desconocido", SPANISH.encode(), SPANISH),  # unknown charset, UTF-8 inside
-    ("utf-8", SPANISH.encode("latin-1"), SPANISH),  # lying charset
-    ("iso-8859-1", SPANISH.encode(), SPANISH),  # mislabelled UTF-8
-    ("base64", b"hola", "hola"),  # a codec that is no text encoding
-    ("utf-8", b"a\x81\xffb", "a\ufffdÿb"),  # neither UTF-8 nor valid cp1252
-])
+@pytest.mark.parametrize(
+    ("charset", "body", "expected"),
+    [
+        ("x-desconocido", SPANISH.encode(), SPANISH),  # unknown charset, UTF-8 inside
+        ("utf-8", SPANISH.encode("latin-1"), SPANISH),  # lying charset
+        ("iso-8859-1", SPANISH.encode(), SPANISH),  # mislabelled UTF-8
+        ("base64", b"hola", "hola"),  # a codec that is no text encoding
+        ("utf-8", b"a\x81\xffb", "a\ufffdÿb"),  # neither UTF-8 nor valid cp1252
+    ],
+)
 def test_unknown_or_lying_charset_does_not_crash(charset, body, expected):
     raw = raw_mail(f"From: a@ejemplo.mx\nContent-Type: text/plain; charset={charset}", body)
     assert parse_message(raw).text == expected
@@ -122,14 +140,14 @@ def test_blank_text_part_falls_back_to_html():
 
 def test_html_only_mail_is_sanitised_and_converted_to_text():
     html = (
-        '<html><head><title>Aviso</title><style>p {color: red}</style></head><body>'
+        "<html><head><title>Aviso</title><style>p {color: red}</style></head><body>"
         '<p onclick="robar()" style="color:red">Hola&nbsp;equipo,</p>'
-        '<div>no puedo <b>timbrar</b> la factura &amp; el complemento.<br>Ver '
+        "<div>no puedo <b>timbrar</b> la factura &amp; el complemento.<br>Ver "
         '<a href="https://sat.gob.mx/x" onmouseover="x()" target="_blank">el portal</a>'
         '<a href="javascript:alert(1)">truco</a></div>'
         '<script>alert("xss")</script><img src="https://rastreo.example/p.gif">'
-        '<div>El lun, 23 nov 2026 a las 10:00, Soporte (&lt;soporte@cfdidesk.mx&gt;) escribió:'
-        '<blockquote>Texto anterior</blockquote></div></body></html>'
+        "<div>El lun, 23 nov 2026 a las 10:00, Soporte (&lt;soporte@cfdidesk.mx&gt;) escribió:"
+        "<blockquote>Texto anterior</blockquote></div></body></html>"
     )
     msg = EmailMessage()
     msg["From"] = "cliente@ejemplo.mx"
@@ -155,8 +173,10 @@ def test_html_only_mail_is_sanitised_and_converted_to_text():
 def test_html_line_breaks_and_paragraphs_become_lines():
     msg = EmailMessage()
     msg["From"] = "cliente@ejemplo.mx"
-    msg.set_content("<div>uno<br><br>dos</div><p>tres</p><p>&nbsp;</p><ul><li>cuatro</li></ul>"
-                    "<p>5 &lt; 6</p>", subtype="html")
+    msg.set_content(
+        "<div>uno<br><br>dos</div><p>tres</p><p>&nbsp;</p><ul><li>cuatro</li></ul><p>5 &lt; 6</p>",
+        subtype="html",
+    )
     assert parse_message(msg.as_bytes()).text == "uno\n\ndos\ntres\ncuatro\n5 < 6"
 
 
@@ -182,14 +202,17 @@ def test_multipart_mixed_with_pdf_and_xml_attachments():
     )
 
 
-@pytest.mark.parametrize(("filename", "expected"), [
-    ("..\\..\\Windows\\system.ini", "system.ini"),
-    ("/", "adjunto-1.pdf"),
-    ("..", "adjunto-1.pdf"),
-    (".bashrc", "bashrc"),
-    ("factura\u202efdp.exe", "facturafdp.exe"),
-    ("a" * 300 + ".pdf", "a" * 200 + ".pdf"),
-])
+@pytest.mark.parametrize(
+    ("filename", "expected"),
+    [
+        ("..\\..\\Windows\\system.ini", "system.ini"),
+        ("/", "adjunto-1.pdf"),
+        ("..", "adjunto-1.pdf"),
+        (".bashrc", "bashrc"),
+        ("factura\u202efdp.exe", "facturafdp.exe"),
+        ("a" * 300 + ".pdf", "a" * 200 + ".pdf"),
+    ],
+)
 def test_attachment_filenames_are_safe_basenames(filename, expected):
     msg = make()
     msg.add_attachment(b"%PDF", maintype="application", subtype="pdf", filename=filename)
@@ -197,11 +220,13 @@ def test_attachment_filenames_are_safe_basenames(filename, expected):
 
 
 def test_rfc2047_encoded_attachment_filename_and_8bit_xml():
-    raw = raw_mail('''
+    raw = raw_mail(
+        """
 From: a@ejemplo.mx
 MIME-Version: 1.0
 Content-Type: multipart/mixed; boundary="LIMITE"
-''', b"""--LIMITE\r
+""",
+        b"""--LIMITE\r
 Content-Type: text/plain; charset=utf-8\r
 \r
 Ver adjunto\r
@@ -209,9 +234,12 @@ Ver adjunto\r
 Content-Type: text/xml; charset=utf-8\r
 Content-Disposition: attachment; filename="=?utf-8?q?Recepci=C3=B3n.xml?="\r
 \r
-""" + XML + b"""\r
+"""
+        + XML
+        + b"""\r
 --LIMITE--\r
-""")
+""",
+    )
     (attachment,) = parse_message(raw).attachments
     assert attachment == ParsedAttachment("Recepción.xml", "text/xml", XML)
 
@@ -220,8 +248,14 @@ def test_inline_parts_with_and_without_filename():
     msg = make("Mira la captura", html='<p>Mira <img src="cid:logo"></p>')
     html_part = msg.get_body(("html",))
     html_part.add_related(b"\x89PNG1", maintype="image", subtype="png", cid="<logo>")
-    html_part.add_related(b"\x89PNG2", maintype="image", subtype="png", cid="<cap>",
-                          filename="captura.png", disposition="inline")
+    html_part.add_related(
+        b"\x89PNG2",
+        maintype="image",
+        subtype="png",
+        cid="<cap>",
+        filename="captura.png",
+        disposition="inline",
+    )
     html_part.add_related("notas", subtype="plain", filename="notas.txt", disposition="inline")
     parsed = parse_message(msg.as_bytes())
     assert parsed.attachments == (ParsedAttachment("captura.png", "image/png", b"\x89PNG2"),)
@@ -261,13 +295,16 @@ def test_two_megabyte_message_parses():
 
 
 def test_rfc2047_subject_and_from_name():
-    raw = raw_mail("""
+    raw = raw_mail(
+        """
 From: =?ISO-8859-1?Q?Jos=E9_P=E9rez_Nu=F1ez?= <Jose.Perez@Cliente.MX>
 To: "=?utf-8?b?U29wb3J0ZSBDRkRJ?=" <soporte@cfdidesk.mx>
 Subject: =?UTF-8?Q?RE:_[#2026-000123]_Error_al_timbrar_?=
  =?UTF-8?B?ZmFjdHVyYSBjb24gw7E=?=
 Date: Mon, 23 Nov 2026 10:00:00 -0000
-""", b"Sigue fallando")
+""",
+        b"Sigue fallando",
+    )
     parsed = parse_message(raw)
     assert parsed.from_name == "José Pérez Nuñez"
     assert parsed.from_address == "jose.perez@cliente.mx"
@@ -293,7 +330,8 @@ def test_bad_date_is_none_and_odd_offsets_are_kept():
 
 
 def test_in_reply_to_and_references():
-    raw = raw_mail("""
+    raw = raw_mail(
+        """
 From: cliente@ejemplo.mx
 Subject: RE: [#2026-000123] Error al timbrar
 Message-ID: <CAF=xyz+1@mail.gmail.com>
@@ -301,7 +339,9 @@ In-Reply-To: <ticket-2026-000123.2@cfdidesk.mx> (mensaje de Soporte)
 References: <ticket-2026-000123@cfdidesk.mx>
  <ticket-2026-000123.1@cfdidesk.mx>
 \t<ticket-2026-000123.2@cfdidesk.mx>
-""", b"Gracias")
+""",
+        b"Gracias",
+    )
     parsed = parse_message(raw)
     assert parsed.message_id == "CAF=xyz+1@mail.gmail.com"
     assert parsed.in_reply_to == "ticket-2026-000123.2@cfdidesk.mx"
@@ -314,20 +354,25 @@ References: <ticket-2026-000123@cfdidesk.mx>
 
 
 def test_message_ids_without_brackets():
-    raw = raw_mail("From: a@ejemplo.mx\nMessage-ID: sin-corchetes@x.mx\nReferences: a@x b@x", b"hola")
+    raw = raw_mail(
+        "From: a@ejemplo.mx\nMessage-ID: sin-corchetes@x.mx\nReferences: a@x b@x", b"hola"
+    )
     parsed = parse_message(raw)
     assert (parsed.message_id, parsed.references) == ("sin-corchetes@x.mx", ("a@x", "b@x"))
 
 
-@pytest.mark.parametrize(("subject", "expected"), [
-    ("RE: [#2026-000123] Error al timbrar", "2026-000123"),
-    ("Error al timbrar [#2026-000123]", "2026-000123"),
-    ("RE: RV: [#2025-999999][#2026-000001] dos", "2025-999999"),
-    ("#2026-000123 sin corchetes", None),
-    ("[#26-123] corto", None),
-    ("[#２０２６-０００１２３] dígitos de ancho completo", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        ("RE: [#2026-000123] Error al timbrar", "2026-000123"),
+        ("Error al timbrar [#2026-000123]", "2026-000123"),
+        ("RE: RV: [#2025-999999][#2026-000001] dos", "2025-999999"),
+        ("#2026-000123 sin corchetes", None),
+        ("[#26-123] corto", None),
+        ("[#２０２６-０００１２３] dígitos de ancho completo", None),
+        ("", None),
+    ],
+)
 def test_ticket_number_in(subject, expected):
     assert ticket_number_in(subject) == expected
 
@@ -335,29 +380,37 @@ def test_ticket_number_in(subject, expected):
 # --- automatic messages ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("headers", "reason"), [
-    ({"Auto-Submitted": "auto-replied"}, "respuesta automática (Auto-Submitted: auto-replied)"),
-    ({"Auto-Submitted": "auto-generated; owner-email=x@y"},
-     "mensaje automático (Auto-Submitted: auto-generated)"),
-    ({"Precedence": "bulk"}, "envío masivo o automático (Precedence: bulk)"),
-    ({"Precedence": "Junk"}, "envío masivo o automático (Precedence: junk)"),
-    ({"Precedence": "list"}, "envío masivo o automático (Precedence: list)"),
-    ({"Precedence": "auto_reply"}, "envío masivo o automático (Precedence: auto_reply)"),
-    ({"X-Autoreply": "yes"}, "respuesta automática (X-Autoreply)"),
-    ({"X-Autorespond": "Vacaciones"}, "respuesta automática (X-Autorespond)"),
-    ({"Return-Path": "<>"}, "aviso del servidor de correo (Return-Path vacío)"),
-])
+@pytest.mark.parametrize(
+    ("headers", "reason"),
+    [
+        ({"Auto-Submitted": "auto-replied"}, "respuesta automática (Auto-Submitted: auto-replied)"),
+        (
+            {"Auto-Submitted": "auto-generated; owner-email=x@y"},
+            "mensaje automático (Auto-Submitted: auto-generated)",
+        ),
+        ({"Precedence": "bulk"}, "envío masivo o automático (Precedence: bulk)"),
+        ({"Precedence": "Junk"}, "envío masivo o automático (Precedence: junk)"),
+        ({"Precedence": "list"}, "envío masivo o automático (Precedence: list)"),
+        ({"Precedence": "auto_reply"}, "envío masivo o automático (Precedence: auto_reply)"),
+        ({"X-Autoreply": "yes"}, "respuesta automática (X-Autoreply)"),
+        ({"X-Autorespond": "Vacaciones"}, "respuesta automática (X-Autorespond)"),
+        ({"Return-Path": "<>"}, "aviso del servidor de correo (Return-Path vacío)"),
+    ],
+)
 def test_automatic_headers(headers, reason):
     parsed = parse_message(make(headers=headers).as_bytes())
     assert (parsed.is_automatic, parsed.automatic_reason) == (True, reason)
 
 
-@pytest.mark.parametrize("sender", [
-    "Mail Delivery Subsystem <MAILER-DAEMON@mx.cliente.mx>",
-    "postmaster@cliente.mx",
-    "Portal <noreply@proveedor.mx>",
-    "no-reply+avisos@proveedor.mx",
-])
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "Mail Delivery Subsystem <MAILER-DAEMON@mx.cliente.mx>",
+        "postmaster@cliente.mx",
+        "Portal <noreply@proveedor.mx>",
+        "no-reply+avisos@proveedor.mx",
+    ],
+)
 def test_system_senders_are_automatic(sender):
     parsed = parse_message(make(sender=sender).as_bytes())
     assert parsed.is_automatic
@@ -365,12 +418,14 @@ def test_system_senders_are_automatic(sender):
 
 
 def test_delivery_status_notification_is_automatic():
-    raw = raw_mail('''
+    raw = raw_mail(
+        """
 From: Mail Delivery System <correo@mx.cliente.mx>
 Subject: Undelivered Mail Returned to Sender
 MIME-Version: 1.0
 Content-Type: multipart/report; report-type=delivery-status; boundary="DSN"
-''', b"""--DSN\r
+""",
+        b"""--DSN\r
 Content-Type: text/plain\r
 \r
 No se pudo entregar el mensaje.\r
@@ -383,17 +438,21 @@ Final-Recipient: rfc822; nadie@cliente.mx\r
 Action: failed\r
 Status: 5.1.1\r
 --DSN--\r
-""")
+""",
+    )
     parsed = parse_message(raw)
     assert parsed.automatic_reason == "aviso del servidor de correo (multipart/report)"
     assert parsed.text == "No se pudo entregar el mensaje."
 
 
-@pytest.mark.parametrize("subject", [
-    "Automatic reply: [#2026-000123] Error",
-    "Respuesta automática: Factura",
-    "Fuera de la oficina: Factura",
-])
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Automatic reply: [#2026-000123] Error",
+        "Respuesta automática: Factura",
+        "Fuera de la oficina: Factura",
+    ],
+)
 def test_outlook_auto_reply_is_automatic(subject):
     msg = make(subject=subject, headers={"X-Auto-Response-Suppress": "All"})
     assert automatic_reason(msg) == "respuesta automática (X-Auto-Response-Suppress)"
@@ -401,8 +460,10 @@ def test_outlook_auto_reply_is_automatic(subject):
 
 
 def test_outlook_normal_mail_with_suppress_header_is_not_automatic():
-    msg = make(subject="RE: [#2026-000123] Error al timbrar",
-               headers={"X-Auto-Response-Suppress": "All", "Auto-Submitted": "no"})
+    msg = make(
+        subject="RE: [#2026-000123] Error al timbrar",
+        headers={"X-Auto-Response-Suppress": "All", "Auto-Submitted": "no"},
+    )
     parsed = parse_message(msg.as_bytes())
     assert (parsed.is_automatic, parsed.automatic_reason) == (False, "")
     assert automatic_reason(msg) == ""
@@ -414,22 +475,25 @@ def test_outlook_normal_mail_with_suppress_header_is_not_automatic():
 NEW = "Sigue sin timbrar.\n\nAdjunto el XML otra vez."
 
 
-@pytest.mark.parametrize("history", [
-    "On Mon, Nov 23, 2026 at 10:00 AM Soporte CFDI <soporte@cfdidesk.mx> wrote:\n> Hola\n> ¿Ya quedó?",
-    "On Mon, Nov 23, 2026 at 10:00 AM Soporte CFDI <\nsoporte@cfdidesk.mx> wrote:\n\n> Hola",
-    "El lun, 23 nov 2026 a las 10:00, Soporte CFDI (<soporte@cfdidesk.mx>) escribió:\n> Hola",
-    "El lun, 23 nov 2026 a las 10:00, Soporte CFDI\n(<soporte@cfdidesk.mx>) escribió:\n>\n> Hola",
-    "-----Original Message-----\nFrom: Soporte\nSent: Monday\n\nHola",
-    "-----Mensaje original-----\nDe: Soporte\n\nHola",
-    "________________________________\nDe: Soporte CFDI <soporte@cfdidesk.mx>\n"
-    "Enviado el: lunes, 23 de noviembre de 2026 10:00\nPara: Juan <juan@cliente.mx>\n"
-    "Asunto: [#2026-000123] Error\n\nHola",
-    "From: Soporte CFDI <soporte@cfdidesk.mx>\nSent: Monday, November 23, 2026 10:00 AM\n"
-    "To: Juan\nCc: Ana\nSubject: RE: Error\n\nHola",
-    "*De:* Soporte CFDI\n*Enviado:* lunes\n*Para:* Juan\n*Asunto:* Error\n\nHola",
-    "Il giorno lun 23 nov 2026 alle ore 10:00 Supporto <s@cfdidesk.mx> ha scritto:\n> Ciao",
-    "-- \nJuan Pérez\nContador\n> nada de esto",
-])
+@pytest.mark.parametrize(
+    "history",
+    [
+        "On Mon, Nov 23, 2026 at 10:00 AM Soporte CFDI <soporte@cfdidesk.mx> wrote:\n> Hola\n> ¿Ya quedó?",
+        "On Mon, Nov 23, 2026 at 10:00 AM Soporte CFDI <\nsoporte@cfdidesk.mx> wrote:\n\n> Hola",
+        "El lun, 23 nov 2026 a las 10:00, Soporte CFDI (<soporte@cfdidesk.mx>) escribió:\n> Hola",
+        "El lun, 23 nov 2026 a las 10:00, Soporte CFDI\n(<soporte@cfdidesk.mx>) escribió:\n>\n> Hola",
+        "-----Original Message-----\nFrom: Soporte\nSent: Monday\n\nHola",
+        "-----Mensaje original-----\nDe: Soporte\n\nHola",
+        "________________________________\nDe: Soporte CFDI <soporte@cfdidesk.mx>\n"
+        "Enviado el: lunes, 23 de noviembre de 2026 10:00\nPara: Juan <juan@cliente.mx>\n"
+        "Asunto: [#2026-000123] Error\n\nHola",
+        "From: Soporte CFDI <soporte@cfdidesk.mx>\nSent: Monday, November 23, 2026 10:00 AM\n"
+        "To: Juan\nCc: Ana\nSubject: RE: Error\n\nHola",
+        "*De:* Soporte CFDI\n*Enviado:* lunes\n*Para:* Juan\n*Asunto:* Error\n\nHola",
+        "Il giorno lun 23 nov 2026 alle ore 10:00 Supporto <s@cfdidesk.mx> ha scritto:\n> Ciao",
+        "-- \nJuan Pérez\nContador\n> nada de esto",
+    ],
+)
 def test_strip_quoted_styles(history):
     assert strip_quoted(f"{NEW}\n\n{history}\n\n") == NEW
 
@@ -440,7 +504,9 @@ def test_strip_quoted_drops_inline_quotes_and_keeps_answers():
 
 
 def test_strip_quoted_keeps_ordinary_text():
-    text = "De: nada\nOn Monday the accountant wrote:\nEl contador escribió:\nFecha: mañana\n---\nfin"
+    text = (
+        "De: nada\nOn Monday the accountant wrote:\nEl contador escribió:\nFecha: mañana\n---\nfin"
+    )
     assert strip_quoted(text) == text
 
 
@@ -464,15 +530,24 @@ def test_too_big():
     raw = make("x" * 3 * 1024 * 1024).as_bytes()
     with pytest.raises(MailParseError) as exc:
         parse_message(raw, max_bytes=2 * 1024 * 1024)
-    assert str(exc.value) == f"El correo pesa {(len(raw) * 10 // 1048576 + 1) / 10:g} MB y el máximo es 2 MB."
+    assert (
+        str(exc.value)
+        == f"El correo pesa {(len(raw) * 10 // 1048576 + 1) / 10:g} MB y el máximo es 2 MB."
+    )
     with pytest.raises(MailParseError, match=r"^El correo pesa 25\.1 MB y el máximo es 25 MB\.$"):
         parse_message(b"x" * (25 * 1024 * 1024 + 1))
 
 
-@pytest.mark.parametrize("sender", [None, "", "Juan Pérez", "undisclosed-recipients:;", "a@@b", "@x.mx"])
+@pytest.mark.parametrize(
+    "sender", [None, "", "Juan Pérez", "undisclosed-recipients:;", "a@@b", "@x.mx"]
+)
 def test_missing_or_unparseable_from(sender):
-    headers = "Subject: Hola\nTo: soporte@cfdidesk.mx" + ("" if sender is None else f"\nFrom: {sender}")
-    with pytest.raises(MailParseError, match=r"^El correo no tiene un remitente \(From\) válido\.$"):
+    headers = "Subject: Hola\nTo: soporte@cfdidesk.mx" + (
+        "" if sender is None else f"\nFrom: {sender}"
+    )
+    with pytest.raises(
+        MailParseError, match=r"^El correo no tiene un remitente \(From\) válido\.$"
+    ):
         parse_message(raw_mail(headers, b"hola"))
 
 
@@ -485,13 +560,16 @@ def test_no_body_at_all(body):
     assert str(exc.value) == "El correo no tiene contenido: ni texto, ni HTML, ni adjuntos."
 
 
-@pytest.mark.parametrize("raw", [
-    b"",
-    b"hola mundo, esto no es un correo",
-    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-    b"Nota: comprar timbres\nOtra: cosa\n\nNo es correo",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"hola mundo, esto no es un correo",
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b"Nota: comprar timbres\nOtra: cosa\n\nNo es correo",
+    ],
+)
 def test_not_an_email(raw):
     with pytest.raises(MailParseError) as exc:
         parse_message(raw)
@@ -514,23 +592,37 @@ def test_mail_parse_error_is_a_value_error():
 
 
 def test_mime_the_stdlib_cannot_decode_is_a_clear_error():
-    raw = raw_mail("""
+    raw = raw_mail(
+        """
 From: a@ejemplo.mx
 MIME-Version: 1.0
 Content-Type: multipart/mixed; boundary="X"
-""", b"--X\r\nContent-Type: text/plain\r\n\r\nhola\r\n--X\r\nContent-Type: application/pdf\r\n"
-         b"Content-Disposition: attachment; filename*=utf-16''%00%D8%41\r\n\r\nabc\r\n--X--\r\n")
-    with pytest.raises(MailParseError, match=r"^El correo está dañado: no se puede leer su estructura MIME\.$"):
+""",
+        b"--X\r\nContent-Type: text/plain\r\n\r\nhola\r\n--X\r\nContent-Type: application/pdf\r\n"
+        b"Content-Disposition: attachment; filename*=utf-16''%00%D8%41\r\n\r\nabc\r\n--X--\r\n",
+    )
+    with pytest.raises(
+        MailParseError, match=r"^El correo está dañado: no se puede leer su estructura MIME\.$"
+    ):
         parse_message(raw)
 
 
-HEADER_LINES = st.sampled_from([
-    "To: a@b.mx, <c@d.mx>", "Subject: =?utf-8?q?A=C3=B1o?= [#2026-000001]", "Subject: =?x?b?!!?=",
-    "Content-Type: multipart/mixed; boundary=B", "Content-Type: text/html; charset=zz",
-    "Content-Disposition: attachment; filename*=utf-8''%C3%B1.pdf", "Date: 99 Foo 2026",
-    "Content-Transfer-Encoding: base64", "Content-Transfer-Encoding: quoted-printable",
-    "References: <a@b> junk <c@d", "Auto-Submitted: auto-replied", "Return-Path: <>",
-])
+HEADER_LINES = st.sampled_from(
+    [
+        "To: a@b.mx, <c@d.mx>",
+        "Subject: =?utf-8?q?A=C3=B1o?= [#2026-000001]",
+        "Subject: =?x?b?!!?=",
+        "Content-Type: multipart/mixed; boundary=B",
+        "Content-Type: text/html; charset=zz",
+        "Content-Disposition: attachment; filename*=utf-8''%C3%B1.pdf",
+        "Date: 99 Foo 2026",
+        "Content-Transfer-Encoding: base64",
+        "Content-Transfer-Encoding: quoted-printable",
+        "References: <a@b> junk <c@d",
+        "Auto-Submitted: auto-replied",
+        "Return-Path: <>",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -547,7 +639,9 @@ def test_any_input_parses_or_raises_mail_parse_error(headers, body):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(["x", " ", "\n", ">", "-", "_", ":", "1", "De: ", "On ", "wrote:"])))
+@given(
+    st.lists(st.sampled_from(["x", " ", "\n", ">", "-", "_", ":", "1", "De: ", "On ", "wrote:"]))
+)
 def test_strip_quoted_always_returns_text(pieces):
     text = "".join(pieces)
     result = strip_quoted(text)

@@ -56,12 +56,16 @@ def team(db):
 
 @pytest.fixture
 def carla(make_user):
-    return make_user(roles.CONSULTANT, first_name="Carla", last_name="Ruiz", email="carla@mesa.example")
+    return make_user(
+        roles.CONSULTANT, first_name="Carla", last_name="Ruiz", email="carla@mesa.example"
+    )
 
 
 @pytest.fixture
 def jorge(make_user):
-    return make_user(roles.CONSULTANT, first_name="Jorge", last_name="Paz", email="jorge@mesa.example")
+    return make_user(
+        roles.CONSULTANT, first_name="Jorge", last_name="Paz", email="jorge@mesa.example"
+    )
 
 
 @pytest.fixture
@@ -73,7 +77,14 @@ def calendar(db):
 
 
 def test_a_shift_is_saved_and_audited(actor, team, carla):
-    shift = oncall_shift_create(actor=actor, team=team, user=carla, starts_at=at(21, 14), ends_at=at(23, 9), note=" fin de semana ")
+    shift = oncall_shift_create(
+        actor=actor,
+        team=team,
+        user=carla,
+        starts_at=at(21, 14),
+        ends_at=at(23, 9),
+        note=" fin de semana ",
+    )
     assert shift.note == "fin de semana"
     assert AuditEntry.objects.filter(action="oncall.create", target_id=str(shift.pk)).exists()
 
@@ -89,7 +100,9 @@ def test_a_shift_that_ends_before_or_when_it_starts_is_refused(actor, team, carl
 def test_only_staff_can_be_on_call(actor, team, make_user):
     portal = make_user(roles.PORTAL, first_name="Laura")
     with pytest.raises(Exception) as info:
-        oncall_shift_create(actor=actor, team=team, user=portal, starts_at=at(21, 14), ends_at=at(22, 9))
+        oncall_shift_create(
+            actor=actor, team=team, user=portal, starts_at=at(21, 14), ends_at=at(22, 9)
+        )
     assert "no es parte del equipo de soporte" in info.value.message_dict["user"][0]
     assert not OnCallShift.objects.exists()
 
@@ -98,9 +111,14 @@ def test_a_consultant_cannot_be_on_two_overlapping_shifts(actor, team, carla, jo
     other = Team.objects.create(name="Nómina")
     oncall_shift_create(actor=actor, team=team, user=carla, starts_at=at(21, 14), ends_at=at(23, 9))
     with pytest.raises(Exception) as info:  # even for another team
-        oncall_shift_create(actor=actor, team=other, user=carla, starts_at=at(22, 20), ends_at=at(23, 12))
+        oncall_shift_create(
+            actor=actor, team=other, user=carla, starts_at=at(22, 20), ends_at=at(23, 12)
+        )
     message = info.value.message_dict["__all__"][0]
-    assert "«Carla Ruiz» ya tiene una guardia que se empalma con esta: Timbrado, sábado 21/11 14:00 – lunes 23/11 09:00" in message
+    assert (
+        "«Carla Ruiz» ya tiene una guardia que se empalma con esta: Timbrado, sábado 21/11 14:00 – lunes 23/11 09:00"
+        in message
+    )
     # Touching shifts and another consultant at the same time are fine.
     oncall_shift_create(actor=actor, team=team, user=carla, starts_at=at(23, 9), ends_at=at(23, 10))
     oncall_shift_create(actor=actor, team=team, user=jorge, starts_at=at(21, 14), ends_at=at(23, 9))
@@ -108,8 +126,12 @@ def test_a_consultant_cannot_be_on_two_overlapping_shifts(actor, team, carla, jo
 
 
 def test_update_checks_the_same_rules_and_delete_is_audited(actor, team, carla):
-    first = oncall_shift_create(actor=actor, team=team, user=carla, starts_at=at(21, 14), ends_at=at(22, 9))
-    second = oncall_shift_create(actor=actor, team=team, user=carla, starts_at=at(22, 9), ends_at=at(23, 9))
+    first = oncall_shift_create(
+        actor=actor, team=team, user=carla, starts_at=at(21, 14), ends_at=at(22, 9)
+    )
+    second = oncall_shift_create(
+        actor=actor, team=team, user=carla, starts_at=at(22, 9), ends_at=at(23, 9)
+    )
     with pytest.raises(Exception, match="se empalma"):
         oncall_shift_update(actor=actor, shift=second, starts_at=at(22, 8))
     with pytest.raises(Exception, match="terminar después de empezar"):
@@ -132,10 +154,15 @@ def test_oncall_now_lists_every_overlapping_shift_per_team(actor, team, carla, j
     oncall_shift_create(actor=actor, team=team, user=carla, starts_at=at(21, 14), ends_at=at(23, 9))
     oncall_shift_create(actor=actor, team=team, user=jorge, starts_at=at(21, 20), ends_at=at(22, 8))
     oncall_shift_create(actor=actor, team=other, user=ana, starts_at=at(21, 14), ends_at=at(22, 9))
-    oncall_shift_create(actor=actor, team=team, user=ana, starts_at=at(24, 19), ends_at=at(25, 9))  # later
+    oncall_shift_create(
+        actor=actor, team=team, user=ana, starts_at=at(24, 19), ends_at=at(25, 9)
+    )  # later
     moment = at(21, 22)
     assert [(s.team.name, s.user_id) for s in oncall_now(at=moment)] == [
-        ("Addendas", ana.pk), ("Timbrado", carla.pk), ("Timbrado", jorge.pk)]
+        ("Addendas", ana.pk),
+        ("Timbrado", carla.pk),
+        ("Timbrado", jorge.pk),
+    ]
     assert [s.user_id for s in oncall_now(team=team, at=moment)] == [carla.pk, jorge.pk]
     assert oncall_now(team=team, at=at(23, 9)) == []  # a shift ends at its end instant
     with time_machine.travel(at(22, 10), tick=False):
@@ -158,10 +185,14 @@ def test_closed_stretches_follow_the_calendar_exactly(calendar):
 
 
 def test_roster_gaps_are_the_closed_hours_no_shift_covers(actor, team, carla, jorge, calendar):
-    oncall_shift_create(actor=actor, team=team, user=carla, starts_at=at(21, 14), ends_at=at(22, 20))
+    oncall_shift_create(
+        actor=actor, team=team, user=carla, starts_at=at(21, 14), ends_at=at(22, 20)
+    )
     oncall_shift_create(actor=actor, team=team, user=jorge, starts_at=at(22, 12), ends_at=at(23, 2))
     other = Team.objects.create(name="Nómina")
-    oncall_shift_create(actor=actor, team=other, user=jorge, starts_at=at(23, 2), ends_at=at(23, 9))  # not ours
+    oncall_shift_create(
+        actor=actor, team=other, user=jorge, starts_at=at(23, 2), ends_at=at(23, 9)
+    )  # not ours
     gaps = roster_gaps(team, at(20, 12), at(23, 12), calendar)
     assert gaps == [(at(20, 14), at(20, 16)), (at(20, 19), at(21, 9)), (at(23, 2), at(23, 9))]
     assert roster_gaps(team, at(21, 15), at(21, 16), calendar) == []
@@ -171,23 +202,33 @@ def test_roster_of_two_weeks_is_quick_and_exact(actor, team, carla, calendar):
     import time
 
     start = at(20, 10)
-    oncall_shift_create(actor=actor, team=team, user=carla, starts_at=start, ends_at=start + dt.timedelta(days=14))
+    oncall_shift_create(
+        actor=actor, team=team, user=carla, starts_at=start, ends_at=start + dt.timedelta(days=14)
+    )
     began = time.perf_counter()
     assert roster_gaps(team, start, start + dt.timedelta(days=14), calendar) == []
-    gaps = roster_gaps(Team.objects.create(name="Vacío"), start, start + dt.timedelta(days=14), calendar)
+    gaps = roster_gaps(
+        Team.objects.create(name="Vacío"), start, start + dt.timedelta(days=14), calendar
+    )
     assert time.perf_counter() - began < 0.5
     assert gaps == closed_stretches(calendar, start, start + dt.timedelta(days=14))
 
 
-def test_roster_overview_reads_a_constant_number_of_queries(actor, team, carla, jorge, make_user, calendar):
+def test_roster_overview_reads_a_constant_number_of_queries(
+    actor, team, carla, jorge, make_user, calendar
+):
     with time_machine.travel(at(20, 10), tick=False):
-        oncall_shift_create(actor=actor, team=team, user=carla, starts_at=at(20, 9), ends_at=at(21, 9))
+        oncall_shift_create(
+            actor=actor, team=team, user=carla, starts_at=at(20, 9), ends_at=at(21, 9)
+        )
         with CaptureQueriesContext(connection) as few:
             roster_overview(calendar=calendar)
         for i in range(4):
             extra = Team.objects.create(name=f"Equipo {i}")
             user = make_user(roles.CONSULTANT)
-            oncall_shift_create(actor=actor, team=extra, user=user, starts_at=at(21, 9), ends_at=at(22, 9))
+            oncall_shift_create(
+                actor=actor, team=extra, user=user, starts_at=at(21, 9), ends_at=at(22, 9)
+            )
             EscalationStep.objects.create(team=extra, level=1, title="Supervisor", user=jorge)
         with CaptureQueriesContext(connection) as many:
             rosters = roster_overview(calendar=calendar)
@@ -199,11 +240,18 @@ def test_roster_overview_reads_a_constant_number_of_queries(actor, team, carla, 
 # ---------------------------------------------------------------- the "Guardias" page and the API
 
 
-def test_supervisor_sees_the_roster_gaps_and_adds_and_removes_shifts(client_as, team, carla, make_user):
+def test_supervisor_sees_the_roster_gaps_and_adds_and_removes_shifts(
+    client_as, team, carla, make_user
+):
     client = client_as(roles.SUPERVISOR)
 
     def section():
-        return client.get("/tickets/guardias/").content.decode().split(f'data-testid="roster-{team.pk}"')[1].split("</section>")[0]
+        return (
+            client.get("/tickets/guardias/")
+            .content.decode()
+            .split(f'data-testid="roster-{team.pk}"')[1]
+            .split("</section>")[0]
+        )
 
     with time_machine.travel(at(20, 10), tick=False):
         page = section()
@@ -211,16 +259,37 @@ def test_supervisor_sees_the_roster_gaps_and_adds_and_removes_shifts(client_as, 
         assert "Sin guardia: viernes 20/11 19:00 – sábado 21/11 09:00" in page
         assert "Sin guardia: sábado 21/11 14:00 – lunes 23/11 09:00" in page
         assert "Agregar guardia" in client.get("/tickets/guardias/").content.decode()
-        response = client.post("/tickets/guardias/", {"team": team.pk, "user": carla.pk, "starts_at": "2026-11-21T14:00",
-                                                      "ends_at": "2026-11-23T09:00", "note": "fin de semana"})
+        response = client.post(
+            "/tickets/guardias/",
+            {
+                "team": team.pk,
+                "user": carla.pk,
+                "starts_at": "2026-11-21T14:00",
+                "ends_at": "2026-11-23T09:00",
+                "note": "fin de semana",
+            },
+        )
         assert response.status_code == 302
         shift = OnCallShift.objects.get()
-        assert (shift.starts_at, shift.ends_at) == (at(21, 14), at(23, 9))  # read in Mexico City time
+        assert (shift.starts_at, shift.ends_at) == (
+            at(21, 14),
+            at(23, 9),
+        )  # read in Mexico City time
         page = section()
         assert "Sin guardia: sábado 21/11 14:00 – lunes 23/11 09:00" not in page
-        assert "<td>Carla Ruiz</td><td>sábado 21/11/2026 14:00</td><td>lunes 23/11/2026 09:00</td>" in page
-        response = client.post("/tickets/guardias/", {"team": team.pk, "user": carla.pk, "starts_at": "2026-11-22T10:00",
-                                                      "ends_at": "2026-11-22T09:00"})
+        assert (
+            "<td>Carla Ruiz</td><td>sábado 21/11/2026 14:00</td><td>lunes 23/11/2026 09:00</td>"
+            in page
+        )
+        response = client.post(
+            "/tickets/guardias/",
+            {
+                "team": team.pk,
+                "user": carla.pk,
+                "starts_at": "2026-11-22T10:00",
+                "ends_at": "2026-11-22T09:00",
+            },
+        )
         assert response.status_code == 422
         assert "La guardia debe terminar después de empezar" in response.content.decode()
         assert OnCallShift.objects.count() == 1
@@ -237,7 +306,9 @@ def test_on_duty_now_is_on_the_page(client_as, actor, team, carla):
 
 
 def test_consultants_see_the_roster_but_cannot_change_it(client_as, actor, team, carla):
-    shift = oncall_shift_create(actor=actor, team=team, user=carla, starts_at=at(21, 14), ends_at=at(23, 9))
+    shift = oncall_shift_create(
+        actor=actor, team=team, user=carla, starts_at=at(21, 14), ends_at=at(23, 9)
+    )
     client = client_as(roles.CONSULTANT)
     page = client.get("/tickets/guardias/").content.decode()
     assert "Timbrado" in page and "Agregar guardia" not in page
@@ -258,15 +329,31 @@ def test_api_oncall_now_is_for_staff_only(make_user, actor, team, carla, company
 
         response = Client(HTTP_AUTHORIZATION=f"Bearer {clear}").get("/api/v1/oncall/now")
         assert response.status_code == 200
-        assert response.json() == [{
-            "team": "Timbrado", "team_id": team.pk, "user": carla.username, "user_id": carla.pk, "name": "Carla Ruiz",
-            "email": "carla@mesa.example", "starts_at": "2026-11-21T20:00:00Z", "ends_at": "2026-11-23T15:00:00Z"}]
+        assert response.json() == [
+            {
+                "team": "Timbrado",
+                "team_id": team.pk,
+                "user": carla.username,
+                "user_id": carla.pk,
+                "name": "Carla Ruiz",
+                "email": "carla@mesa.example",
+                "starts_at": "2026-11-21T20:00:00Z",
+                "ends_at": "2026-11-23T15:00:00Z",
+            }
+        ]
         portal_user = make_user(roles.PORTAL)
-        contact = contact_create(actor=actor, company=company, data={"name": "Laura", "email": "laura@centro.mx"})
+        contact = contact_create(
+            actor=actor, company=company, data={"name": "Laura", "email": "laura@centro.mx"}
+        )
         contact.user = portal_user
         contact.save()
         _t, portal_clear = token_create(user=portal_user, name="p")
-        assert Client(HTTP_AUTHORIZATION=f"Bearer {portal_clear}").get("/api/v1/oncall/now").status_code == 403
+        assert (
+            Client(HTTP_AUTHORIZATION=f"Bearer {portal_clear}")
+            .get("/api/v1/oncall/now")
+            .status_code
+            == 403
+        )
         assert Client().get("/api/v1/oncall/now").status_code == 401
 
 
@@ -274,8 +361,15 @@ def test_api_oncall_now_is_for_staff_only(make_user, actor, team, carla, company
 
 
 def test_admin_edits_shifts_with_the_same_messages(admin_client, team, carla):
-    data = {"team": team.pk, "user": carla.pk, "starts_at_0": "22/11/2026", "starts_at_1": "10:00",
-            "ends_at_0": "22/11/2026", "ends_at_1": "09:00", "note": ""}
+    data = {
+        "team": team.pk,
+        "user": carla.pk,
+        "starts_at_0": "22/11/2026",
+        "starts_at_1": "10:00",
+        "ends_at_0": "22/11/2026",
+        "ends_at_1": "09:00",
+        "note": "",
+    }
     page = admin_client.post("/administracion/desk/oncallshift/add/", data).content.decode()
     assert "La guardia debe terminar después de empezar" in page
     assert not OnCallShift.objects.exists()
@@ -284,7 +378,10 @@ def test_admin_edits_shifts_with_the_same_messages(admin_client, team, carla):
     assert response.status_code == 302, response.content.decode()[:3000]
     shift = OnCallShift.objects.get()
     assert AuditEntry.objects.filter(action="oncall.create", target_id=str(shift.pk)).exists()
-    page = admin_client.post("/administracion/desk/oncallshift/add/", {**data, "starts_at_1": "19:00", "ends_at_1": "21:00"}).content.decode()
+    page = admin_client.post(
+        "/administracion/desk/oncallshift/add/",
+        {**data, "starts_at_1": "19:00", "ends_at_1": "21:00"},
+    ).content.decode()
     assert "ya tiene una guardia que se empalma con esta" in page
     assert OnCallShift.objects.count() == 1
 
@@ -296,7 +393,9 @@ def _alerts():
     return OutboundEmail.objects.filter(kind=OutboundEmail.Kind.ALERT)
 
 
-def test_a_critical_incident_out_of_hours_alerts_the_consultants_on_duty(actor, make_ticket, team, carla, jorge):
+def test_a_critical_incident_out_of_hours_alerts_the_consultants_on_duty(
+    actor, make_ticket, team, carla, jorge
+):
     oncall_shift_create(actor=actor, team=team, user=carla, starts_at=at(21, 14), ends_at=at(23, 9))
     oncall_shift_create(actor=actor, team=team, user=jorge, starts_at=at(21, 20), ends_at=at(22, 8))
     with time_machine.travel(at(21, 22, 15), tick=False):
@@ -309,10 +408,15 @@ def test_a_critical_incident_out_of_hours_alerts_the_consultants_on_duty(actor, 
     assert sorted(sent.values_list("to", flat=True)) == ["carla@mesa.example", "jorge@mesa.example"]
     event = result["event"]
     assert event.kind == TicketEvent.Kind.ESCALATION and not event.is_public
-    assert event.data["trigger"] == "oncall_alert" and [p["name"] for p in event.data["to"]] == ["Carla Ruiz", "Jorge Paz"]
+    assert event.data["trigger"] == "oncall_alert" and [p["name"] for p in event.data["to"]] == [
+        "Carla Ruiz",
+        "Jorge Paz",
+    ]
 
 
-def test_nobody_on_duty_falls_back_to_the_first_level_and_no_team_means_every_team(actor, make_ticket, team, carla, make_user):
+def test_nobody_on_duty_falls_back_to_the_first_level_and_no_team_means_every_team(
+    actor, make_ticket, team, carla, make_user
+):
     ana = make_user(roles.SUPERVISOR, first_name="Ana", email="ana@mesa.example")
     EscalationStep.objects.create(team=team, level=1, title="Supervisora", user=ana)
     with time_machine.travel(at(21, 22), tick=False):
@@ -320,25 +424,37 @@ def test_nobody_on_duty_falls_back_to_the_first_level_and_no_team_means_every_te
         result = after_hours_arrival(ticket)
         assert result["alerted"] == [ana.pk] and result["event"].data["fallback"] is True
     other = Team.objects.create(name="Nómina")
-    oncall_shift_create(actor=actor, team=other, user=carla, starts_at=at(21, 14), ends_at=at(23, 9))
+    oncall_shift_create(
+        actor=actor, team=other, user=carla, starts_at=at(21, 14), ends_at=at(23, 9)
+    )
     with time_machine.travel(at(21, 23), tick=False):
         ticket = make_ticket(subject="Caído sin equipo", priority=Priority.CRITICAL)
         assert after_hours_arrival(ticket)["alerted"] == [carla.pk]
 
 
-@pytest.mark.parametrize("fields", [
-    {"priority": Priority.NORMAL},
-    {"priority": Priority.HIGH},
-    {"priority": Priority.CRITICAL, "kind": "request"},
-    {"affects_operation": True, "kind": "request"},
-], ids=["normal", "high", "critical-request", "operation-request"])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"priority": Priority.NORMAL},
+        {"priority": Priority.HIGH},
+        {"priority": Priority.CRITICAL, "kind": "request"},
+        {"affects_operation": True, "kind": "request"},
+    ],
+    ids=["normal", "high", "critical-request", "operation-request"],
+)
 def test_anything_else_waits_for_office_hours(actor, make_ticket, team, carla, fields):
     oncall_shift_create(actor=actor, team=team, user=carla, starts_at=at(21, 14), ends_at=at(23, 9))
     with time_machine.travel(at(21, 22), tick=False):
         ticket = make_ticket(team=team, **fields)
         before = _alerts().count()
         result = after_hours_arrival(ticket)
-    assert result == {"route": WAIT, "after_hours": True, "attend_at": at(23, 9), "alerted": [], "event": None}
+    assert result == {
+        "route": WAIT,
+        "after_hours": True,
+        "attend_at": at(23, 9),
+        "alerted": [],
+        "event": None,
+    }
     assert _alerts().count() == before
 
 
@@ -349,28 +465,65 @@ def test_in_office_hours_nothing_happens(make_ticket):
 
 
 def test_the_opening_email_says_when_an_out_of_hours_ticket_will_be_attended(
-        smtp, actor, company, team, carla, django_capture_on_commit_callbacks):
+    smtp, actor, company, team, carla, django_capture_on_commit_callbacks
+):
     from cfdidesk.desk.services import ticket_create
 
-    contact = contact_create(actor=actor, company=company, data={"name": "Laura", "email": "laura@centro.mx"})
-    john = contact_create(actor=actor, company=company, data={"name": "John", "email": "john@x.com", "language": "en"})
-    with time_machine.travel(at(21, 22), tick=False), django_capture_on_commit_callbacks(execute=True):
+    contact = contact_create(
+        actor=actor, company=company, data={"name": "Laura", "email": "laura@centro.mx"}
+    )
+    john = contact_create(
+        actor=actor, company=company, data={"name": "John", "email": "john@x.com", "language": "en"}
+    )
+    with (
+        time_machine.travel(at(21, 22), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         ticket_create(actor=actor, contact=contact, subject="Duda de complemento de pago")
         ticket_create(actor=actor, contact=john, subject="Question")
-        ticket_create(actor=actor, contact=contact, subject="Nadie de guardia", affects_operation=True, team=team)
-        oncall_shift_create(actor=actor, team=team, user=carla, starts_at=at(21, 14), ends_at=at(23, 9))
-        ticket_create(actor=actor, contact=contact, subject="No timbra", affects_operation=True, team=team)
-    with time_machine.travel(at(23, 10), tick=False), django_capture_on_commit_callbacks(execute=True):
+        ticket_create(
+            actor=actor,
+            contact=contact,
+            subject="Nadie de guardia",
+            affects_operation=True,
+            team=team,
+        )
+        oncall_shift_create(
+            actor=actor, team=team, user=carla, starts_at=at(21, 14), ends_at=at(23, 9)
+        )
+        ticket_create(
+            actor=actor, contact=contact, subject="No timbra", affects_operation=True, team=team
+        )
+    with (
+        time_machine.travel(at(23, 10), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         ticket_create(actor=actor, contact=contact, subject="En horario")
-    bodies = {m["To"] + " " + m["Subject"].split("] ", 1)[1]: m.get_content() for m in smtp.messages if m["To"] != "carla@mesa.example"}
+    bodies = {
+        m["To"] + " " + m["Subject"].split("] ", 1)[1]: m.get_content()
+        for m in smtp.messages
+        if m["To"] != "carla@mesa.example"
+    }
     waits = bodies["laura@centro.mx Recibimos tu reporte: Duda de complemento de pago"]
-    assert "Recibimos tu reporte fuera de nuestro horario de atención. Lo atenderemos a partir del lunes 23 de noviembre, 09:00." in waits
-    assert "We will attend to it from Monday, November 23, 09:00." in bodies["john@x.com We received your report: Question"]
+    assert (
+        "Recibimos tu reporte fuera de nuestro horario de atención. Lo atenderemos a partir del lunes 23 de noviembre, 09:00."
+        in waits
+    )
+    assert (
+        "We will attend to it from Monday, November 23, 09:00."
+        in bodies["john@x.com We received your report: Question"]
+    )
     critical = bodies["laura@centro.mx Recibimos tu reporte: No timbra"]
-    assert "avisamos de inmediato a nuestro consultor de guardia" in critical and "Lo atenderemos" not in critical
+    assert (
+        "avisamos de inmediato a nuestro consultor de guardia" in critical
+        and "Lo atenderemos" not in critical
+    )
     # Nobody on duty and no chain to alert: the customer is not promised an alert, only the opening.
     nobody = bodies["laura@centro.mx Recibimos tu reporte: Nadie de guardia"]
-    assert "Lo atenderemos a partir del lunes 23 de noviembre, 09:00." in nobody and "consultor de guardia" not in nobody
+    assert (
+        "Lo atenderemos a partir del lunes 23 de noviembre, 09:00." in nobody
+        and "consultor de guardia" not in nobody
+    )
     in_hours = bodies["laura@centro.mx Recibimos tu reporte: En horario"]
     assert "fuera de nuestro horario" not in in_hours
 
@@ -396,25 +549,35 @@ def test_overlapping_shifts_saved_at_the_same_moment_keep_only_one(make_user, ac
     carla = make_user(roles.CONSULTANT)
 
     def create(i):
-        return oncall_shift_create(actor=actor, team=team, user=carla, starts_at=at(21, 14 + i), ends_at=at(22, 9)).pk
+        return oncall_shift_create(
+            actor=actor, team=team, user=carla, starts_at=at(21, 14 + i), ends_at=at(22, 9)
+        ).pk
 
     outcomes = run_together(4, create)
     assert sorted(kind for kind, _ in outcomes) == ["ok", "refused", "refused", "refused"], outcomes
     assert OnCallShift.objects.count() == 1
 
 
-def test_the_roster_page_costs_the_same_queries_with_more_teams_and_shifts(client_as, actor, team, carla, make_user):
+def test_the_roster_page_costs_the_same_queries_with_more_teams_and_shifts(
+    client_as, actor, team, carla, make_user
+):
     client = client_as(roles.SUPERVISOR)
     with time_machine.travel(at(20, 10), tick=False):
-        oncall_shift_create(actor=actor, team=team, user=carla, starts_at=at(21, 14), ends_at=at(22, 9))
+        oncall_shift_create(
+            actor=actor, team=team, user=carla, starts_at=at(21, 14), ends_at=at(22, 9)
+        )
         client.get("/tickets/guardias/")  # warm up the compiled calendar and the session
         with CaptureQueriesContext(connection) as few:
             assert client.get("/tickets/guardias/").status_code == 200
         for i in range(5):
             extra = Team.objects.create(name=f"Equipo {i}")
             user = make_user(roles.CONSULTANT, first_name=f"Persona {i}")
-            oncall_shift_create(actor=actor, team=extra, user=user, starts_at=at(21, 14), ends_at=at(22, 9))
-            oncall_shift_create(actor=actor, team=extra, user=user, starts_at=at(27, 19), ends_at=at(28, 9))
+            oncall_shift_create(
+                actor=actor, team=extra, user=user, starts_at=at(21, 14), ends_at=at(22, 9)
+            )
+            oncall_shift_create(
+                actor=actor, team=extra, user=user, starts_at=at(27, 19), ends_at=at(28, 9)
+            )
             EscalationStep.objects.create(team=extra, level=1, title="Supervisor", user=carla)
         with CaptureQueriesContext(connection) as many:
             page = client.get("/tickets/guardias/").content.decode()

@@ -35,7 +35,11 @@ def chain(make_user):
 
 
 def alerts_to(ticket) -> list[str]:
-    return sorted(OutboundEmail.objects.filter(ticket=ticket, kind=OutboundEmail.Kind.ALERT).values_list("to", flat=True))
+    return sorted(
+        OutboundEmail.objects.filter(ticket=ticket, kind=OutboundEmail.Kind.ALERT).values_list(
+            "to", flat=True
+        )
+    )
 
 
 def test_at_risk_then_breached_escalates_one_level_each_and_only_once(make_ticket, chain):
@@ -46,7 +50,10 @@ def test_at_risk_then_breached_escalates_one_level_each_and_only_once(make_ticke
         assert sla_sweep() == {"breached": 0, "at_risk": 0}
     with at(2026, 11, 24, 17, 0):
         assert sla_sweep() == {"breached": 0, "at_risk": 1}
-        assert sla_sweep() == {"breached": 0, "at_risk": 0}  # a second sweep (or a restarted worker) does nothing
+        assert sla_sweep() == {
+            "breached": 0,
+            "at_risk": 0,
+        }  # a second sweep (or a restarted worker) does nothing
     ticket.refresh_from_db()
     assert ticket.escalation_level == 1
     assert alerts_to(ticket) == ["consultor@proveedor.mx", "supervisora@proveedor.mx"]
@@ -56,18 +63,26 @@ def test_at_risk_then_breached_escalates_one_level_each_and_only_once(make_ticke
     ticket.refresh_from_db()
     assert ticket.escalation_level == 2
     assert alerts_to(ticket).count("gerente@proveedor.mx") == 1
-    entries = list(TicketEvent.objects.filter(ticket=ticket, kind=TicketEvent.Kind.ESCALATION).values_list("data", flat=True))
+    entries = list(
+        TicketEvent.objects.filter(ticket=ticket, kind=TicketEvent.Kind.ESCALATION).values_list(
+            "data", flat=True
+        )
+    )
     assert [e["trigger"] for e in entries] == ["sla_at_risk", "sla_breached"]
     assert "primera respuesta" in entries[1]["text"] and ticket.number in entries[1]["text"]
 
 
-def test_a_ticket_already_late_gets_only_the_breach_and_a_new_target_is_alerted_again(actor, make_ticket, chain):
+def test_a_ticket_already_late_gets_only_the_breach_and_a_new_target_is_alerted_again(
+    actor, make_ticket, chain
+):
     team, consultant = chain
     with at(2026, 11, 24, 9, 0):
         ticket = make_ticket(team=team, assignee=consultant)
     with at(2026, 11, 26, 9, 0):
         assert sla_sweep() == {"breached": 1, "at_risk": 0}
-        ticket_reply(actor=actor, ticket=ticket, body="Ya lo revisamos")  # now the resolution target runs
+        ticket_reply(
+            actor=actor, ticket=ticket, body="Ya lo revisamos"
+        )  # now the resolution target runs
     with at(2026, 11, 26, 9, 1):
         assert sla_sweep() == {"breached": 0, "at_risk": 0}
     with at(2026, 11, 26, 14, 0):  # resolution due Fri 27 09:00+; at risk after 18 h: Thu 11:00
@@ -79,7 +94,9 @@ def test_a_stopped_clock_is_not_swept(actor, make_ticket, chain):
     team, consultant = chain
     with at(2026, 11, 24, 9, 0):
         ticket = make_ticket(team=team, assignee=consultant)
-        ticket_reply(actor=actor, ticket=ticket, body="¿Nos manda el XML?", then=Status.WAITING_CUSTOMER)
+        ticket_reply(
+            actor=actor, ticket=ticket, body="¿Nos manda el XML?", then=Status.WAITING_CUSTOMER
+        )
     with at(2026, 12, 10, 9, 0):
         assert sla_sweep() == {"breached": 0, "at_risk": 0}
         ticket_customer_reply(ticket=ticket, body="Aquí está")
@@ -127,4 +144,6 @@ def test_workers_sweeping_at_once_alert_each_ticket_once(make_ticket, chain):
     assert [kind for kind, _ in outcomes] == ["ok"] * 4, outcomes
     assert sum(result["at_risk"] for _, result in outcomes) == 30
     assert TicketEvent.objects.filter(kind=TicketEvent.Kind.ESCALATION).count() == 30
-    assert {t.escalation_level for t in Ticket.objects.filter(pk__in=[t.pk for t in tickets])} == {1}
+    assert {t.escalation_level for t in Ticket.objects.filter(pk__in=[t.pk for t in tickets])} == {
+        1
+    }

@@ -15,7 +15,9 @@ def test_survey_needs_no_login_and_records_the_rating(actor, make_ticket, admin_
     url = f"/encuesta/{survey_token(ticket)}/"
     client = Client()
     assert "¿Quedó resuelto" in client.get(url).content.decode()
-    page = client.post(url, {"solved": "yes", "rating": "5", "comment": "Muy rápido"}).content.decode()
+    page = client.post(
+        url, {"solved": "yes", "rating": "5", "comment": "Muy rápido"}
+    ).content.decode()
     assert "Gracias" in page
     ticket.refresh_from_db()
     assert ticket.rating == 5 and ticket.status == Status.RESOLVED
@@ -25,7 +27,10 @@ def test_survey_needs_no_login_and_records_the_rating(actor, make_ticket, admin_
 
 def test_not_solved_reopens_the_ticket(actor, make_ticket):
     ticket = resolved(actor, make_ticket)
-    Client().post(f"/encuesta/{survey_token(ticket)}/", {"solved": "no", "rating": "2", "comment": "Sigue fallando"})
+    Client().post(
+        f"/encuesta/{survey_token(ticket)}/",
+        {"solved": "no", "rating": "2", "comment": "Sigue fallando"},
+    )
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN and ticket.rating == 2
     assert ticket.events.filter(kind="status", body__contains="no quedó resuelto").exists()

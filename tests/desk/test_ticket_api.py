@@ -27,23 +27,50 @@ def staff(make_user):
 @pytest.fixture
 def portal(make_user, actor, company):
     user = make_user(roles.PORTAL)
-    contact = contact_create(actor=actor, company=company, data={"name": "Laura", "email": "laura@centro.mx"})
+    contact = contact_create(
+        actor=actor, company=company, data={"name": "Laura", "email": "laura@centro.mx"}
+    )
     contact.user = user
     contact.save()
     return bearer(user)
 
 
 def test_staff_full_cycle(staff, company):
-    created = post(staff, "/api/v1/tickets", {"company_id": company.pk, "subject": "Error 301", "references": [{"kind": "movement", "value": "4411"}]})
+    created = post(
+        staff,
+        "/api/v1/tickets",
+        {
+            "company_id": company.pk,
+            "subject": "Error 301",
+            "references": [{"kind": "movement", "value": "4411"}],
+        },
+    )
     assert created.status_code == 201, created.content
     number = created.json()["number"]
-    assert created.json()["channel"] == "api" and created.json()["references"] == [{"kind": "movement", "value": "4411"}]
-    assert post(staff, f"/api/v1/tickets/{number}/replies", {"body": "Revisando", "then": "waiting_customer"}).status_code == 201
+    assert created.json()["channel"] == "api" and created.json()["references"] == [
+        {"kind": "movement", "value": "4411"}
+    ]
+    assert (
+        post(
+            staff,
+            f"/api/v1/tickets/{number}/replies",
+            {"body": "Revisando", "then": "waiting_customer"},
+        ).status_code
+        == 201
+    )
     assert post(staff, f"/api/v1/tickets/{number}/notes", {"body": "interno"}).status_code == 201
-    patched = staff.patch(f"/api/v1/tickets/{number}", data=json.dumps({"priority": 2, "version": 1}), content_type="application/json")
+    patched = staff.patch(
+        f"/api/v1/tickets/{number}",
+        data=json.dumps({"priority": 2, "version": 1}),
+        content_type="application/json",
+    )
     assert patched.status_code == 422  # the reply moved the version on: stale
     current = staff.get(f"/api/v1/tickets/{number}").json()
-    patched = staff.patch(f"/api/v1/tickets/{number}", data=json.dumps({"priority": 2, "version": current["version"]}), content_type="application/json")
+    patched = staff.patch(
+        f"/api/v1/tickets/{number}",
+        data=json.dumps({"priority": 2, "version": current["version"]}),
+        content_type="application/json",
+    )
     assert patched.json()["priority_label"] == "Alta"
     moved = post(staff, f"/api/v1/tickets/{number}/transitions", {"to": "resolved"})
     assert moved.json()["status"] == "resolved"
@@ -54,24 +81,41 @@ def test_staff_full_cycle(staff, company):
     assert staff.get("/api/v1/tickets", {"search": "4411"}).json()["items"][0]["number"] == number
 
 
-def test_portal_token_sees_only_its_company_and_no_internal_notes(portal, staff, make_ticket, make_company, actor):
+def test_portal_token_sees_only_its_company_and_no_internal_notes(
+    portal, staff, make_ticket, make_company, actor
+):
     from cfdidesk.desk.services import ticket_note
 
     ours = make_ticket(subject="Nuestro")
     ticket_note(actor=actor, ticket=ours, body="nota secreta")
-    other = make_ticket(company=make_company(rfc="GODE561231GR8", tax_regime="612", legal_name="Otra"), subject="Ajeno")
-    numbers = [t["number"] for t in portal.get("/api/v1/tickets", {"company": other.company_id}).json()["items"]]
+    other = make_ticket(
+        company=make_company(rfc="GODE561231GR8", tax_regime="612", legal_name="Otra"),
+        subject="Ajeno",
+    )
+    numbers = [
+        t["number"]
+        for t in portal.get("/api/v1/tickets", {"company": other.company_id}).json()["items"]
+    ]
     assert numbers == [ours.number]
     assert portal.get(f"/api/v1/tickets/{other.number}").status_code == 404
     assert portal.get(f"/api/v1/tickets/{other.number}/timeline").status_code == 404
-    assert "nota secreta" not in portal.get(f"/api/v1/tickets/{ours.number}/timeline").content.decode()
+    assert (
+        "nota secreta" not in portal.get(f"/api/v1/tickets/{ours.number}/timeline").content.decode()
+    )
     assert post(portal, f"/api/v1/tickets/{ours.number}/notes", {"body": "x"}).status_code == 403
-    assert post(portal, f"/api/v1/tickets/{ours.number}/transitions", {"to": "resolved"}).status_code == 403
+    assert (
+        post(portal, f"/api/v1/tickets/{ours.number}/transitions", {"to": "resolved"}).status_code
+        == 403
+    )
 
 
 def test_portal_opens_tickets_for_itself_only(portal, make_company):
     other = make_company(rfc="GODE561231GR8", tax_regime="612", legal_name="Otra")
-    created = post(portal, "/api/v1/tickets", {"company_id": other.pk, "subject": "Sistema caído", "affects_operation": True})
+    created = post(
+        portal,
+        "/api/v1/tickets",
+        {"company_id": other.pk, "subject": "Sistema caído", "affects_operation": True},
+    )
     assert created.status_code == 201
     ticket = Ticket.objects.get(number=created.json()["number"])
     assert ticket.company != other and ticket.contact.name == "Laura" and ticket.priority == 1
@@ -81,14 +125,28 @@ def test_portal_opens_tickets_for_itself_only(portal, make_company):
 
 def test_attachments_over_the_api(staff, make_ticket):
     ticket = make_ticket()
-    ok = staff.post(f"/api/v1/tickets/{ticket.number}/attachments", {"files": [SimpleUploadedFile("a.xml", b"<a/>")], "public": "false"})
-    assert ok.status_code == 201 and ok.json()["attachments"] == ["a.xml"] and ok.json()["is_public"] is False
-    bad = staff.post(f"/api/v1/tickets/{ticket.number}/attachments", {"files": [SimpleUploadedFile("a.exe", b"MZ")]})
+    ok = staff.post(
+        f"/api/v1/tickets/{ticket.number}/attachments",
+        {"files": [SimpleUploadedFile("a.xml", b"<a/>")], "public": "false"},
+    )
+    assert (
+        ok.status_code == 201
+        and ok.json()["attachments"] == ["a.xml"]
+        and ok.json()["is_public"] is False
+    )
+    bad = staff.post(
+        f"/api/v1/tickets/{ticket.number}/attachments",
+        {"files": [SimpleUploadedFile("a.exe", b"MZ")]},
+    )
     assert bad.status_code == 422 and ticket.attachments.count() == 1
 
 
 def test_bad_input_over_the_api(staff, company):
-    response = post(staff, "/api/v1/tickets", {"company_id": company.pk, "subject": "<script>alert(1)</script>", "channel": "fax"})
+    response = post(
+        staff,
+        "/api/v1/tickets",
+        {"company_id": company.pk, "subject": "<script>alert(1)</script>", "channel": "fax"},
+    )
     assert response.status_code == 422 and "channel" in response.json()["errors"]
     assert post(staff, "/api/v1/tickets", {"company_id": 99999, "subject": "x"}).status_code == 422
     assert not Ticket.objects.exists()

@@ -7,7 +7,9 @@ from tests.races import needs_postgres, run_together
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_many_tickets_created_at_the_same_moment_get_unique_consecutive_numbers(make_company, actor):
+def test_many_tickets_created_at_the_same_moment_get_unique_consecutive_numbers(
+    make_company, actor
+):
     needs_postgres()
     company = make_company()
 

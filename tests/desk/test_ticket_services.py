@@ -37,7 +37,9 @@ def test_contact_resolves_the_company(actor, company):
     assert ticket.company == company
 
 
-def test_archived_company_gets_no_ticket_and_a_company_with_tickets_is_archived_not_erased(actor, company, make_ticket):
+def test_archived_company_gets_no_ticket_and_a_company_with_tickets_is_archived_not_erased(
+    actor, company, make_ticket
+):
     make_ticket()
     assert company_delete(actor=actor, company=company) == "archived"
     with pytest.raises(ValidationError) as exc:
@@ -81,7 +83,9 @@ def test_disallowed_or_oversized_attachments_change_nothing(make_ticket, name, d
 
 
 def test_attachment_names_cannot_escape_the_folder(make_ticket):
-    ticket = make_ticket(attachments=[("../../etc/passwd.txt", b"hola"), ("A-123.xml", b"<?xml version='1.0'?><a/>")])
+    ticket = make_ticket(
+        attachments=[("../../etc/passwd.txt", b"hola"), ("A-123.xml", b"<?xml version='1.0'?><a/>")]
+    )
     names = sorted(a.filename for a in ticket.attachments.all())
     assert names == ["A-123.xml", "passwd.txt"]
     assert all(".." not in a.file.name for a in ticket.attachments.all())
@@ -95,7 +99,9 @@ def test_transitions_follow_the_allowed_moves(actor, make_ticket):
     with pytest.raises(ValidationError) as exc:
         ticket_transition(actor=actor, ticket=ticket, to=Status.WAITING_CUSTOMER)
     assert "no puede pasar" in exc.value.message_dict["status"][0]
-    ticket = ticket_transition(actor=actor, ticket=ticket, to=Status.OPEN, reason="El cliente volvió a ver el error")
+    ticket = ticket_transition(
+        actor=actor, ticket=ticket, to=Status.OPEN, reason="El cliente volvió a ver el error"
+    )
     assert ticket.status == Status.OPEN and ticket.resolved_at is None and ticket.closed_at is None
     moves = list(ticket.events.filter(kind="status").values_list("data", flat=True))
     assert [m["to"] for m in moves] == ["resolved", "closed", "open"]
@@ -134,7 +140,9 @@ def test_empty_reply_is_refused(actor, make_ticket):
 def test_update_records_each_change_and_refuses_stale_versions(actor, make_ticket, make_user):
     ticket = make_ticket()
     consultant = make_user(roles.CONSULTANT, first_name="Carla")
-    ticket = ticket_update(actor=actor, ticket=ticket, data={"assignee": consultant, "priority": 2}, version=1)
+    ticket = ticket_update(
+        actor=actor, ticket=ticket, data={"assignee": consultant, "priority": 2}, version=1
+    )
     changes = ticket.events.get(kind="fields").data["changes"]
     assert set(changes) == {"assignee", "priority"} and changes["priority"] == ["Normal", "Alta"]
     with pytest.raises(ValidationError) as exc:
@@ -155,7 +163,9 @@ def test_protocol_steps_are_recorded(actor, make_ticket):
     assert ticket.events.filter(kind="protocol").count() == 2
 
 
-def test_bulk_operations_take_constant_queries(actor, make_ticket, make_user, django_assert_max_num_queries):
+def test_bulk_operations_take_constant_queries(
+    actor, make_ticket, make_user, django_assert_max_num_queries
+):
     consultant = make_user(roles.CONSULTANT)
     few = [make_ticket().pk for _ in range(2)]
     many = [make_ticket().pk for _ in range(30)]
@@ -173,7 +183,9 @@ def test_bulk_transition_reports_tickets_that_cannot_move(actor, make_ticket):
     a, b = make_ticket(), make_ticket()
     ticket_transition(actor=actor, ticket=b, to=Status.RESOLVED)
     ticket_transition(actor=actor, ticket=b, to=Status.CLOSED)
-    moved, refused = bulk_transition(actor=actor, ticket_ids=[a.pk, b.pk], to=Status.WAITING_CUSTOMER)
+    moved, refused = bulk_transition(
+        actor=actor, ticket_ids=[a.pk, b.pk], to=Status.WAITING_CUSTOMER
+    )
     assert moved == 1 and refused == [b.number]
 
 

@@ -17,22 +17,39 @@ def test_create_form_opens_a_ticket_with_number_references_and_attachments(admin
             "company": f"{company.legal_name} — {company.rfc} (#{company.pk})",
             "subject": "Error de structure validation",
             "description": "El movto 4411 no timbra",
-            "channel": "phone", "kind": "incident", "priority": "3",
+            "channel": "phone",
+            "kind": "incident",
+            "priority": "3",
             "references": "4411, A-123\n6F9619FF-8B86-D011-B42D-00CF4FC964FF",
-            "verified_product": "on", "exact_messages": "CFDI40147",
+            "verified_product": "on",
+            "exact_messages": "CFDI40147",
             "attachments": [SimpleUploadedFile("error.xml", b"<?xml version='1.0'?><x/>")],
         },
     )
     ticket = Ticket.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/tickets/{ticket.number}/"
     assert sorted(ticket.references.values_list("kind", "value")) == [
-        ("folio", "A-123"), ("movement", "4411"), ("uuid", "6F9619FF-8B86-D011-B42D-00CF4FC964FF")]
+        ("folio", "A-123"),
+        ("movement", "4411"),
+        ("uuid", "6F9619FF-8B86-D011-B42D-00CF4FC964FF"),
+    ]
     page = html(admin_client.get(response["Location"]))
     assert ticket.number in page and "error.xml" in page and "CFDI40147" in page
 
 
 def test_create_form_errors_are_spanish_and_save_nothing(admin_client):
-    page = html(admin_client.post("/tickets/nuevo/", {"company": "Nadie", "subject": "", "channel": "phone", "kind": "incident", "priority": "3"}))
+    page = html(
+        admin_client.post(
+            "/tickets/nuevo/",
+            {
+                "company": "Nadie",
+                "subject": "",
+                "channel": "phone",
+                "kind": "incident",
+                "priority": "3",
+            },
+        )
+    )
     assert "No encontramos ese cliente" in page
     assert not Ticket.objects.exists()
 
@@ -83,7 +100,9 @@ def test_list_query_count_is_constant(admin_client, make_ticket, django_assert_m
         admin_client.get("/tickets/")
 
 
-def test_detail_query_count_is_constant(admin_client, make_ticket, actor, django_assert_max_num_queries):
+def test_detail_query_count_is_constant(
+    admin_client, make_ticket, actor, django_assert_max_num_queries
+):
     from cfdidesk.desk.services import ticket_note
 
     ticket = make_ticket()
@@ -97,13 +116,22 @@ def test_detail_query_count_is_constant(admin_client, make_ticket, actor, django
 
 def test_reply_note_and_status_from_the_ticket_page(admin_client, make_ticket):
     ticket = make_ticket()
-    admin_client.post(f"/tickets/{ticket.number}/responder/", {"body": "Le escribo por el folio A-123", "then": "waiting_customer"})
-    admin_client.post(f"/tickets/{ticket.number}/nota/", {"body": "<script>alert(1)</script> revisar debug"})
+    admin_client.post(
+        f"/tickets/{ticket.number}/responder/",
+        {"body": "Le escribo por el folio A-123", "then": "waiting_customer"},
+    )
+    admin_client.post(
+        f"/tickets/{ticket.number}/nota/", {"body": "<script>alert(1)</script> revisar debug"}
+    )
     admin_client.post(f"/tickets/{ticket.number}/estado/", {"to": "resolved"})
     ticket.refresh_from_db()
     assert ticket.status == Status.RESOLVED
     page = html(admin_client.get(f"/tickets/{ticket.number}/"))
-    assert "Le escribo por el folio A-123" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
+    assert (
+        "Le escribo por el folio A-123" in page
+        and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        and "<script>alert(1)" not in page
+    )
     assert page.index("Le escribo") < page.index("revisar debug")
 
 
@@ -131,18 +159,27 @@ def test_upset_customer_shows_the_guidance(admin_client, make_ticket, actor):
 
 def test_protocol_toggle_with_htmx(admin_client, make_ticket):
     ticket = make_ticket()
-    response = admin_client.post(f"/tickets/{ticket.number}/protocolo/", {"step": "listen", "done": "1"}, HTTP_HX_REQUEST="true")
+    response = admin_client.post(
+        f"/tickets/{ticket.number}/protocolo/",
+        {"step": "listen", "done": "1"},
+        HTTP_HX_REQUEST="true",
+    )
     assert "(1/6)" in html(response)
 
 
 def test_bulk_assign_from_the_list(admin_client, make_ticket, make_user):
     consultant = make_user(roles.CONSULTANT)
     tickets = [make_ticket(), make_ticket()]
-    admin_client.post("/tickets/acciones/", {"ticket": [t.pk for t in tickets], "action": "assign", "assignee": consultant.pk})
+    admin_client.post(
+        "/tickets/acciones/",
+        {"ticket": [t.pk for t in tickets], "action": "assign", "assignee": consultant.pk},
+    )
     assert Ticket.objects.filter(assignee=consultant).count() == 2
 
 
-@pytest.mark.parametrize("role, status", [(roles.PORTAL, 403), (roles.CONSULTANT, 200), (roles.BILLING, 200)])
+@pytest.mark.parametrize(
+    "role, status", [(roles.PORTAL, 403), (roles.CONSULTANT, 200), (roles.BILLING, 200)]
+)
 def test_ticket_pages_check_the_role(client_as, make_ticket, role, status):
     ticket = make_ticket()
     client = client_as(role)
@@ -176,16 +213,30 @@ def test_attachment_download_checks_access(admin_client, client_as, make_ticket)
     attachment = ticket.attachments.get()
     response = admin_client.get(f"/tickets/{ticket.number}/adjuntos/{attachment.pk}/")
     assert b"".join(response.streaming_content) == b"error 301"
-    assert client_as(roles.PORTAL).get(f"/tickets/{ticket.number}/adjuntos/{attachment.pk}/").status_code == 403
+    assert (
+        client_as(roles.PORTAL)
+        .get(f"/tickets/{ticket.number}/adjuntos/{attachment.pk}/")
+        .status_code
+        == 403
+    )
 
 
 def test_canned_reply_fills_placeholders(admin_client, make_ticket, actor):
     from cfdidesk.customers.services import contact_create
     from cfdidesk.desk.models import CannedReply
 
-    ticket = make_ticket(contact=contact_create(actor=actor, company=make_ticket().company, data={"name": "Laura"}))
-    reply = CannedReply.objects.create(title="Reproceso", body="Hola {cliente}: reprocesamos tu ticket {ticket}. Saludos, {consultor}. {otro}")
+    ticket = make_ticket(
+        contact=contact_create(actor=actor, company=make_ticket().company, data={"name": "Laura"})
+    )
+    reply = CannedReply.objects.create(
+        title="Reproceso",
+        body="Hola {cliente}: reprocesamos tu ticket {ticket}. Saludos, {consultor}. {otro}",
+    )
     page = html(admin_client.get(f"/tickets/{ticket.number}/"))
     assert "Reproceso" in page
-    text = html(admin_client.get(f"/tickets/{ticket.number}/plantilla/", {"canned": reply.pk}, HTTP_HX_REQUEST="true"))
+    text = html(
+        admin_client.get(
+            f"/tickets/{ticket.number}/plantilla/", {"canned": reply.pk}, HTTP_HX_REQUEST="true"
+        )
+    )
     assert f"Hola Laura: reprocesamos tu ticket #{ticket.number}." in text and "{otro}" in text

@@ -32,14 +32,24 @@ def post(client, url, data):
 def test_openapi_documents_the_invoicing_endpoints(api_as):
     schema = api_as().get("/api/v1/openapi.json").json()
     paths = schema["paths"]
-    for path in ["/api/v1/environments", "/api/v1/environments/{environment_id}/movements",
-                 "/api/v1/environments/{environment_id}/documents", "/api/v1/documents/{document_id}",
-                 "/api/v1/documents/{document_id}/xml", "/api/v1/environments/{environment_id}/generator",
-                 "/api/v1/environments/{environment_id}/log"]:
+    for path in [
+        "/api/v1/environments",
+        "/api/v1/environments/{environment_id}/movements",
+        "/api/v1/environments/{environment_id}/documents",
+        "/api/v1/documents/{document_id}",
+        "/api/v1/documents/{document_id}/xml",
+        "/api/v1/environments/{environment_id}/generator",
+        "/api/v1/environments/{environment_id}/log",
+    ]:
         assert path in paths, path
-    body = paths["/api/v1/environments/{environment_id}/movements"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    body = paths["/api/v1/environments/{environment_id}/movements"]["post"]["requestBody"][
+        "content"
+    ]["application/json"]["schema"]
     assert {"$ref": "#/components/schemas/MovementIn"} in body["oneOf"]
-    assert "MovementIn" in schema["components"]["schemas"] and "ConceptIn" in schema["components"]["schemas"]
+    assert (
+        "MovementIn" in schema["components"]["schemas"]
+        and "ConceptIn" in schema["components"]["schemas"]
+    )
 
 
 def test_send_movements_and_follow_them_to_the_stamped_xml(api_as, environment):
@@ -59,10 +69,24 @@ def test_send_movements_and_follow_them_to_the_stamped_xml(api_as, environment):
     first = Document.objects.get(movement_id="MOV-1")
     detail = client.get(f"/api/v1/documents/{first.pk}").json()
     assert detail["state"] == "stamped" and detail["state_label"] == "Timbrado"
-    assert detail["file_name"] == "A1.xml" and detail["uuid"] == first.uuid and detail["series_folio"] == "A-1"
-    assert [h["to_state"] for h in detail["history"]] == ["received", "pre", "waiting_for_input", "stamped"]
+    assert (
+        detail["file_name"] == "A1.xml"
+        and detail["uuid"] == first.uuid
+        and detail["series_folio"] == "A-1"
+    )
+    assert [h["to_state"] for h in detail["history"]] == [
+        "received",
+        "pre",
+        "waiting_for_input",
+        "stamped",
+    ]
     assert detail["movement"]["receptor"]["rfc"] == "XIQB891116QE4"
-    assert [line["stage"] for line in detail["log"]] == ["intake", "mapping", "validation", "generator"]
+    assert [line["stage"] for line in detail["log"]] == [
+        "intake",
+        "mapping",
+        "validation",
+        "generator",
+    ]
     xml = client.get(detail["xml_url"])
     assert xml["Content-Type"].startswith("application/xml")
     assert 'filename="A1.xml"' in xml["Content-Disposition"]
@@ -79,8 +103,14 @@ def test_a_refused_batch_answers_422_with_every_error(api_as, environment):
     assert response.status_code == 422
     body = response.json()
     assert "rechazó completo" in body["detail"]
-    assert body["errors"] == [{"index": 1, "movement_id": "MOV-2", "field": "concepts[0].quantity",
-                               "message": "Debe ser mayor que cero; trae 0."}]
+    assert body["errors"] == [
+        {
+            "index": 1,
+            "movement_id": "MOV-2",
+            "field": "concepts[0].quantity",
+            "message": "Debe ser mayor que cero; trae 0.",
+        }
+    ]
     assert not Document.objects.exists()
     malformed = client.post(url, data=b'{"movement_id": ', content_type="application/json")
     assert malformed.status_code == 422 and "no es JSON válido" in malformed.json()["detail"]
@@ -88,9 +118,24 @@ def test_a_refused_batch_answers_422_with_every_error(api_as, environment):
 
 def test_filters_and_search(api_as, environment):
     client = api_as()
-    post(client, f"/api/v1/environments/{environment.pk}/movements",
-         [movement("MOV-1"), movement("MOV-2", receptor={"rfc": "JES900109Q90", "name": "J", "tax_regime": "601", "postal_code": "36257"}),
-          movement("BAD-1", receptor={"tax_regime": "605", "cfdi_use": "G01"}), movement("NC-1", document_type="E")])
+    post(
+        client,
+        f"/api/v1/environments/{environment.pk}/movements",
+        [
+            movement("MOV-1"),
+            movement(
+                "MOV-2",
+                receptor={
+                    "rfc": "JES900109Q90",
+                    "name": "J",
+                    "tax_regime": "601",
+                    "postal_code": "36257",
+                },
+            ),
+            movement("BAD-1", receptor={"tax_regime": "605", "cfdi_use": "G01"}),
+            movement("NC-1", document_type="E"),
+        ],
+    )
     pipeline_run(environment.pk)
     url = f"/api/v1/environments/{environment.pk}/documents"
 
@@ -135,12 +180,18 @@ def test_generator_pause_resume_and_log(api_as, environment):
 
 def test_reprocess_and_cancel_through_the_api(api_as, environment):
     client = api_as()
-    post(client, f"/api/v1/environments/{environment.pk}/movements", [movement("BAD-1", payment_form="99"), movement("MOV-2")])
+    post(
+        client,
+        f"/api/v1/environments/{environment.pk}/movements",
+        [movement("BAD-1", payment_form="99"), movement("MOV-2")],
+    )
     pipeline_run(environment.pk)
     bad = Document.objects.get(movement_id="BAD-1")
     answer = post(client, f"/api/v1/documents/{bad.pk}/reprocess", {"reason": "otra vez"}).json()
     assert answer["state"] == "received" and answer["waiting_for_input"] is True
-    cancelled = post(client, f"/api/v1/documents/{bad.pk}/cancel", {"reason": "Lo emitirán de nuevo"}).json()
+    cancelled = post(
+        client, f"/api/v1/documents/{bad.pk}/cancel", {"reason": "Lo emitirán de nuevo"}
+    ).json()
     assert cancelled["state"] == "cancelled"
     stamped = Document.objects.get(movement_id="MOV-2")
     refused = post(client, f"/api/v1/documents/{stamped.pk}/cancel", {"reason": "x"})
@@ -150,37 +201,85 @@ def test_reprocess_and_cancel_through_the_api(api_as, environment):
 def test_environment_detail_and_credits(api_as, environment):
     detail = api_as().get(f"/api/v1/environments/{environment.pk}").json()
     assert detail["emitter_rfc"] == "EKU9003173C9" and detail["has_csd"] is True
-    assert detail["series"] == {"I": "A", "E": "NC", "P": "P", "N": "NOM"} and detail["stamp_credits"] == 1000
+    assert (
+        detail["series"] == {"I": "A", "E": "NC", "P": "P", "N": "NOM"}
+        and detail["stamp_credits"] == 1000
+    )
     assert "key_encrypted" not in json.dumps(detail) and "password" not in json.dumps(detail)
-    assert api_as(roles.CONSULTANT).post(f"/api/v1/environments/{environment.pk}/credits", data=json.dumps({"quantity": 5}),
-                                         content_type="application/json").status_code == 403
-    loaded = post(api_as(roles.BILLING), f"/api/v1/environments/{environment.pk}/credits", {"quantity": 5}).json()
+    assert (
+        api_as(roles.CONSULTANT)
+        .post(
+            f"/api/v1/environments/{environment.pk}/credits",
+            data=json.dumps({"quantity": 5}),
+            content_type="application/json",
+        )
+        .status_code
+        == 403
+    )
+    loaded = post(
+        api_as(roles.BILLING), f"/api/v1/environments/{environment.pk}/credits", {"quantity": 5}
+    ).json()
     assert loaded["available"] == 1005
-    assert post(api_as(roles.BILLING), f"/api/v1/environments/{environment.pk}/credits", {"quantity": 0}).status_code == 422
+    assert (
+        post(
+            api_as(roles.BILLING), f"/api/v1/environments/{environment.pk}/credits", {"quantity": 0}
+        ).status_code
+        == 422
+    )
 
 
 def test_administrators_create_environments_and_upload_the_csd(api_as, emitter_company):
     admin = api_as(roles.ADMINISTRATOR)
-    created = post(admin, "/api/v1/environments", {"company_id": emitter_company.pk, "name": "Pruebas"})
+    created = post(
+        admin, "/api/v1/environments", {"company_id": emitter_company.pk, "name": "Pruebas"}
+    )
     assert created.status_code == 201
     environment_id = created.json()["id"]
-    assert post(api_as(roles.SUPERVISOR), "/api/v1/environments", {"company_id": emitter_company.pk, "name": "X"}).status_code == 403
+    assert (
+        post(
+            api_as(roles.SUPERVISOR),
+            "/api/v1/environments",
+            {"company_id": emitter_company.pk, "name": "X"},
+        ).status_code
+        == 403
+    )
     cer, key, password = csd()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     url = f"/api/v1/environments/{environment_id}/csd"
-    wrong = admin.post(url, {"certificate": SimpleUploadedFile("a.cer", cer), "key": SimpleUploadedFile("a.key", key), "password": "mala"})
+    wrong = admin.post(
+        url,
+        {
+            "certificate": SimpleUploadedFile("a.cer", cer),
+            "key": SimpleUploadedFile("a.key", key),
+            "password": "mala",
+        },
+    )
     assert wrong.status_code == 422 and "contraseña" in wrong.json()["errors"]["password"][0]
-    right = admin.post(url, {"certificate": SimpleUploadedFile("a.cer", cer), "key": SimpleUploadedFile("a.key", key), "password": password})
+    right = admin.post(
+        url,
+        {
+            "certificate": SimpleUploadedFile("a.cer", cer),
+            "key": SimpleUploadedFile("a.key", key),
+            "password": password,
+        },
+    )
     assert right.status_code == 200 and right.json()["certificate_number"] == "30001000000400002434"
     assert password not in right.content.decode()
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/environments", "/api/v1/environments/{env}", "/api/v1/environments/{env}/documents",
-    "/api/v1/environments/{env}/generator", "/api/v1/environments/{env}/log", "/api/v1/documents/{doc}",
-    "/api/v1/documents/{doc}/xml",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/environments",
+        "/api/v1/environments/{env}",
+        "/api/v1/environments/{env}/documents",
+        "/api/v1/environments/{env}/generator",
+        "/api/v1/environments/{env}/log",
+        "/api/v1/documents/{doc}",
+        "/api/v1/documents/{doc}/xml",
+    ],
+)
 def test_portal_contacts_get_403_and_strangers_401(api_as, environment, path):
     from cfdidesk.invoicing import services
 
@@ -193,7 +292,11 @@ def test_portal_contacts_get_403_and_strangers_401(api_as, environment, path):
 
 
 def test_portal_cannot_send_movements(api_as, environment):
-    response = post(api_as(roles.PORTAL), f"/api/v1/environments/{environment.pk}/movements", [movement("MOV-1")])
+    response = post(
+        api_as(roles.PORTAL),
+        f"/api/v1/environments/{environment.pk}/movements",
+        [movement("MOV-1")],
+    )
     assert response.status_code == 403 and not Document.objects.exists()
 
 
@@ -210,12 +313,18 @@ def test_the_documents_list_costs_the_same_queries_whatever_its_size(api_as, env
 
     client = api_as()
     url = f"/api/v1/environments/{environment.pk}/documents?page_size=50"
-    services.movements_receive(environment=environment, payloads=[movement(f"M{n}") for n in range(3)])
+    services.movements_receive(
+        environment=environment, payloads=[movement(f"M{n}") for n in range(3)]
+    )
     client.get(url)  # the token's first use of the day writes its last-used date
     with CaptureQueriesContext(connection) as small:
         client.get(url)
-        client.get(url + "&state=received&search=M1")  # a search looks its ids up first: one query per kind of match
-    services.movements_receive(environment=environment, payloads=[movement(f"N{n}") for n in range(60)])
+        client.get(
+            url + "&state=received&search=M1"
+        )  # a search looks its ids up first: one query per kind of match
+    services.movements_receive(
+        environment=environment, payloads=[movement(f"N{n}") for n in range(60)]
+    )
     with CaptureQueriesContext(connection) as large:
         client.get(url)
         client.get(url + "&state=received&search=M1")

@@ -23,7 +23,10 @@ def test_concurrent_generators_never_stamp_twice_nor_skip_a_folio(make_environme
     needs_postgres()
     environment = make_environment(running=False, credits=150)
     for start in range(0, 160, 40):
-        services.movements_receive(environment=environment, payloads=[movement(f"MOV-{n:03d}") for n in range(start, start + 40)])
+        services.movements_receive(
+            environment=environment,
+            payloads=[movement(f"MOV-{n:03d}") for n in range(start, start + 40)],
+        )
     # The intake's task (immediate in tests) already mapped and validated them; the generator is paused.
     assert Document.objects.filter(state=State.WAITING_FOR_INPUT).count() == 160
     InvoicingEnvironment.objects.filter(pk=environment.pk).update(generator_running=True)
@@ -42,8 +45,12 @@ def test_concurrent_generators_never_stamp_twice_nor_skip_a_folio(make_environme
     assert [kind for kind, _ in outcomes] == ["ok"] * 6, outcomes
     # (In practice the batches interleave: e.g. 0, 28, 35, 34, 35 and 28 documents per worker.)
 
-    stamped = list(Document.objects.filter(state=State.STAMPED).order_by("id").values_list("folio", "uuid"))
-    assert [folio for folio, _ in stamped] == list(range(1, 151))  # arrival order, no gap, no repeat
+    stamped = list(
+        Document.objects.filter(state=State.STAMPED).order_by("id").values_list("folio", "uuid")
+    )
+    assert [folio for folio, _ in stamped] == list(
+        range(1, 151)
+    )  # arrival order, no gap, no repeat
     assert len({uuid for _, uuid in stamped}) == 150
     assert Document.objects.filter(state=State.NO_CREDITS).count() == 10
     assert FolioCounter.objects.get(environment=environment).last == 150
@@ -57,7 +64,9 @@ def test_the_same_movement_sent_at_once_is_accepted_once(make_environment):
     environment = make_environment(running=False)
 
     def send(i):
-        return services.movements_receive(environment=environment, payloads=[movement("MOV-1"), movement(f"OWN-{i}")]).accepted
+        return services.movements_receive(
+            environment=environment, payloads=[movement("MOV-1"), movement(f"OWN-{i}")]
+        ).accepted
 
     outcomes = run_together(8, send)
     assert [kind for kind, _ in outcomes] == ["ok"] * 8, outcomes
@@ -66,12 +75,16 @@ def test_the_same_movement_sent_at_once_is_accepted_once(make_environment):
     assert sum(result for _, result in outcomes) == 9
 
 
-def test_two_environments_of_one_rfc_share_credits_without_overdrawing(make_environment, actor, emitter_company):
+def test_two_environments_of_one_rfc_share_credits_without_overdrawing(
+    make_environment, actor, emitter_company
+):
     needs_postgres()
     first = make_environment(running=False, credits=30)
     second = make_environment(running=False, credits=None, name="Sucursal")
     for environment in (first, second):
-        services.movements_receive(environment=environment, payloads=[movement(f"{environment.pk}-{n}") for n in range(25)])
+        services.movements_receive(
+            environment=environment, payloads=[movement(f"{environment.pk}-{n}") for n in range(25)]
+        )
     InvoicingEnvironment.objects.update(generator_running=True)
     outcomes = run_together(2, lambda i: pipeline_run((first, second)[i].pk, batch_size=5))
     assert [kind for kind, _ in outcomes] == ["ok"] * 2, outcomes

@@ -18,7 +18,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _grouped(environment) -> dict[str, int]:
-    rows = Document.objects.filter(environment=environment).values("state").annotate(n=Count("id")).order_by()
+    rows = (
+        Document.objects.filter(environment=environment)
+        .values("state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     counts = {s.value: 0 for s in State}
     counts.update({r["state"]: r["n"] for r in rows})
     return counts
@@ -27,44 +32,86 @@ def _grouped(environment) -> dict[str, int]:
 def _bulk(environment, n: int, *, start: int = 0) -> None:
     """Rows straight into the table (lists only read them): stamped, alternating receptor and type."""
     now = timezone.now()
-    Document.objects.bulk_create([
-        Document(environment=environment, movement_id=f"B-{i}", document_type="I" if i % 2 else "E",
-                 series="A" if i % 2 else "NC", folio=i + 1, state=State.STAMPED, input_flag=False,
-                 receptor_rfc="XIQB891116QE4" if i % 3 else "CACX7605101P8", receptor_name="R",
-                 uuid=f"{i:08X}-0000-4000-8000-000000000000", file_name=f"{'A' if i % 2 else 'NC'}{i + 1}.xml",
-                 created_at=now - timedelta(days=n - i))
-        for i in range(start, start + n)
-    ], batch_size=500)
+    Document.objects.bulk_create(
+        [
+            Document(
+                environment=environment,
+                movement_id=f"B-{i}",
+                document_type="I" if i % 2 else "E",
+                series="A" if i % 2 else "NC",
+                folio=i + 1,
+                state=State.STAMPED,
+                input_flag=False,
+                receptor_rfc="XIQB891116QE4" if i % 3 else "CACX7605101P8",
+                receptor_name="R",
+                uuid=f"{i:08X}-0000-4000-8000-000000000000",
+                file_name=f"{'A' if i % 2 else 'NC'}{i + 1}.xml",
+                created_at=now - timedelta(days=n - i),
+            )
+            for i in range(start, start + n)
+        ],
+        batch_size=500,
+    )
 
 
 def test_state_counters_follow_every_transition(environment, actor):
-    services.movements_receive(environment=environment, payloads=[
-        movement("M-1"), movement("M-2"), movement("BAD-1", payment_form="99"), movement("M-3")])
+    services.movements_receive(
+        environment=environment,
+        payloads=[
+            movement("M-1"),
+            movement("M-2"),
+            movement("BAD-1", payment_form="99"),
+            movement("M-3"),
+        ],
+    )
     assert selectors.state_counts(environment) == _grouped(environment)
     pipeline_run(environment.pk)
     counts = selectors.state_counts(environment)
-    assert counts == _grouped(environment) and counts[State.STAMPED] == 3 and counts[State.VALIDATION_ERROR] == 1
+    assert (
+        counts == _grouped(environment)
+        and counts[State.STAMPED] == 3
+        and counts[State.VALIDATION_ERROR] == 1
+    )
     bad = Document.objects.get(movement_id="BAD-1")
     services.document_reprocess(actor=actor, document=bad)
     assert selectors.state_counts(environment) == _grouped(environment)
     services.document_cancel(actor=actor, document=bad, reason="No procede")
     counts = selectors.state_counts(environment)
-    assert counts == _grouped(environment) and counts[State.CANCELLED] == 1 and counts[State.RECEIVED] == 0
+    assert (
+        counts == _grouped(environment)
+        and counts[State.CANCELLED] == 1
+        and counts[State.RECEIVED] == 0
+    )
     assert StateCount.objects.filter(environment=environment).count() <= len(State)
 
 
 def test_filters_and_every_search_kind(client_as, environment):
-    services.movements_receive(environment=environment, payloads=[
-        movement("M-1"), movement("M-2", receptor={"rfc": "CACX7605101P8", "name": "XOCHILT CASAS CHAVEZ", "tax_regime": "612",
-                                                   "postal_code": "36257", "cfdi_use": "G03"}),
-        movement("BAD-1", payment_form="99")])
+    services.movements_receive(
+        environment=environment,
+        payloads=[
+            movement("M-1"),
+            movement(
+                "M-2",
+                receptor={
+                    "rfc": "CACX7605101P8",
+                    "name": "XOCHILT CASAS CHAVEZ",
+                    "tax_regime": "612",
+                    "postal_code": "36257",
+                    "cfdi_use": "G03",
+                },
+            ),
+            movement("BAD-1", payment_form="99"),
+        ],
+    )
     pipeline_run(environment.pk)
     first = Document.objects.get(movement_id="M-1")
     client = client_as(roles.CONSULTANT)
     url = f"/facturacion/{environment.pk}/"
 
     def rows(**params):
-        response = client.get(url, params, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="document-results")
+        response = client.get(
+            url, params, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="document-results"
+        )
         assert response.status_code == 200
         text = response.content.decode()
         assert "<html" not in text  # the htmx partial only
@@ -89,9 +136,22 @@ def test_filters_and_every_search_kind(client_as, environment):
     assert 'id="document-results"' in full and "Estado: todos" in full and "Facturación" in full
 
 
-@pytest.mark.parametrize("extra", [{}, {"estado": "stamped"}, {"tipo": "I"}, {"serie": "A"}, {"rfc": "XIQB891116QE4"},
-                                   {"desde": "2020-01-01", "hasta": "2030-01-01"}, {"q": "A-7"}, {"q": "B-9"},
-                                   {"q": "00000007-0000-4000-8000-000000000000"}, {"q": "A8.xml"}, {"pagina": "3"}])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"estado": "stamped"},
+        {"tipo": "I"},
+        {"serie": "A"},
+        {"rfc": "XIQB891116QE4"},
+        {"desde": "2020-01-01", "hasta": "2030-01-01"},
+        {"q": "A-7"},
+        {"q": "B-9"},
+        {"q": "00000007-0000-4000-8000-000000000000"},
+        {"q": "A8.xml"},
+        {"pagina": "3"},
+    ],
+)
 def test_query_count_is_constant(client_as, environment, django_assert_max_num_queries, extra):
     client = client_as(roles.CONSULTANT)
     url = f"/facturacion/{environment.pk}/"
@@ -128,27 +188,47 @@ def _plan(qs) -> str:
         return "\n".join(str(r[-1]) for r in cursor.fetchall())
 
 
-@pytest.mark.parametrize(("kwargs", "index"), [
-    ({}, "inv_doc_env"), ({"state": "stamped"}, "inv_doc_state"), ({"document_type": "I"}, "inv_doc_type"),
-    ({"series": "A"}, "inv_doc_series"), ({"receptor_rfc": "XIQB891116QE4"}, "inv_doc_receptor"),
-    ({"date_from": timezone.localdate()}, "inv_doc_created_id"), ({"sort": "antiguos"}, "inv_doc_env"),
-    ({"state": "stamped", "sort": "antiguos"}, "inv_doc_state"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "index"),
+    [
+        ({}, "inv_doc_env"),
+        ({"state": "stamped"}, "inv_doc_state"),
+        ({"document_type": "I"}, "inv_doc_type"),
+        ({"series": "A"}, "inv_doc_series"),
+        ({"receptor_rfc": "XIQB891116QE4"}, "inv_doc_receptor"),
+        ({"date_from": timezone.localdate()}, "inv_doc_created_id"),
+        ({"sort": "antiguos"}, "inv_doc_env"),
+        ({"state": "stamped", "sort": "antiguos"}, "inv_doc_state"),
+    ],
+)
 def test_every_list_query_walks_its_index_in_list_order(environment, kwargs, index):
     _bulk(environment, 50)
     plan = _plan(selectors.document_list(environment=environment, **kwargs)[:51])
     assert "Seq Scan" not in plan and "SCAN invoicing_document" not in plan, plan
-    if connection.vendor == "sqlite":  # PostgreSQL chooses by its statistics: bench/invoicing_documents.py at 1,000,000
+    if (
+        connection.vendor == "sqlite"
+    ):  # PostgreSQL chooses by its statistics: bench/invoicing_documents.py at 1,000,000
         assert index in plan, plan
-        assert "TEMP B-TREE" not in plan, plan  # walks the index in list order: stops after one page
+        assert "TEMP B-TREE" not in plan, (
+            plan
+        )  # walks the index in list order: stops after one page
 
 
 @pytest.mark.parametrize("query", ["B-1", "A-8", "A8.xml", "00000007-0000-4000-8000-000000000000"])
 def test_every_search_kind_is_an_index_lookup(environment, query):
     _bulk(environment, 50)
-    expected = {"movement_id": "inv_doc_movement", "folio": "inv_doc_series_folio", "file_name": "inv_doc_file", "uuid": "uuid"}
+    expected = {
+        "movement_id": "inv_doc_movement",
+        "folio": "inv_doc_series_folio",
+        "file_name": "inv_doc_file",
+        "uuid": "uuid",
+    }
     for condition in selectors.document_search_conditions(query):
-        plan = _plan(Document.objects.filter(condition, environment=environment).order_by().values_list("id", flat=True))
+        plan = _plan(
+            Document.objects.filter(condition, environment=environment)
+            .order_by()
+            .values_list("id", flat=True)
+        )
         assert "Seq Scan" not in plan and "SCAN invoicing_document" not in plan, plan
         index = next(name for key, name in expected.items() if key in str(condition))
         assert index in plan, plan

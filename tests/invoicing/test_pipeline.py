@@ -29,7 +29,9 @@ def doc(movement_id) -> Document:
 
 
 def states(environment):
-    return dict(Document.objects.filter(environment=environment).values_list("movement_id", "state"))
+    return dict(
+        Document.objects.filter(environment=environment).values_list("movement_id", "state")
+    )
 
 
 def test_a_movement_is_mapped_validated_sealed_and_stamped(environment):
@@ -58,30 +60,59 @@ def test_a_movement_is_mapped_validated_sealed_and_stamped(environment):
     assert pre.get("Sello") == "" and pre.get("Folio") is None
     assert schema.xsd_issues(pre) == []
     history = list(document.transitions.values_list("from_state", "to_state"))
-    assert history == [("", "received"), ("received", "pre"), ("pre", "waiting_for_input"), ("waiting_for_input", "stamped")]
+    assert history == [
+        ("", "received"),
+        ("received", "pre"),
+        ("pre", "waiting_for_input"),
+        ("waiting_for_input", "stamped"),
+    ]
     assert StampBalance.objects.get(rfc=environment.emitter_rfc).available == 999
 
 
 def test_folios_follow_arrival_order_per_series_and_type(environment):
-    receive(environment, *[movement(f"MOV-{n}") for n in range(1, 6)],
-            movement("NC-1", document_type="E", related={"relation": "01", "uuids": ["5FB2822E-396D-4725-8521-CDC4BDD20CCF"]}),
-            movement("B-1", series="B"))
+    receive(
+        environment,
+        *[movement(f"MOV-{n}") for n in range(1, 6)],
+        movement(
+            "NC-1",
+            document_type="E",
+            related={"relation": "01", "uuids": ["5FB2822E-396D-4725-8521-CDC4BDD20CCF"]},
+        ),
+        movement("B-1", series="B"),
+    )
     pipeline_run(environment.pk)
     folios = {d.movement_id: (d.series, d.folio) for d in Document.objects.all()}
     assert [folios[f"MOV-{n}"] for n in range(1, 6)] == [("A", n) for n in range(1, 6)]
     assert folios["NC-1"] == ("NC", 1) and folios["B-1"] == ("B", 1)
-    assert FolioCounter.objects.get(environment=environment, series="A", document_type="I").last == 5
+    assert (
+        FolioCounter.objects.get(environment=environment, series="A", document_type="I").last == 5
+    )
     credit_note = parse_xml(doc("NC-1").xml.stamped_xml.encode())
     assert credit_note.get("TipoDeComprobante") == "E"
     full_sat_xsd_valid(doc("NC-1").xml.stamped_xml)
 
 
 def test_payment_cfdi_with_its_complement(environment):
-    payment = movement("PAY-1", document_type="P", receptor={"cfdi_use": "CP01"}, payment={
-        "date": "2026-01-15", "form": "03",
-        "documents": [{"uuid": "5fb2822e-396d-4725-8521-cdc4bdd20ccf", "series": "A", "folio": "7",
-                       "previous_balance": "1160.00", "amount_paid": "1160.00", "tax_object": "02",
-                       "taxes": [{"tax": "IVA", "rate": "0.16"}]}]})
+    payment = movement(
+        "PAY-1",
+        document_type="P",
+        receptor={"cfdi_use": "CP01"},
+        payment={
+            "date": "2026-01-15",
+            "form": "03",
+            "documents": [
+                {
+                    "uuid": "5fb2822e-396d-4725-8521-cdc4bdd20ccf",
+                    "series": "A",
+                    "folio": "7",
+                    "previous_balance": "1160.00",
+                    "amount_paid": "1160.00",
+                    "tax_object": "02",
+                    "taxes": [{"tax": "IVA", "rate": "0.16"}],
+                }
+            ],
+        },
+    )
     receive(environment, payment)
     pipeline_run(environment.pk)
     document = doc("PAY-1")
@@ -91,15 +122,48 @@ def test_payment_cfdi_with_its_complement(environment):
     assert b"pago20:Pagos" in document.xml.stamped_xml.encode()
 
 
-@pytest.mark.parametrize(("changes", "field", "words"), [
-    ({"currency": "USD"}, "exchange_rate", "tipo de cambio"),
-    ({"concepts": [{"product_key": "84111506", "quantity": "1", "unit_key": "E48", "description": "x",
-                    "unit_value": "10", "tax_object": "01", "taxes": [{"tax": "IVA", "rate": "0.16"}]}]},
-     "concepts[0].tax_object", "no lleva impuestos"),
-    ({"concepts": [{"product_key": "84111506", "quantity": "1", "unit_key": "E48", "description": "x",
-                    "unit_value": "10", "discount": "20"}]}, "concepts[0].discount", "mayor que el importe"),
-])
-def test_what_cannot_be_mapped_is_a_mapping_error_with_field_and_reason(environment, changes, field, words):
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"currency": "USD"}, "exchange_rate", "tipo de cambio"),
+        (
+            {
+                "concepts": [
+                    {
+                        "product_key": "84111506",
+                        "quantity": "1",
+                        "unit_key": "E48",
+                        "description": "x",
+                        "unit_value": "10",
+                        "tax_object": "01",
+                        "taxes": [{"tax": "IVA", "rate": "0.16"}],
+                    }
+                ]
+            },
+            "concepts[0].tax_object",
+            "no lleva impuestos",
+        ),
+        (
+            {
+                "concepts": [
+                    {
+                        "product_key": "84111506",
+                        "quantity": "1",
+                        "unit_key": "E48",
+                        "description": "x",
+                        "unit_value": "10",
+                        "discount": "20",
+                    }
+                ]
+            },
+            "concepts[0].discount",
+            "mayor que el importe",
+        ),
+    ],
+)
+def test_what_cannot_be_mapped_is_a_mapping_error_with_field_and_reason(
+    environment, changes, field, words
+):
     receive(environment, movement("MOV-1", **changes))
     pipeline_run(environment.pk)
     document = doc("MOV-1")
@@ -111,20 +175,39 @@ def test_what_cannot_be_mapped_is_a_mapping_error_with_field_and_reason(environm
     assert line.level == "error" and words in line.message
 
 
-@pytest.mark.parametrize(("changes", "field", "words"), [
-    ({"receptor": {"tax_regime": "605", "cfdi_use": "G01"}}, "Receptor@UsoCFDI", "no es válido con el régimen 605"),
-    ({"receptor": {"postal_code": "00001"}}, "Receptor@DomicilioFiscalReceptor", "no existe en el catálogo"),
-    ({"payment_method": "PUE", "payment_form": "99"}, "FormaPago", "solo se usa con el método de pago PPD"),
-    ({"payment_method": "PPD", "payment_form": "03"}, "FormaPago", "debe ser 99"),
-    ({"total": "999.99"}, "Total", "no coincide"),
-    ({"receptor": {"rfc": "XIQB891316QE4"}}, "Receptor@Rfc", "fecha"),
-])
-def test_sat_rules_beyond_the_xsd_are_structure_validation_errors(environment, changes, field, words):
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        (
+            {"receptor": {"tax_regime": "605", "cfdi_use": "G01"}},
+            "Receptor@UsoCFDI",
+            "no es válido con el régimen 605",
+        ),
+        (
+            {"receptor": {"postal_code": "00001"}},
+            "Receptor@DomicilioFiscalReceptor",
+            "no existe en el catálogo",
+        ),
+        (
+            {"payment_method": "PUE", "payment_form": "99"},
+            "FormaPago",
+            "solo se usa con el método de pago PPD",
+        ),
+        ({"payment_method": "PPD", "payment_form": "03"}, "FormaPago", "debe ser 99"),
+        ({"total": "999.99"}, "Total", "no coincide"),
+        ({"receptor": {"rfc": "XIQB891316QE4"}}, "Receptor@Rfc", "fecha"),
+    ],
+)
+def test_sat_rules_beyond_the_xsd_are_structure_validation_errors(
+    environment, changes, field, words
+):
     receive(environment, movement("MOV-1", **changes))
     pipeline_run(environment.pk)
     document = doc("MOV-1")
     assert document.state == State.VALIDATION_ERROR
-    assert any(e["field"] == field and words in e["message"] for e in document.errors), document.errors
+    assert any(e["field"] == field and words in e["message"] for e in document.errors), (
+        document.errors
+    )
     assert all(e["kind"] == "validation" for e in document.errors)
     assert document.xml.pre_xml  # the PRE exists, so support can read it
     assert LogLine.objects.filter(movement_id="MOV-1", stage="validation", level="error").exists()
@@ -142,32 +225,59 @@ def test_paused_generator_keeps_documents_waiting_then_takes_them_in_order(make_
     pipeline_run(environment.pk)
     assert set(states(environment).values()) == {State.WAITING_FOR_INPUT}
     assert Document.objects.filter(input_flag=True).count() == 3
-    environment, changed = services.generator_resume(actor=actor, environment=environment, reason="Listo")
+    environment, changed = services.generator_resume(
+        actor=actor, environment=environment, reason="Listo"
+    )
     assert changed
     pipeline_run(environment.pk)
     documents = Document.objects.order_by("id")
-    assert [(d.state, d.folio) for d in documents] == [(State.STAMPED, 1), (State.STAMPED, 2), (State.STAMPED, 3)]
+    assert [(d.state, d.folio) for d in documents] == [
+        (State.STAMPED, 1),
+        (State.STAMPED, 2),
+        (State.STAMPED, 3),
+    ]
     assert [d.stamped_at for d in documents] == sorted(d.stamped_at for d in documents)
 
 
-def test_without_credits_documents_wait_sin_timbres_and_are_taken_when_credits_load(make_environment, actor):
+def test_without_credits_documents_wait_sin_timbres_and_are_taken_when_credits_load(
+    make_environment, actor
+):
     environment = make_environment(credits=2)
     receive(environment, *[movement(f"MOV-{n}") for n in range(1, 5)])
     pipeline_run(environment.pk)
-    assert [states(environment)[f"MOV-{n}"] for n in range(1, 5)] == [State.STAMPED, State.STAMPED, State.NO_CREDITS, State.NO_CREDITS]
+    assert [states(environment)[f"MOV-{n}"] for n in range(1, 5)] == [
+        State.STAMPED,
+        State.STAMPED,
+        State.NO_CREDITS,
+        State.NO_CREDITS,
+    ]
     assert doc("MOV-3").input_flag and doc("MOV-3").folio is None
     assert str(State.NO_CREDITS.label) == "Sin timbres"
     assert pipeline_run(environment.pk) == 0  # nothing to do until credits arrive: no busy loop
     services.credits_load(actor=actor, rfc=environment.emitter_rfc, quantity=1)
     pipeline_run(environment.pk)
-    assert (doc("MOV-3").state, doc("MOV-3").folio, doc("MOV-4").state) == (State.STAMPED, 3, State.NO_CREDITS)
+    assert (doc("MOV-3").state, doc("MOV-3").folio, doc("MOV-4").state) == (
+        State.STAMPED,
+        3,
+        State.NO_CREDITS,
+    )
     balance = StampBalance.objects.get(rfc=environment.emitter_rfc)
     assert (balance.available, balance.used) == (0, 3)
 
 
 def test_a_pac_refusal_is_a_generator_error_and_the_document_keeps_its_folio(environment):
-    huge = movement("BIG-1", concepts=[{"product_key": "84111506", "quantity": "1", "unit_key": "E48",
-                                        "description": "Obra", "unit_value": "200000000"}])
+    huge = movement(
+        "BIG-1",
+        concepts=[
+            {
+                "product_key": "84111506",
+                "quantity": "1",
+                "unit_key": "E48",
+                "description": "Obra",
+                "unit_value": "200000000",
+            }
+        ],
+    )
     receive(environment, huge, movement("MOV-2"))
     pipeline_run(environment.pk)
     big = doc("BIG-1")
@@ -175,10 +285,14 @@ def test_a_pac_refusal_is_a_generator_error_and_the_document_keeps_its_folio(env
     assert "Confirmacion" in big.errors[0]["message"] and big.errors[0]["kind"] == "generator"
     assert big.file_name == "PRE_A1.xml"  # not stamped: still PRE, now with its folio
     assert (doc("MOV-2").state, doc("MOV-2").folio) == (State.STAMPED, 2)
-    assert StampBalance.objects.get(rfc="EKU9003173C9").available == 999  # a refusal costs no credit
+    assert (
+        StampBalance.objects.get(rfc="EKU9003173C9").available == 999
+    )  # a refusal costs no credit
 
 
-def test_an_unreachable_pac_leaves_documents_waiting_and_gives_the_folio_back(environment, monkeypatch):
+def test_an_unreachable_pac_leaves_documents_waiting_and_gives_the_folio_back(
+    environment, monkeypatch
+):
     from cfdidesk.invoicing.adapters import sandbox
 
     def down(self, xml):
@@ -189,17 +303,24 @@ def test_an_unreachable_pac_leaves_documents_waiting_and_gives_the_folio_back(en
     pipeline_run(environment.pk)
     assert (doc("MOV-1").state, doc("MOV-1").folio) == (State.WAITING_FOR_INPUT, None)
     assert doc("MOV-2").state == State.WAITING_FOR_INPUT
-    assert LogLine.objects.filter(movement_id="MOV-1", level="warning", message__contains="PAC no respondió").exists()
+    assert LogLine.objects.filter(
+        movement_id="MOV-1", level="warning", message__contains="PAC no respondió"
+    ).exists()
     monkeypatch.undo()
     pipeline_run(environment.pk)
-    assert [(doc(m).state, doc(m).folio) for m in ("MOV-1", "MOV-2")] == [(State.STAMPED, 1), (State.STAMPED, 2)]
+    assert [(doc(m).state, doc(m).folio) for m in ("MOV-1", "MOV-2")] == [
+        (State.STAMPED, 1),
+        (State.STAMPED, 2),
+    ]
 
 
 def test_no_csd_is_a_generator_error_for_what_it_takes(make_environment):
     environment = make_environment(with_csd=False, running=False)
     receive(environment, movement("MOV-1"))
     pipeline_run(environment.pk)
-    assert doc("MOV-1").state == State.WAITING_FOR_INPUT  # validated with a placeholder certificate number
+    assert (
+        doc("MOV-1").state == State.WAITING_FOR_INPUT
+    )  # validated with a placeholder certificate number
     from cfdidesk.invoicing.models import InvoicingEnvironment
 
     InvoicingEnvironment.objects.filter(pk=environment.pk).update(generator_running=True)
@@ -219,7 +340,9 @@ def test_reprocess_after_fixing_the_movement_stamps_it(environment, actor):
     payload["receptor"]["cfdi_use"] = "CN01"
     document.source_movement.payload = payload
     document.source_movement.save(update_fields=["payload"])
-    services.document_reprocess(actor=actor, document=document, reason="Uso del CFDI corregido a CN01")
+    services.document_reprocess(
+        actor=actor, document=document, reason="Uso del CFDI corregido a CN01"
+    )
     assert doc("MOV-1").state == State.RECEIVED and doc("MOV-1").input_flag
     pipeline_run(environment.pk)
     document = doc("MOV-1")
@@ -267,7 +390,11 @@ def test_hold_leaves_a_valid_pre_document_until_it_is_reprocessed(make_environme
     receive(environment, movement("MOV-1"), movement("MOV-2"))
     services.document_hold(actor=actor, document=doc("MOV-2"), reason="Revisar con el cliente")
     pipeline_run(environment.pk)
-    assert (doc("MOV-1").state, doc("MOV-2").state, doc("MOV-2").input_flag) == (State.WAITING_FOR_INPUT, State.RECEIVED, False)
+    assert (doc("MOV-1").state, doc("MOV-2").state, doc("MOV-2").input_flag) == (
+        State.WAITING_FOR_INPUT,
+        State.RECEIVED,
+        False,
+    )
     services.document_hold(actor=actor, document=doc("MOV-1"))
     assert (doc("MOV-1").state, doc("MOV-1").input_flag) == (State.PRE, False)
     with pytest.raises(ValidationError):
@@ -278,7 +405,10 @@ def test_hold_leaves_a_valid_pre_document_until_it_is_reprocessed(make_environme
     services.document_reprocess(actor=actor, document=doc("MOV-1"))
     services.document_reprocess(actor=actor, document=doc("MOV-2"))
     pipeline_run(environment.pk)
-    assert [(doc(m).state, doc(m).folio) for m in ("MOV-1", "MOV-2")] == [(State.STAMPED, 1), (State.STAMPED, 2)]
+    assert [(doc(m).state, doc(m).folio) for m in ("MOV-1", "MOV-2")] == [
+        (State.STAMPED, 1),
+        (State.STAMPED, 2),
+    ]
 
 
 def test_the_workers_periodic_job_runs_every_environment_with_work(make_environment, actor):

@@ -19,7 +19,9 @@ def test_environment_pages_and_generator_switch(client_as, environment):
     assert listing.status_code == 200 and environment.name in listing.content.decode()
     page = client.get(f"/facturacion/{environment.pk}/")
     assert page.status_code == 200 and "Pausar generador" in page.content.decode()
-    response = client.post(f"/facturacion/{environment.pk}/generador/", {"action": "pause", "reason": "Cambio de uso"})
+    response = client.post(
+        f"/facturacion/{environment.pk}/generador/", {"action": "pause", "reason": "Cambio de uso"}
+    )
     assert response.status_code == 302
     environment.refresh_from_db()
     assert not environment.generator_running
@@ -31,9 +33,15 @@ def test_upload_movements_file_and_examples(client_as, environment):
     example = client.get("/facturacion/ejemplo-movimientos.csv")
     assert example.status_code == 200 and "attachment" in example["Content-Disposition"]
     jsonl = client.get("/facturacion/ejemplo-movimientos.jsonl").content
-    response = client.post(f"/facturacion/{environment.pk}/movimientos/", {"file": SimpleUploadedFile("m.jsonl", jsonl)})
+    response = client.post(
+        f"/facturacion/{environment.pk}/movimientos/",
+        {"file": SimpleUploadedFile("m.jsonl", jsonl)},
+    )
     assert response.status_code == 302 and Document.objects.count() == 4
-    bad = client.post(f"/facturacion/{environment.pk}/movimientos/", {"file": SimpleUploadedFile("m.jsonl", b'{"movement_id": "X"}\n')})
+    bad = client.post(
+        f"/facturacion/{environment.pk}/movimientos/",
+        {"file": SimpleUploadedFile("m.jsonl", b'{"movement_id": "X"}\n')},
+    )
     assert bad.status_code == 422
     text = bad.content.decode()
     assert "No se guardó nada" in text and "document_type" in text
@@ -41,7 +49,9 @@ def test_upload_movements_file_and_examples(client_as, environment):
 
 
 def test_document_page_shows_xml_history_log_and_actions(client_as, environment):
-    services.movements_receive(environment=environment, payloads=[movement("MOV-1"), movement("BAD-1", payment_form="99")])
+    services.movements_receive(
+        environment=environment, payloads=[movement("MOV-1"), movement("BAD-1", payment_form="99")]
+    )
     pipeline_run(environment.pk)
     client = client_as(roles.CONSULTANT)
     stamped = Document.objects.get(movement_id="MOV-1")
@@ -65,7 +75,10 @@ def test_portal_and_strangers_are_kept_out(client_as, environment, client):
 def test_administrators_load_credits_in_administracion(client_as, environment):
     client = client_as(roles.ADMINISTRATOR)
     assert client.get("/administracion/invoicing/invoicingenvironment/").status_code == 200
-    response = client.post("/administracion/invoicing/creditload/add/", {"rfc": "eku9003173c9", "quantity": 50, "note": "Compra"})
+    response = client.post(
+        "/administracion/invoicing/creditload/add/",
+        {"rfc": "eku9003173c9", "quantity": 50, "note": "Compra"},
+    )
     assert response.status_code == 302, response.content[:2000]
     assert StampBalance.objects.get(rfc="EKU9003173C9").available == 1050
     assert CreditLoad.objects.filter(rfc="EKU9003173C9", quantity=50).exists()

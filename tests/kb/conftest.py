@@ -29,9 +29,17 @@ def category(db):
 def make_article(actor):
     """make_article(title, body=..., visibility=..., published=True/False, category=...)."""
 
-    def make(title="Cómo verificar si una factura está timbrada", *, body="El archivo empieza con **PRE**.",
-             visibility=Visibility.INTERNAL, published=False, category=None):
-        article = article_create(actor=actor, title=title, body=body, visibility=visibility, category=category)
+    def make(
+        title="Cómo verificar si una factura está timbrada",
+        *,
+        body="El archivo empieza con **PRE**.",
+        visibility=Visibility.INTERNAL,
+        published=False,
+        category=None,
+    ):
+        article = article_create(
+            actor=actor, title=title, body=body, visibility=visibility, category=category
+        )
         if published:
             article = article_publish(actor=actor, article=article)
         return article

@@ -8,15 +8,29 @@ def test_markdown_features_survive():
     html = render_markdown(
         "# Título\n\n## Pasos\n\n1. Uno\n2. **Dos** y *tres*\n\n- a\n- b\n\n> cita\n\n`code`\n\n"
         "```sql\nUPDATE preStatus SET input = 1;\n```\n\n| RFC | Uso |\n|---|---|\n| XAXX010101000 | S01 |\n\n---\n\n"
-        "[SAT](https://www.sat.gob.mx \"Portal\") ![logo](/static/web/favicon.svg)"
+        '[SAT](https://www.sat.gob.mx "Portal") ![logo](/static/web/favicon.svg)'
     )
     assert isinstance(html, SafeString)
     assert "<h2>Título</h2>" in html  # the page's <h1> is the article's title
-    assert "<h2>Pasos</h2>" in html and "<ol>" in html and "<strong>Dos</strong>" in html and "<em>tres</em>" in html
-    assert "<blockquote>" in html and "<code>code</code>" in html and "<pre><code>UPDATE preStatus" in html
+    assert (
+        "<h2>Pasos</h2>" in html
+        and "<ol>" in html
+        and "<strong>Dos</strong>" in html
+        and "<em>tres</em>" in html
+    )
+    assert (
+        "<blockquote>" in html
+        and "<code>code</code>" in html
+        and "<pre><code>UPDATE preStatus" in html
+    )
     assert "<table>" in html and "<td>XAXX010101000</td>" in html and "<hr>" in html
-    assert '<a href="https://www.sat.gob.mx" title="Portal" rel="noopener noreferrer">SAT</a>' in html
-    assert '<img src="/static/web/favicon.svg" alt="logo">' in html or '<img alt="logo" src="/static/web/favicon.svg">' in html
+    assert (
+        '<a href="https://www.sat.gob.mx" title="Portal" rel="noopener noreferrer">SAT</a>' in html
+    )
+    assert (
+        '<img src="/static/web/favicon.svg" alt="logo">' in html
+        or '<img alt="logo" src="/static/web/favicon.svg">' in html
+    )
 
 
 @pytest.mark.parametrize(
@@ -46,7 +60,11 @@ def test_dangerous_markup_is_removed(source, forbidden):
 
 def test_links_keep_http_and_relative_and_get_noopener():
     html = render_markdown("[a](https://x.mx) [b](/tickets/) [c](mailto:soporte@x.mx)")
-    assert 'href="https://x.mx"' in html and 'href="/tickets/"' in html and 'href="mailto:soporte@x.mx"' in html
+    assert (
+        'href="https://x.mx"' in html
+        and 'href="/tickets/"' in html
+        and 'href="mailto:soporte@x.mx"' in html
+    )
     assert html.count('rel="noopener noreferrer"') == 3
 
 
@@ -60,7 +78,9 @@ def test_empty_text_renders_nothing():
 
 
 def test_summary_is_plain_text_without_headings_and_short():
-    html = render_markdown("## Problema\n\nEl movimiento **4411** no timbra & falla.\n\n" + "palabra " * 100)
+    html = render_markdown(
+        "## Problema\n\nEl movimiento **4411** no timbra & falla.\n\n" + "palabra " * 100
+    )
     summary = plain_summary(html)
     assert summary.startswith("El movimiento 4411 no timbra & falla.")
     assert "Problema" not in summary and "<" not in summary

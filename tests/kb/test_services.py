@@ -16,11 +16,19 @@ from cfdidesk.kb.services import (
 
 
 def test_create_makes_an_internal_draft_with_rendered_html_and_audit(actor, category):
-    article = article_create(actor=actor, title="  Cómo verificar   si una factura está timbrada ", body="Empieza con **PRE**.",
-                             category=category)
+    article = article_create(
+        actor=actor,
+        title="  Cómo verificar   si una factura está timbrada ",
+        body="Empieza con **PRE**.",
+        category=category,
+    )
     assert article.title == "Cómo verificar si una factura está timbrada"
     assert article.slug == "como-verificar-si-una-factura-esta-timbrada"
-    assert article.state == State.DRAFT and article.visibility == Visibility.INTERNAL and article.version == 1
+    assert (
+        article.state == State.DRAFT
+        and article.visibility == Visibility.INTERNAL
+        and article.version == 1
+    )
     assert article.body_html == "<p>Empieza con <strong>PRE</strong>.</p>"
     assert article.summary == "Empieza con PRE." and article.author == actor
     assert AuditEntry.objects.filter(action="kb.article.create", target_id=str(article.pk)).exists()
@@ -60,16 +68,31 @@ def test_a_title_of_exactly_200_and_a_body_of_exactly_100k_are_fine(actor):
 
 def test_update_changes_fields_bumps_version_and_records_what_changed(actor, category):
     article = article_create(actor=actor, title="Timbres", body="Uno")
-    updated = article_update(actor=actor, article=article, data={"body": "Dos", "category": category,
-                                                                 "visibility": Visibility.PUBLIC}, version=1)
-    assert updated.version == 2 and updated.body_html == "<p>Dos</p>" and updated.category == category
+    updated = article_update(
+        actor=actor,
+        article=article,
+        data={"body": "Dos", "category": category, "visibility": Visibility.PUBLIC},
+        version=1,
+    )
+    assert (
+        updated.version == 2 and updated.body_html == "<p>Dos</p>" and updated.category == category
+    )
     entry = AuditEntry.objects.get(action="kb.article.update")
-    assert entry.changes == {"body_chars": [3, 3], "category": [None, "Timbrado"], "visibility": ["internal", "public"]}
+    assert entry.changes == {
+        "body_chars": [3, 3],
+        "category": [None, "Timbrado"],
+        "visibility": ["internal", "public"],
+    }
 
 
 def test_update_without_changes_writes_nothing(actor):
     article = article_create(actor=actor, title="Timbres", body="Uno")
-    assert article_update(actor=actor, article=article, data={"title": "Timbres ", "body": "Uno\n"}).version == 1
+    assert (
+        article_update(
+            actor=actor, article=article, data={"title": "Timbres ", "body": "Uno\n"}
+        ).version
+        == 1
+    )
     assert not AuditEntry.objects.filter(action="kb.article.update").exists()
 
 
@@ -91,7 +114,9 @@ def test_state_is_not_editable_through_update(actor):
 
 def test_slug_follows_the_title_until_the_first_publication(actor):
     article = article_create(actor=actor, title="No timbra la factura A-123", body="Uno")
-    article = article_update(actor=actor, article=article, data={"title": "Reprocesar un movimiento"})
+    article = article_update(
+        actor=actor, article=article, data={"title": "Reprocesar un movimiento"}
+    )
     assert article.slug == "reprocesar-un-movimiento"
     article = article_publish(actor=actor, article=article)
     article = article_unpublish(actor=actor, article=article)
@@ -102,14 +127,23 @@ def test_slug_follows_the_title_until_the_first_publication(actor):
 def test_publish_and_unpublish(actor):
     article = article_create(actor=actor, title="Timbres", body="Uno")
     published = article_publish(actor=actor, article=article)
-    assert published.state == State.PUBLISHED and published.published_at is not None and published.version == 2
+    assert (
+        published.state == State.PUBLISHED
+        and published.published_at is not None
+        and published.version == 2
+    )
     first_publication = published.published_at
-    assert article_publish(actor=actor, article=published).version == 2  # already published: no change
+    assert (
+        article_publish(actor=actor, article=published).version == 2
+    )  # already published: no change
     draft = article_unpublish(actor=actor, article=published)
     assert draft.state == State.DRAFT and draft.published_at == first_publication
     assert article_unpublish(actor=actor, article=draft).version == 3
-    assert list(AuditEntry.objects.filter(target_type="kb.article", target_id=str(article.pk)).order_by("id").values_list("action", flat=True)) == [
-        "kb.article.create", "kb.article.publish", "kb.article.unpublish"]
+    assert list(
+        AuditEntry.objects.filter(target_type="kb.article", target_id=str(article.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["kb.article.create", "kb.article.publish", "kb.article.unpublish"]
 
 
 def test_an_empty_article_cannot_be_published(actor):
@@ -123,7 +157,10 @@ def test_delete_erases_and_audits(actor):
     article = article_create(actor=actor, title="Timbres", body="Uno")
     article_delete(actor=actor, article=article)
     assert not Article.objects.exists()
-    assert AuditEntry.objects.get(action="kb.article.delete").changes == {"title": "Timbres", "slug": "timbres"}
+    assert AuditEntry.objects.get(action="kb.article.delete").changes == {
+        "title": "Timbres",
+        "slug": "timbres",
+    }
 
 
 def test_draft_from_ticket_has_problem_solution_and_references(actor, make_ticket):
@@ -143,8 +180,16 @@ def test_draft_from_ticket_has_problem_solution_and_references(actor, make_ticke
     assert article.state == State.DRAFT and article.visibility == Visibility.INTERNAL
     assert article.source_ticket == ticket and article.author == actor
     body = article.body
-    assert body.index("## Problema") < body.index("El movimiento 4411 no timbra.") < body.index("## Solución")
-    assert body.index("## Solución") < body.index("Encontramos el error") < body.index("Reprocesamos el movimiento")
+    assert (
+        body.index("## Problema")
+        < body.index("El movimiento 4411 no timbra.")
+        < body.index("## Solución")
+    )
+    assert (
+        body.index("## Solución")
+        < body.index("Encontramos el error")
+        < body.index("Reprocesamos el movimiento")
+    )
     assert body.index("Reprocesamos el movimiento") < body.index("## Referencias")
     assert "- Movimiento: `4411`" in body and "- Serie-folio: `A-123`" in body
     assert "Nota interna" not in body and "1234" not in body  # internal notes stay in the ticket

@@ -85,13 +85,18 @@ def test_an_expired_link_does_not_work(contact):
     with time_machine.travel(timezone.now() + timedelta(minutes=16)):
         client = Client()
         response = client.post(path)
-        assert response.status_code == 410 and "El enlace ya se usó o caducó" in response.content.decode()
+        assert (
+            response.status_code == 410
+            and "El enlace ya se usó o caducó" in response.content.decode()
+        )
         assert signed_in_user_id(client) is None
 
 
 def test_a_made_up_token_does_not_work(db):
     response = Client().get("/cuenta/enlace/no-es-un-token/")
-    assert response.status_code == 410 and "El enlace ya se usó o caducó" in response.content.decode()
+    assert (
+        response.status_code == 410 and "El enlace ya se usó o caducó" in response.content.decode()
+    )
 
 
 def test_using_one_link_retires_the_others(contact):
@@ -108,7 +113,9 @@ def test_unknown_address_gets_the_same_answer_and_no_mail(contact, make_user):
     known = ask(Client(), contact.user.email)
     mail.outbox.clear()
     staff = make_user(roles.CONSULTANT, email="consultor@proveedor.mx")
-    inactive = contact.user.__class__.objects.create_user("baja", email="baja@esperanza.mx", password="x", is_active=False)
+    inactive = contact.user.__class__.objects.create_user(
+        "baja", email="baja@esperanza.mx", password="x", is_active=False
+    )
     inactive.groups.add(*contact.user.groups.all())
     for email in ("nadie@ejemplo.mx", staff.email, inactive.email, "no es un correo"):
         page = ask(Client(), email)

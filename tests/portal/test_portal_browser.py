@@ -18,10 +18,14 @@ def page_widths(page) -> tuple[int, int]:
     return tuple(page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]"))
 
 
-def test_contact_reports_a_problem_follows_it_and_replies(page, live_server, contact, actor, shoot, tmp_path):
+def test_contact_reports_a_problem_follows_it_and_replies(
+    page, live_server, contact, actor, shoot, tmp_path
+):
     base = live_server.url
     evidence = tmp_path / "error-timbrado.xml"
-    evidence.write_bytes(b"<?xml version='1.0' encoding='UTF-8'?><cfdi:Comprobante Serie='A' Folio='123'/>")
+    evidence.write_bytes(
+        b"<?xml version='1.0' encoding='UTF-8'?><cfdi:Comprobante Serie='A' Folio='123'/>"
+    )
 
     # --- sign in with the password: contacts land on their portal
     page.goto(f"{base}/cuenta/entrar/")
@@ -32,8 +36,12 @@ def test_contact_reports_a_problem_follows_it_and_replies(page, live_server, con
     page.get_by_role("button", name="Entrar").click()
     expect(page).to_have_url(f"{base}/portal/")
     expect(page.locator("h1")).to_have_text("Mis tickets")
-    expect(page.get_by_test_id("portal-tickets")).to_contain_text("Todavía no has reportado ningún problema.")
-    expect(page.get_by_role("link", name="Ver artículos de ayuda")).to_have_attribute("href", "/conocimiento/publico/")
+    expect(page.get_by_test_id("portal-tickets")).to_contain_text(
+        "Todavía no has reportado ningún problema."
+    )
+    expect(page.get_by_role("link", name="Ver artículos de ayuda")).to_have_attribute(
+        "href", "/conocimiento/publico/"
+    )
     sidebar = page.locator("aside.sidebar")
     expect(sidebar.get_by_role("link", name="Mis tickets")).to_have_class(re.compile("is-active"))
     expect(sidebar.get_by_role("link", name="Tickets", exact=True)).to_have_count(0)
@@ -42,7 +50,9 @@ def test_contact_reports_a_problem_follows_it_and_replies(page, live_server, con
     # --- report a problem: the form with the intake checklist
     sidebar.get_by_role("link", name="Reportar un problema").click()
     expect(page).to_have_url(f"{base}/portal/nuevo/")
-    page.get_by_role("button", name="Enviar reporte").click()  # empty first: Spanish errors, nothing saved
+    page.get_by_role(
+        "button", name="Enviar reporte"
+    ).click()  # empty first: Spanish errors, nothing saved
     expect(page.locator(".form-errors")).to_contain_text("Revisa los campos marcados en rojo")
     expect(page.locator("#field-subject .field-error")).to_contain_text("Escribe el asunto")
     assert not Ticket.objects.exists()
@@ -53,7 +63,9 @@ def test_contact_reports_a_problem_follows_it_and_replies(page, live_server, con
     page.fill("#id_description", "Desde las 9:00 el generador marca error al timbrar la serie A.")
     page.get_by_label("Incidente").check()
     checklist = page.get_by_test_id("intake-checklist")
-    checklist.get_by_label(re.compile("Verifiqué que el problema está en el sistema de facturación")).check()
+    checklist.get_by_label(
+        re.compile("Verifiqué que el problema está en el sistema de facturación")
+    ).check()
     checklist.get_by_label(re.compile("Intenté reproducir el problema")).check()
     page.fill("#id_exact_messages", "CFDI40147 - El UUID ya fue timbrado")
     page.fill("#id_steps_before", "Cambié la serie A y reinicié el servicio.")
@@ -72,7 +84,11 @@ def test_contact_reports_a_problem_follows_it_and_replies(page, live_server, con
 
     # --- support answers in public and writes an internal note; then resolves it
     ticket_note(actor=actor, ticket=ticket, body="NOTA-INTERNA: revisar adeudo antes de contestar")
-    ticket_reply(actor=actor, ticket=ticket, body="Reprocesamos el movimiento 4411. ¿Puede confirmar que ya timbró?")
+    ticket_reply(
+        actor=actor,
+        ticket=ticket,
+        body="Reprocesamos el movimiento 4411. ¿Puede confirmar que ya timbró?",
+    )
     ticket_transition(actor=actor, ticket=ticket, to=Status.RESOLVED)
     page.reload()
     timeline = page.get_by_test_id("timeline")
@@ -89,7 +105,9 @@ def test_contact_reports_a_problem_follows_it_and_replies(page, live_server, con
     expect(page.get_by_test_id("timeline")).to_contain_text("Sigue fallando con el folio A-124")
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN
-    assert ticket.events.filter(kind=TicketEvent.Kind.CUSTOMER_REPLY, actor=contact.user).count() == 1
+    assert (
+        ticket.events.filter(kind=TicketEvent.Kind.CUSTOMER_REPLY, actor=contact.user).count() == 1
+    )
     shoot("06-replied.png")
 
     # --- back to the list
@@ -132,7 +150,9 @@ def test_login_link_pages(page, live_server, contact, shoot):
     shoot("13-link-used.png")
 
 
-def test_contact_answers_the_survey_from_the_emailed_link(page, live_server, contact, actor, shoot, settings):
+def test_contact_answers_the_survey_from_the_emailed_link(
+    page, live_server, contact, actor, shoot, settings
+):
     """Resolving e-mails a signed survey link; the contact answers it without logging in, says it is
     not solved, and the ticket reopens with the rating on it."""
     from django.core import mail
@@ -141,8 +161,12 @@ def test_contact_answers_the_survey_from_the_emailed_link(page, live_server, con
 
     settings.SITE_URL = live_server.url
     ticket = ticket_create(actor=actor, contact=contact, subject="No timbra la factura A-9")
-    ticket_reply(actor=actor, ticket=ticket, body="Reprocesamos el movimiento.", then=Status.RESOLVED)
-    survey_mail = next(m for m in mail.outbox if m.subject.startswith(f"[#{ticket.number}] ¿Quedó resuelto?"))
+    ticket_reply(
+        actor=actor, ticket=ticket, body="Reprocesamos el movimiento.", then=Status.RESOLVED
+    )
+    survey_mail = next(
+        m for m in mail.outbox if m.subject.startswith(f"[#{ticket.number}] ¿Quedó resuelto?")
+    )
     link = re.search(r"http://\S+/encuesta/\S+/", survey_mail.body).group(0)
 
     page.goto(link)

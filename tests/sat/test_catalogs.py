@@ -31,18 +31,24 @@ def test_postal_codes_come_from_sats_catalog():
 
 
 def test_receptor_rules_name_the_field_and_reason():
-    result = check_receptor(rfc="MAB9307148T4", tax_regime="605", cfdi_use="G03", postal_code="00001")
+    result = check_receptor(
+        rfc="MAB9307148T4", tax_regime="605", cfdi_use="G03", postal_code="00001"
+    )
     assert "no aplica a personas morales" in result.errors["tax_regime"][0]
     assert "00001" in result.errors["postal_code"][0]
 
 
 def test_use_must_be_valid_for_the_regime():
-    result = check_receptor(rfc="GODE561231GR8", tax_regime="605", cfdi_use="G03", postal_code="06600")
+    result = check_receptor(
+        rfc="GODE561231GR8", tax_regime="605", cfdi_use="G03", postal_code="06600"
+    )
     assert "no es válido con el régimen 605" in result.errors["cfdi_use"][0]
 
 
 def test_generic_rfc_requires_616_and_s01():
-    result = check_receptor(rfc="XAXX010101000", tax_regime="612", cfdi_use="G03", postal_code="06600")
+    result = check_receptor(
+        rfc="XAXX010101000", tax_regime="612", cfdi_use="G03", postal_code="06600"
+    )
     assert "616" in result.errors["tax_regime"][0]
     ok = check_receptor(rfc="XAXX010101000", tax_regime="616", cfdi_use="S01", postal_code="06600")
     assert not ok.errors

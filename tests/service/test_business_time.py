@@ -19,7 +19,9 @@ MIDNIGHT = dt.time(0)
 ALL_WEEK = tuple((weekday, MIDNIGHT, MIDNIGHT) for weekday in range(7))
 
 
-def calendar(intervals, *, zone="America/Mexico_City", closures=(), holidays=False) -> CompiledCalendar:
+def calendar(
+    intervals, *, zone="America/Mexico_City", closures=(), holidays=False
+) -> CompiledCalendar:
     return CompiledCalendar(CalendarSpec(zone, tuple(intervals), tuple(closures), holidays))
 
 
@@ -59,17 +61,20 @@ def test_ticket_on_sunday_night_is_due_monday_at_eleven(office):
     assert office.next_open(at(2026, 3, 1, 23, 30)) == at(2026, 3, 2, 9)
 
 
-@pytest.mark.parametrize("holiday", [
-    dt.date(2026, 1, 1),  # Año Nuevo
-    dt.date(2026, 2, 2),  # first Monday of February
-    dt.date(2026, 3, 16),  # third Monday of March
-    dt.date(2026, 5, 1),
-    dt.date(2026, 9, 16),
-    dt.date(2026, 11, 16),  # third Monday of November
-    dt.date(2026, 12, 25),
-    dt.date(2024, 10, 1),  # transfer of the federal executive
-    dt.date(2027, 2, 1),
-])
+@pytest.mark.parametrize(
+    "holiday",
+    [
+        dt.date(2026, 1, 1),  # Año Nuevo
+        dt.date(2026, 2, 2),  # first Monday of February
+        dt.date(2026, 3, 16),  # third Monday of March
+        dt.date(2026, 5, 1),
+        dt.date(2026, 9, 16),
+        dt.date(2026, 11, 16),  # third Monday of November
+        dt.date(2026, 12, 25),
+        dt.date(2024, 10, 1),  # transfer of the federal executive
+        dt.date(2027, 2, 1),
+    ],
+)
 def test_mexican_official_holidays_are_closed(office, holiday):
     day = at(holiday.year, holiday.month, holiday.day)
     assert office.between(day, day + dt.timedelta(days=1)) == dt.timedelta(0)
@@ -88,7 +93,11 @@ def test_constitution_day_long_weekend(office):
 
 
 def test_provider_closure_range():
-    closed = calendar(DEFAULT_SPEC.intervals, closures=[(dt.date(2026, 12, 24), dt.date(2026, 12, 31))], holidays=True)
+    closed = calendar(
+        DEFAULT_SPEC.intervals,
+        closures=[(dt.date(2026, 12, 24), dt.date(2026, 12, 31))],
+        holidays=True,
+    )
     assert closed.between(at(2026, 12, 24), at(2027, 1, 2)) == dt.timedelta(0)
     # Wednesday 23 December 18:00: one hour that day, closed until Saturday 2 January (1 January a holiday).
     assert closed.add(at(2026, 12, 23, 18), hours(2)) == at(2027, 1, 2, 10)
@@ -108,7 +117,9 @@ def test_between_is_zero_when_the_end_is_not_after_the_start(office):
 
 def test_exact_to_the_microsecond(office):
     start = at(2026, 3, 9, 13, 59, second=59, microsecond=999_999)
-    assert office.between(start, at(2026, 3, 9, 16, 0, microsecond=1)) == dt.timedelta(microseconds=2)
+    assert office.between(start, at(2026, 3, 9, 16, 0, microsecond=1)) == dt.timedelta(
+        microseconds=2
+    )
     assert office.add(start, dt.timedelta(microseconds=2)) == at(2026, 3, 9, 16, 0, microsecond=1)
 
 
@@ -144,7 +155,9 @@ def test_mexico_city_has_no_dst_since_2022():
 
 
 def test_weekday_hours_across_the_new_york_spring_change():
-    ny = calendar([(weekday, dt.time(9), dt.time(17)) for weekday in range(5)], zone="America/New_York")
+    ny = calendar(
+        [(weekday, dt.time(9), dt.time(17)) for weekday in range(5)], zone="America/New_York"
+    )
     friday, monday = at(2026, 3, 6, 16, tz=NY), at(2026, 3, 9, 10, tz=NY)
     assert friday.utcoffset() != monday.utcoffset()
     assert ny.between(friday, monday) == hours(2)

@@ -25,7 +25,9 @@ MIDNIGHT = dt.time(0)
 LOW, HIGH = dt.datetime(2025, 6, 1), dt.datetime(2028, 6, 1)
 
 instants = st.datetimes(min_value=LOW, max_value=HIGH, timezones=st.just(UTC))
-durations = st.integers(min_value=0, max_value=400 * 3600 * 10**6).map(lambda us: dt.timedelta(microseconds=us))
+durations = st.integers(min_value=0, max_value=400 * 3600 * 10**6).map(
+    lambda us: dt.timedelta(microseconds=us)
+)
 
 
 @st.composite
@@ -49,8 +51,12 @@ def specs(draw):
     closures = []
     for _ in range(draw(st.integers(min_value=0, max_value=3))):
         start = draw(st.dates(min_value=LOW.date(), max_value=HIGH.date()))
-        closures.append((start, start + dt.timedelta(days=draw(st.integers(min_value=0, max_value=20)))))
-    return CalendarSpec(draw(st.sampled_from(ZONES)), tuple(intervals), tuple(closures), draw(st.booleans()))
+        closures.append(
+            (start, start + dt.timedelta(days=draw(st.integers(min_value=0, max_value=20))))
+        )
+    return CalendarSpec(
+        draw(st.sampled_from(ZONES)), tuple(intervals), tuple(closures), draw(st.booleans())
+    )
 
 
 @cache
@@ -84,7 +90,9 @@ def test_add_is_the_inverse_of_between(calendar, start, duration):
     assert end >= start
     assert calendar.between(start, end) == duration
     if duration:
-        assert calendar.is_open(end - dt.timedelta(microseconds=1))  # it ends inside an open stretch
+        assert calendar.is_open(
+            end - dt.timedelta(microseconds=1)
+        )  # it ends inside an open stretch
 
 
 @given(calendars, instants, instants)
@@ -117,7 +125,9 @@ def test_next_open_is_the_first_open_moment(calendar, moment):
 @settings(max_examples=200, deadline=None)
 def test_a_calendar_open_around_the_clock_counts_elapsed_time(zone, x, y):
     """Open 00:00–24:00 every day, no holidays: business time is real time, across DST changes."""
-    always = compiled(CalendarSpec(zone, tuple((weekday, MIDNIGHT, MIDNIGHT) for weekday in range(7)), (), False))
+    always = compiled(
+        CalendarSpec(zone, tuple((weekday, MIDNIGHT, MIDNIGHT) for weekday in range(7)), (), False)
+    )
     start, end = sorted((x, y))
     assert always.between(start, end) == end - start
     assert always.add(start, end - start) == end
@@ -149,7 +159,11 @@ def reference_open(spec: CalendarSpec, moment: dt.datetime) -> bool:
 minute_instants = instants.map(lambda t: t.replace(second=0, microsecond=0))
 
 
-@given(st.one_of(st.just(DEFAULT_SPEC), specs()), minute_instants, st.integers(min_value=0, max_value=3 * 24 * 60))
+@given(
+    st.one_of(st.just(DEFAULT_SPEC), specs()),
+    minute_instants,
+    st.integers(min_value=0, max_value=3 * 24 * 60),
+)
 @settings(max_examples=60, deadline=None)
 def test_between_matches_a_minute_by_minute_count(spec, start, minutes):
     """Every zone here changes offset on a whole minute, so openness is constant within a minute."""
@@ -185,7 +199,11 @@ def test_day_boundaries_around_dst_changes(zone_and_start, daytime):
     if daytime:
         intervals = tuple((weekday, dt.time(1, 45), dt.time(2, 15)) for weekday in range(7))
     else:
-        intervals = tuple(row for weekday in range(7) for row in ((weekday, MIDNIGHT, dt.time(0, 45)), (weekday, dt.time(23), MIDNIGHT)))
+        intervals = tuple(
+            row
+            for weekday in range(7)
+            for row in ((weekday, MIDNIGHT, dt.time(0, 45)), (weekday, dt.time(23), MIDNIGHT))
+        )
     spec = CalendarSpec(zone, intervals, (), False)
     minute = dt.timedelta(minutes=1)
     span = 48 * 60

@@ -28,7 +28,9 @@ def test_migration_creates_the_office_hours_as_default(default):
     assert (5, dt.time(9), dt.time(14)) in rows and not default.intervals.filter(weekday=6).exists()
 
 
-def test_load_calendar_compiles_once_and_then_checks_the_revision_only(default, django_assert_num_queries):
+def test_load_calendar_compiles_once_and_then_checks_the_revision_only(
+    default, django_assert_num_queries
+):
     selectors.forget(default.pk)
     with django_assert_num_queries(4):  # revision, calendar, intervals, closures
         first = load_calendar()
@@ -47,20 +49,26 @@ def test_the_operations_make_no_queries(django_assert_num_queries):
             calendar.add(start, calendar.between(start, start + dt.timedelta(days=day)))
 
 
-@pytest.mark.parametrize("change", ["interval_added", "interval_deleted", "closure_added", "zone_changed"])
+@pytest.mark.parametrize(
+    "change", ["interval_added", "interval_deleted", "closure_added", "zone_changed"]
+)
 def test_any_change_gives_a_fresh_compiled_calendar(default, change):
     before = load_calendar()
     revision = default.revision
     monday = at(2026, 3, 9)
     if change == "interval_added":
-        CalendarInterval.objects.create(calendar=default, weekday=6, start=dt.time(10), end=dt.time(12))
+        CalendarInterval.objects.create(
+            calendar=default, weekday=6, start=dt.time(10), end=dt.time(12)
+        )
         expected = hours(2)
         span = (at(2026, 3, 8), monday)
     elif change == "interval_deleted":
         default.intervals.get(weekday=0, start=dt.time(16)).delete()
         expected, span = hours(5), (monday, at(2026, 3, 10))
     elif change == "closure_added":
-        CalendarClosure.objects.create(calendar=default, start_date=dt.date(2026, 3, 9), end_date=dt.date(2026, 3, 9))
+        CalendarClosure.objects.create(
+            calendar=default, start_date=dt.date(2026, 3, 9), end_date=dt.date(2026, 3, 9)
+        )
         expected, span = dt.timedelta(0), (monday, at(2026, 3, 10))
     else:
         default.time_zone = "America/Cancun"  # one hour ahead of Mexico City, all year
@@ -78,7 +86,9 @@ def test_any_change_gives_a_fresh_compiled_calendar(default, change):
 def test_a_change_made_by_another_process_is_seen_by_its_revision(default):
     """Another process's write reaches this one only through the database: the revision."""
     stale = load_calendar()
-    CalendarInterval.objects.bulk_create([CalendarInterval(calendar=default, weekday=6, start=dt.time(9), end=dt.time(10))])
+    CalendarInterval.objects.bulk_create(
+        [CalendarInterval(calendar=default, weekday=6, start=dt.time(9), end=dt.time(10))]
+    )
     assert load_calendar() is stale  # bulk_create sends no signal and left the revision as it was
     BusinessCalendar.objects.filter(pk=default.pk).update(revision=uuid.uuid4())
     fresh = load_calendar()

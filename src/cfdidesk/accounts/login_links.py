@@ -45,7 +45,9 @@ def _portal_users(email: str):
     """Active portal contacts with that e-mail; never staff, whose accounts sign in with a password."""
     User = get_user_model()
     return (
-        User.objects.filter(email__iexact=email, is_active=True, is_superuser=False, groups__name=roles.PORTAL)
+        User.objects.filter(
+            email__iexact=email, is_active=True, is_superuser=False, groups__name=roles.PORTAL
+        )
         .exclude(groups__name__in=roles.STAFF_ROLES)
         .distinct()
         .order_by("pk")
@@ -74,8 +76,12 @@ def login_link_request(*, email: str, link_for) -> int:
             if LoginLink.objects.filter(email=email, created_at__gte=since).count() >= MAX_PER_HOUR:
                 return sent
             token = secrets.token_urlsafe(32)
-            link = LoginLink.objects.create(user=user, email=email, digest=_digest(token), expires_at=timezone.now() + LIFETIME)
-            audit_record(actor=None, action="login_link.create", target=link, changes={"user": user.username})
+            link = LoginLink.objects.create(
+                user=user, email=email, digest=_digest(token), expires_at=timezone.now() + LIFETIME
+            )
+            audit_record(
+                actor=None, action="login_link.create", target=link, changes={"user": user.username}
+            )
         _send(user, link_for(token))  # after the commit: the link exists when the mail arrives
         sent += 1
     return sent
@@ -84,13 +90,17 @@ def login_link_request(*, email: str, link_for) -> int:
 def _send(user, url: str) -> None:
     name = user.get_full_name() or user.username
     minutes = int(LIFETIME.total_seconds() // 60)
-    body = "\n\n".join([
-        _("Hola, %(name)s:") % {"name": name},
-        _("Recibimos una solicitud para entrar al portal de soporte sin contraseña. Abre este enlace para entrar:"),
-        url,
-        _("El enlace funciona una sola vez y caduca en %(m)d minutos.") % {"m": minutes},
-        _("Si no lo pediste tú, ignora este correo: nadie podrá entrar sin abrir el enlace."),
-    ])
+    body = "\n\n".join(
+        [
+            _("Hola, %(name)s:") % {"name": name},
+            _(
+                "Recibimos una solicitud para entrar al portal de soporte sin contraseña. Abre este enlace para entrar:"
+            ),
+            url,
+            _("El enlace funciona una sola vez y caduca en %(m)d minutos.") % {"m": minutes},
+            _("Si no lo pediste tú, ignora este correo: nadie podrá entrar sin abrir el enlace."),
+        ]
+    )
     try:
         send_mail(_("Tu enlace para entrar al portal de soporte"), body, None, [user.email])
     except Exception:  # a failing mail server must not answer differently for known addresses
@@ -101,7 +111,12 @@ def login_link_peek(*, token: str) -> LoginLink | None:
     """The link if it can still be used, without using it."""
     return (
         LoginLink.objects.select_related("user")
-        .filter(digest=_digest(token or ""), used_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+        .filter(
+            digest=_digest(token or ""),
+            used_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+        )
         .first()
     )
 
@@ -114,9 +129,18 @@ def login_link_redeem(*, token: str):
     """
     now = timezone.now()
     link = login_link_peek(token=token)
-    if link is None or roles.PORTAL not in roles.roles_of(link.user) or roles.is_staff_member(link.user):
+    if (
+        link is None
+        or roles.PORTAL not in roles.roles_of(link.user)
+        or roles.is_staff_member(link.user)
+    ):
         return None
-    if LoginLink.objects.filter(pk=link.pk, used_at__isnull=True, expires_at__gt=now).update(used_at=now) != 1:
+    if (
+        LoginLink.objects.filter(pk=link.pk, used_at__isnull=True, expires_at__gt=now).update(
+            used_at=now
+        )
+        != 1
+    ):
         return None
     # Any other link still waiting in the inbox dies with this one.
     LoginLink.objects.filter(user=link.user, used_at__isnull=True).update(used_at=now)
@@ -135,12 +159,21 @@ def request_view(request):
         email = (request.POST.get("email") or "").strip()[:254]
         login_link_request(
             email=email,
-            link_for=lambda token: request.build_absolute_uri(reverse("accounts:login_link_use", args=[token])),
+            link_for=lambda token: request.build_absolute_uri(
+                reverse("accounts:login_link_use", args=[token])
+            ),
         )
         sent = True  # the same answer whether or not the address has an account
-    return render(request, "accounts/login_link_request.html", {
-        "sent": sent, "email": email, "minutes": int(LIFETIME.total_seconds() // 60), "per_hour": MAX_PER_HOUR,
-    })
+    return render(
+        request,
+        "accounts/login_link_request.html",
+        {
+            "sent": sent,
+            "email": email,
+            "minutes": int(LIFETIME.total_seconds() // 60),
+            "per_hour": MAX_PER_HOUR,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -149,7 +182,14 @@ def use_view(request, token: str):
         user = login_link_redeem(token=token)
         if user is not None:
             login(request, user, backend=BACKEND)
-            return redirect(resolve_url(settings.LOGIN_REDIRECT_URL))  # the home page sends contacts to the portal
+            return redirect(
+                resolve_url(settings.LOGIN_REDIRECT_URL)
+            )  # the home page sends contacts to the portal
     elif login_link_peek(token=token) is not None:
         return render(request, "accounts/login_link_confirm.html", {"token": token})
-    return render(request, "accounts/login_link_invalid.html", {"minutes": int(LIFETIME.total_seconds() // 60)}, status=410)
+    return render(
+        request,
+        "accounts/login_link_invalid.html",
+        {"minutes": int(LIFETIME.total_seconds() // 60)},
+        status=410,
+    )

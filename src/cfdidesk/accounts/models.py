@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 is stored; the token is shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("nombre"), max_length=80)
     prefix = models.CharField(max_length=12)
     digest = models.CharField(max_length=64, unique=True)
@@ -29,8 +31,12 @@ class ApiToken(models.Model):
 class LoginLink(models.Model):
     """A one-time sign-in link e-mailed to a portal contact. Only the token's SHA-256 is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_links")
-    email = models.CharField(max_length=254)  # as asked for, lower-cased: the rate limit counts by it
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_links"
+    )
+    email = models.CharField(
+        max_length=254
+    )  # as asked for, lower-cased: the rate limit counts by it
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

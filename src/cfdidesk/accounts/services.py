@@ -24,14 +24,27 @@ def _digest(token: str) -> str:
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str | None, role: str, email: str = "", first_name: str = "", last_name: str = "", actor=None):
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    actor=None,
+):
     if role not in roles.ROLE_LABELS:
         raise ValidationError({"role": _("Rol desconocido: %(role)s") % {"role": role}})
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("Ya existe un usuario con ese nombre.")})
     user = User.objects.create_user(
-        username=username, password=password, email=email, first_name=first_name, last_name=last_name
+        username=username,
+        password=password,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
     )
     group, _created = Group.objects.get_or_create(name=role)
     user.groups.add(group)
@@ -46,7 +59,9 @@ def token_create(*, user, name: str) -> tuple[ApiToken, str]:
     if not name:
         raise ValidationError({"name": _("Ponle un nombre al token para reconocerlo después.")})
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:80], prefix=clear[:12], digest=_digest(clear))
+    token = ApiToken.objects.create(
+        user=user, name=name[:80], prefix=clear[:12], digest=_digest(clear)
+    )
     audit_record(actor=user, action="token.create", target=token, changes={"name": token.name})
     return token, clear
 

@@ -21,7 +21,9 @@ def tokens(request):
     errors = {}
     if request.method == "POST":
         try:
-            _token, new_token = services.token_create(user=request.user, name=request.POST.get("name", ""))
+            _token, new_token = services.token_create(
+                user=request.user, name=request.POST.get("name", "")
+            )
         except ValidationError as exc:
             errors = exc.message_dict
         else:

@@ -15,7 +15,9 @@ def _jsonable(value):
     return str(value)
 
 
-def audit_record(*, actor, action: str, target: models.Model, changes: dict | None = None) -> AuditEntry:
+def audit_record(
+    *, actor, action: str, target: models.Model, changes: dict | None = None
+) -> AuditEntry:
     """Write one audit row. Call it inside the service's transaction so both commit together."""
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,

@@ -31,7 +31,9 @@ class CompanyIn(ModelSchema):
 
 
 class CompanyPatch(ModelSchema):
-    version: int | None = Field(None, description="Versión leída; si otro usuario guardó después, la petición se rechaza")
+    version: int | None = Field(
+        None, description="Versión leída; si otro usuario guardó después, la petición se rechaza"
+    )
 
     class Meta:
         model = Company
@@ -124,11 +126,20 @@ def _require(request, capability: str) -> None:
 
 
 @router.get("/companies", response=CompanyPage, summary="Buscar y listar clientes")
-def list_companies(request, search: str = "", sort: str = "nombre", archived: bool = False, page: int = 1, page_size: int = 50):
+def list_companies(
+    request,
+    search: str = "",
+    sort: str = "nombre",
+    archived: bool = False,
+    page: int = 1,
+    page_size: int = 50,
+):
     _require(request, "customers.view")
     page_size = max(1, min(page_size, 200))
     result = selectors.page_of(
-        selectors.company_list(query=search[:100], sort=sort, archived=archived), number=page, size=page_size
+        selectors.company_list(query=search[:100], sort=sort, archived=archived),
+        number=page,
+        size=page_size,
     )
     return {"items": result.items, "page": result.number, "has_next": result.has_next}
 
@@ -136,19 +147,31 @@ def list_companies(request, search: str = "", sort: str = "nombre", archived: bo
 @router.post("/companies", response={201: CompanySaved}, summary="Crear un cliente")
 def create_company(request, payload: CompanyIn):
     _require(request, "customers.edit")
-    company, warnings = services.company_create(actor=request.user, data=payload.dict(exclude_none=True))
+    company, warnings = services.company_create(
+        actor=request.user, data=payload.dict(exclude_none=True)
+    )
     return Status(201, {"company": company, "warnings": warnings})
 
 
-@router.get("/companies/export.csv", summary="Exportar todos los clientes en las columnas de la plantilla", response={200: None})
+@router.get(
+    "/companies/export.csv",
+    summary="Exportar todos los clientes en las columnas de la plantilla",
+    response={200: None},
+)
 def export_companies(request):
     _require(request, "customers.export")
-    response = StreamingHttpResponse(csv_format.csv_lines(selectors.export_rows()), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_format.csv_lines(selectors.export_rows()), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="clientes.csv"'
     return response
 
 
-@router.get("/companies/imports/template.zip", summary="Ejemplo de carga masiva (.zip)", response={200: None})
+@router.get(
+    "/companies/imports/template.zip",
+    summary="Ejemplo de carga masiva (.zip)",
+    response={200: None},
+)
 def import_template(request):
     _require(request, "customers.import")
     response = HttpResponse(csv_format.template_zip(), content_type="application/zip")
@@ -157,28 +180,44 @@ def import_template(request):
 
 
 @router.post("/companies/imports", response={202: ImportJobOut}, summary="Subir un CSV de clientes")
-def create_import(request, file: File[UploadedFile] = None, mode: Form[str] = "create", auto_confirm: Form[bool] = False):
+def create_import(
+    request,
+    file: File[UploadedFile] = None,
+    mode: Form[str] = "create",
+    auto_confirm: Form[bool] = False,
+):
     _require(request, "customers.import")
     if getattr(request, "upload_too_large", False):
         raise ValidationError({"file": [too_large_message()]})
     if file is None:
         raise ValidationError({"file": [_("Envía el archivo .CSV en el campo «file».")]})
-    job = services.import_job_create(actor=request.user, upload=file, mode=mode, auto_confirm=auto_confirm)
+    job = services.import_job_create(
+        actor=request.user, upload=file, mode=mode, auto_confirm=auto_confirm
+    )
     return Status(202, _job_out(job))
 
 
 @router.get("/companies/imports", response=list[ImportJobOut], summary="Procesos de carga")
 def list_imports(request, page: int = 1):
     _require(request, "customers.import")
-    return [_job_out(j, issues=False) for j in selectors.page_of(selectors.import_jobs(), number=page, size=50).items]
+    return [
+        _job_out(j, issues=False)
+        for j in selectors.page_of(selectors.import_jobs(), number=page, size=50).items
+    ]
 
 
-@router.get("/companies/imports/{job_id}", response=ImportJobOut, summary="Estado de un proceso de carga")
+@router.get(
+    "/companies/imports/{job_id}", response=ImportJobOut, summary="Estado de un proceso de carga"
+)
 def get_import(request, job_id: int):
     return _job_out(get_import_job_for(request.user, job_id))
 
 
-@router.post("/companies/imports/{job_id}/confirm", response={202: ImportJobOut, 409: dict}, summary="Cargar solo las filas válidas")
+@router.post(
+    "/companies/imports/{job_id}/confirm",
+    response={202: ImportJobOut, 409: dict},
+    summary="Cargar solo las filas válidas",
+)
 def confirm_import(request, job_id: int):
     job = get_import_job_for(request.user, job_id)
     if not services.import_job_confirm(actor=request.user, job=job):
@@ -190,7 +229,11 @@ def confirm_import(request, job_id: int):
 def _job_out(job: ImportJob, *, issues: bool = True) -> dict:
     data = {f: getattr(job, f) for f in ImportJobOut.model_fields if f not in ("issues",)}
     if issues:
-        data["issues"] = list(job.issues.order_by("row_number", "id").values("row_number", "column", "message", "severity")[:1000])
+        data["issues"] = list(
+            job.issues.order_by("row_number", "id").values(
+                "row_number", "column", "message", "severity"
+            )[:1000]
+        )
     return data
 
 
@@ -204,25 +247,37 @@ def update_company(request, company_id: int, payload: CompanyPatch):
     company = get_company_for(request.user, company_id, capability="customers.edit")
     data = payload.dict(exclude_unset=True)
     version = data.pop("version", None)
-    company, warnings = services.company_update(actor=request.user, company=company, data=data, version=version)
+    company, warnings = services.company_update(
+        actor=request.user, company=company, data=data, version=version
+    )
     return {"company": company, "warnings": warnings}
 
 
-@router.delete("/companies/{company_id}", response=DeleteOut, summary="Borrar (o archivar, si tiene historial) un cliente")
+@router.delete(
+    "/companies/{company_id}",
+    response=DeleteOut,
+    summary="Borrar (o archivar, si tiene historial) un cliente",
+)
 def delete_company(request, company_id: int):
     company = get_company_for(request.user, company_id, capability="customers.delete")
     return {"outcome": services.company_delete(actor=request.user, company=company)}
 
 
-@router.get("/companies/{company_id}/contacts", response=list[ContactOut], summary="Contactos de un cliente")
+@router.get(
+    "/companies/{company_id}/contacts", response=list[ContactOut], summary="Contactos de un cliente"
+)
 def list_contacts(request, company_id: int):
     return list(get_company_for(request.user, company_id).contacts.all())
 
 
-@router.post("/companies/{company_id}/contacts", response={201: ContactOut}, summary="Agregar un contacto")
+@router.post(
+    "/companies/{company_id}/contacts", response={201: ContactOut}, summary="Agregar un contacto"
+)
 def create_contact(request, company_id: int, payload: ContactIn):
     company = get_company_for(request.user, company_id, capability="customers.edit")
-    return Status(201, services.contact_create(actor=request.user, company=company, data=payload.dict()))
+    return Status(
+        201, services.contact_create(actor=request.user, company=company, data=payload.dict())
+    )
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut, summary="Un contacto")
@@ -233,7 +288,9 @@ def get_contact(request, contact_id: int):
 @router.patch("/contacts/{contact_id}", response=ContactOut, summary="Modificar un contacto")
 def update_contact(request, contact_id: int, payload: ContactPatch):
     contact = get_contact_for(request.user, contact_id)
-    return services.contact_update(actor=request.user, contact=contact, data=payload.dict(exclude_unset=True))
+    return services.contact_update(
+        actor=request.user, contact=contact, data=payload.dict(exclude_unset=True)
+    )
 
 
 @router.delete("/contacts/{contact_id}", response={204: None}, summary="Eliminar un contacto")

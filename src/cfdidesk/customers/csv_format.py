@@ -68,11 +68,15 @@ def inspect(data: bytes) -> CsvInfo:
         )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise CsvRefused(
-            _("El archivo es un libro de Excel antiguo (.xls). Guárdalo como «CSV UTF-8 (delimitado por comas)».")
+            _(
+                "El archivo es un libro de Excel antiguo (.xls). Guárdalo como «CSV UTF-8 (delimitado por comas)»."
+            )
         )
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise CsvRefused(
-            _("El archivo está guardado como «Texto Unicode» (UTF-16). Guárdalo como «CSV UTF-8 (delimitado por comas)».")
+            _(
+                "El archivo está guardado como «Texto Unicode» (UTF-16). Guárdalo como «CSV UTF-8 (delimitado por comas)»."
+            )
         )
     if b"\x00" in head:
         raise CsvRefused(_("El archivo no es un CSV de texto: contiene datos binarios."))
@@ -85,13 +89,19 @@ def inspect(data: bytes) -> CsvInfo:
     rows = csv.reader(io.StringIO(text_head), delimiter=delimiter)
     header = next(rows, [])
     check_header(header)
-    if not any(any(cell.strip() for cell in row) for row in _rows_after_header(data, encoding, delimiter)):
-        raise CsvRefused(_("El archivo solo tiene la fila de encabezados: no hay clientes que cargar."))
+    if not any(
+        any(cell.strip() for cell in row) for row in _rows_after_header(data, encoding, delimiter)
+    ):
+        raise CsvRefused(
+            _("El archivo solo tiene la fila de encabezados: no hay clientes que cargar.")
+        )
     return CsvInfo(encoding, delimiter)
 
 
 def _rows_after_header(data: bytes, encoding: str, delimiter: str) -> Iterator[list[str]]:
-    rows = csv.reader(io.StringIO(data[: SAMPLE_BYTES * 4].decode(encoding, errors="ignore")), delimiter=delimiter)
+    rows = csv.reader(
+        io.StringIO(data[: SAMPLE_BYTES * 4].decode(encoding, errors="ignore")), delimiter=delimiter
+    )
     next(rows, None)
     yield from rows
 
@@ -130,7 +140,9 @@ def check_header(header: list[str]) -> None:
         if got != expected:
             if got is None:
                 raise CsvRefused(
-                    _("Falta la columna %(n)d, «%(expected)s». Usa las columnas y el orden de la plantilla.")
+                    _(
+                        "Falta la columna %(n)d, «%(expected)s». Usa las columnas y el orden de la plantilla."
+                    )
                     % {"n": index + 1, "expected": expected}
                 )
             raise CsvRefused(
@@ -142,7 +154,9 @@ def check_header(header: list[str]) -> None:
             )
     if len(found) > len(LABELS):
         raise CsvRefused(
-            _("La columna %(n)d, «%(got)s», no está en la plantilla. Quítala y vuelve a subir el archivo.")
+            _(
+                "La columna %(n)d, «%(got)s», no está en la plantilla. Quítala y vuelve a subir el archivo."
+            )
             % {"n": len(LABELS) + 1, "got": found[len(LABELS)]}
         )
 
@@ -175,7 +189,9 @@ def record_blocks(text: str, info: CsvInfo, size: int) -> Iterator[tuple[int, st
         yield first, "".join(lines)
 
 
-def block_rows(first: int, block: str, info: CsvInfo) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
+def block_rows(
+    first: int, block: str, info: CsvInfo
+) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
     """Yield (row number as Excel shows it, values or None, error) for every non-blank row of a block."""
     width = len(FIELDS)
     reader = csv.reader(io.StringIO(block, newline=""), delimiter=info.delimiter)
@@ -185,10 +201,15 @@ def block_rows(first: int, block: str, info: CsvInfo) -> Iterator[tuple[int, dic
         if len(cells) > width and not any(c.strip() for c in cells[width:]):
             cells = cells[:width]
         if len(cells) != width:
-            yield number, None, _("La fila tiene %(got)d columnas y la plantilla %(expected)d.") % {
-                "got": len(cells),
-                "expected": width,
-            }
+            yield (
+                number,
+                None,
+                _("La fila tiene %(got)d columnas y la plantilla %(expected)d.")
+                % {
+                    "got": len(cells),
+                    "expected": width,
+                },
+            )
             continue
         yield number, dict(zip(FIELDS, cells, strict=True)), None
 
@@ -249,28 +270,83 @@ con su fila, columna y explicación. La carga se guarda completa o no se guarda.
 def template_zip() -> bytes:
     """The «Ejemplo de carga masiva» download: template, instructions and the two SAT catalogs it uses."""
     example_rows = [
-        ["Comercializadora Ejemplo, S.A. de C.V.", with_check_digit("CEJ2001014A"), "G03", "601",
-         "facturas@ejemplo.com.mx", "contabilidad@ejemplo.com.mx", "", "06600", "Ejemplo",
-         "55 1234 5678", "Av. Reforma", "222", "Piso 3", "Juárez", "Cuauhtémoc", "Ciudad de México",
-         "06600", "México", "Cliente de ejemplo"],
-        ["María Peña Núñez", with_check_digit("PENM850312AB"), "D01", "612", "maria.pena@correo.mx",
-         "", "", "44100", "", "", "", "", "", "", "", "", "", "", ""],
+        [
+            "Comercializadora Ejemplo, S.A. de C.V.",
+            with_check_digit("CEJ2001014A"),
+            "G03",
+            "601",
+            "facturas@ejemplo.com.mx",
+            "contabilidad@ejemplo.com.mx",
+            "",
+            "06600",
+            "Ejemplo",
+            "55 1234 5678",
+            "Av. Reforma",
+            "222",
+            "Piso 3",
+            "Juárez",
+            "Cuauhtémoc",
+            "Ciudad de México",
+            "06600",
+            "México",
+            "Cliente de ejemplo",
+        ],
+        [
+            "María Peña Núñez",
+            with_check_digit("PENM850312AB"),
+            "D01",
+            "612",
+            "maria.pena@correo.mx",
+            "",
+            "",
+            "44100",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ],
     ]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("plantilla_clientes.csv", "".join(csv_lines(example_rows)).encode("utf-8"))
         archive.writestr("INSTRUCCIONES.txt", INSTRUCTIONS.replace("\n", "\r\n").encode("utf-8"))
         regimes = ["Clave,Descripción,Persona física,Persona moral"] + [
-            _csv_line([r.code, r.description, _yes("fisica" in r.person_types), _yes("moral" in r.person_types)])
+            _csv_line(
+                [
+                    r.code,
+                    r.description,
+                    _yes("fisica" in r.person_types),
+                    _yes("moral" in r.person_types),
+                ]
+            )
             for r in catalogs.tax_regimes().values()
         ]
-        archive.writestr("catalogo_regimenes_fiscales.csv", ("\ufeff" + "\r\n".join(regimes) + "\r\n").encode("utf-8"))
+        archive.writestr(
+            "catalogo_regimenes_fiscales.csv",
+            ("\ufeff" + "\r\n".join(regimes) + "\r\n").encode("utf-8"),
+        )
         uses = ["Clave,Descripción,Persona física,Persona moral,Regímenes del receptor"] + [
-            _csv_line([u.code, u.description, _yes("fisica" in u.person_types), _yes("moral" in u.person_types),
-                       " ".join(sorted(u.receptor_regimes))])
+            _csv_line(
+                [
+                    u.code,
+                    u.description,
+                    _yes("fisica" in u.person_types),
+                    _yes("moral" in u.person_types),
+                    " ".join(sorted(u.receptor_regimes)),
+                ]
+            )
             for u in catalogs.cfdi_uses().values()
         ]
-        archive.writestr("catalogo_usos_cfdi.csv", ("\ufeff" + "\r\n".join(uses) + "\r\n").encode("utf-8"))
+        archive.writestr(
+            "catalogo_usos_cfdi.csv", ("\ufeff" + "\r\n".join(uses) + "\r\n").encode("utf-8")
+        )
     return buffer.getvalue()
 
 

@@ -16,10 +16,13 @@ from .rules import check_company
 def sat_choices(rfc: str, tax_regime: str = "") -> tuple[list, list, str | None]:
     """Regime and CFDI-use choices SAT allows for the RFC's person type (and the chosen regime)."""
     person_type = check_rfc(rfc).person_type if rfc else None
-    regimes = [("", _("— Elige el régimen fiscal —"))] + [(r.code, r.label) for r in catalogs.regimes_for(person_type)]
+    regimes = [("", _("— Elige el régimen fiscal —"))] + [
+        (r.code, r.label) for r in catalogs.regimes_for(person_type)
+    ]
     regime_ok = tax_regime in {code for code, _label in regimes[1:]}
     uses = [("", _("— Elige el uso del CFDI —"))] + [
-        (u.code, u.label) for u in catalogs.cfdi_uses_for(person_type, tax_regime if regime_ok else None)
+        (u.code, u.label)
+        for u in catalogs.cfdi_uses_for(person_type, tax_regime if regime_ok else None)
     ]
     return regimes, uses, person_type
 
@@ -27,7 +30,9 @@ def sat_choices(rfc: str, tax_regime: str = "") -> tuple[list, list, str | None]
 class CompanyForm(forms.Form):
     legal_name = forms.CharField(label=_("Nombre o razón social"), required=False)
     rfc = forms.CharField(label=_("RFC"), required=False)
-    cfdi_use = forms.CharField(label=_("Uso de la factura (uso del CFDI)"), required=False, widget=forms.Select)
+    cfdi_use = forms.CharField(
+        label=_("Uso de la factura (uso del CFDI)"), required=False, widget=forms.Select
+    )
     tax_regime = forms.CharField(label=_("Régimen fiscal"), required=False, widget=forms.Select)
     email = forms.CharField(label=_("Correo electrónico"), required=False)
     email_2 = forms.CharField(label=_("Correo adicional 1"), required=False)
@@ -51,7 +56,9 @@ class CompanyForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         rfc = self.data.get("rfc") if self.is_bound else self.initial.get("rfc", "")
-        regime = self.data.get("tax_regime") if self.is_bound else self.initial.get("tax_regime", "")
+        regime = (
+            self.data.get("tax_regime") if self.is_bound else self.initial.get("tax_regime", "")
+        )
         regimes, uses, self.person_type = sat_choices(rfc or "", regime or "")
         self.fields["tax_regime"].widget.choices = regimes
         self.fields["cfdi_use"].widget.choices = uses
@@ -74,17 +81,28 @@ class ContactForm(forms.Form):
     email = forms.CharField(label=_("Correo electrónico"), required=False)
     phone = forms.CharField(label=_("Teléfono"), required=False)
     position = forms.CharField(label=_("Puesto"), required=False)
-    language = forms.ChoiceField(label=_("Idioma de los correos"), choices=settings.LANGUAGES, required=False)
+    language = forms.ChoiceField(
+        label=_("Idioma de los correos"), choices=settings.LANGUAGES, required=False
+    )
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Archivo .CSV"),
-        error_messages={"required": _("Elige el archivo .CSV que quieres cargar."), "empty": _("El archivo está vacío.")},
+        error_messages={
+            "required": _("Elige el archivo .CSV que quieres cargar."),
+            "empty": _("El archivo está vacío."),
+        },
     )
     mode = forms.ChoiceField(
-        label=_("Modo de carga"), choices=ImportJob.Mode.choices, initial=ImportJob.Mode.CREATE, widget=forms.RadioSelect
+        label=_("Modo de carga"),
+        choices=ImportJob.Mode.choices,
+        initial=ImportJob.Mode.CREATE,
+        widget=forms.RadioSelect,
     )
     auto_confirm = forms.BooleanField(
-        label=_("Si hay filas con errores, cargar de todos modos las filas válidas sin preguntarme"), required=False
+        label=_(
+            "Si hay filas con errores, cargar de todos modos las filas válidas sin preguntarme"
+        ),
+        required=False,
     )

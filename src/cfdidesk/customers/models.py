@@ -52,7 +52,13 @@ class Company(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     # The bulk load that created it: its history without one audit row per imported company.
     import_job = models.ForeignKey(
-        "ImportJob", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+", db_index=False
+        "ImportJob",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -62,7 +68,9 @@ class Company(models.Model):
         verbose_name_plural = _("clientes")
         constraints = [
             models.UniqueConstraint(
-                fields=["rfc"], condition=~Q(rfc__in=sorted(GENERIC_RFCS)), name="company_rfc_unique_except_generic"
+                fields=["rfc"],
+                condition=~Q(rfc__in=sorted(GENERIC_RFCS)),
+                name="company_rfc_unique_except_generic",
             ),
         ]
         # Each index is one more write per imported row, so only what a search or sort uses: e-mails
@@ -70,8 +78,10 @@ class Company(models.Model):
         # opclass), names are sorted, never searched by prefix (search_name serves the search).
         indexes = [
             models.Index(fields=["legal_name", "id"], name="company_legal_name"),
-            *(models.Index(fields=[f], name=f"company_{f}", opclasses=["varchar_pattern_ops"])
-              for f in ("email", "email_2", "email_3")),
+            *(
+                models.Index(fields=[f], name=f"company_{f}", opclasses=["varchar_pattern_ops"])
+                for f in ("email", "email_2", "email_3")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,14 +140,22 @@ EDITABLE_FIELDS = [
 class Contact(models.Model):
     """A person at a customer company."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("cliente"))
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("cliente")
+    )
     name = models.CharField(_("nombre"), max_length=200)
     email = models.CharField(_("correo electrónico"), max_length=254, blank=True, db_index=True)
     phone = models.CharField(_("teléfono"), max_length=40, blank=True)
     position = models.CharField(_("puesto"), max_length=120, blank=True)
-    language = models.CharField(_("idioma"), max_length=10, choices=settings.LANGUAGES, default="es-mx")
+    language = models.CharField(
+        _("idioma"), max_length=10, choices=settings.LANGUAGES, default="es-mx"
+    )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contact"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contact",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -166,7 +184,9 @@ class ImportJob(models.Model):
         CREATE = "create", _("Solo crear clientes nuevos")
         UPSERT = "upsert", _("Crear nuevos y actualizar los existentes (por RFC)")
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -177,7 +197,9 @@ class ImportJob(models.Model):
     delimiter = models.CharField(max_length=1, default=",")
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.CREATE)
     auto_confirm = models.BooleanField(default=False)
-    state = models.CharField(max_length=24, choices=State.choices, default=State.QUEUED, db_index=True)
+    state = models.CharField(
+        max_length=24, choices=State.choices, default=State.QUEUED, db_index=True
+    )
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     valid_rows = models.PositiveIntegerField(default=0)

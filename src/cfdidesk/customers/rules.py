@@ -64,7 +64,11 @@ def normalize_values(raw: dict) -> dict[str, str]:
     values = {}
     for name in EDITABLE_FIELDS:
         value = get(name)
-        values[name] = "" if value is None else (value.strip() if isinstance(value, str) else str(value).strip())
+        values[name] = (
+            ""
+            if value is None
+            else (value.strip() if isinstance(value, str) else str(value).strip())
+        )
     values["rfc"] = normalize_rfc(values["rfc"])
     for name in EMAIL_FIELDS:
         values[name] = values[name].lower()
@@ -107,13 +111,18 @@ def check_company(raw: dict) -> CompanyCheck:
     _check_emails(values, result)
 
     if values["phone"] and not _PHONE.match(values["phone"]):
-        result.add("phone", _("El teléfono solo puede tener dígitos, espacios, +, -, paréntesis y extensión."))
+        result.add(
+            "phone",
+            _("El teléfono solo puede tener dígitos, espacios, +, -, paréntesis y extensión."),
+        )
 
     if any(values[f] for f in SHIPPING_FIELDS if f != "ship_country"):
         if not values["ship_street"]:
             result.add("ship_street", _("Para la dirección de envío escribe al menos la calle."))
         if not values["ship_postal_code"]:
-            result.add("ship_postal_code", _("Para la dirección de envío escribe el código postal."))
+            result.add(
+                "ship_postal_code", _("Para la dirección de envío escribe el código postal.")
+            )
         elif message := check_postal_code(values["ship_postal_code"]):
             result.add("ship_postal_code", message)
     return result
@@ -130,11 +139,15 @@ def _check_emails(values: dict[str, str], result: CompanyCheck) -> None:
         if _MULTIPLE_EMAILS.search(value):
             result.add(
                 name,
-                _("Escribe un solo correo por campo: un cliente tiene un correo principal y hasta dos adicionales."),
+                _(
+                    "Escribe un solo correo por campo: un cliente tiene un correo principal y hasta dos adicionales."
+                ),
             )
             continue
         if not is_valid_email(value):
-            result.add(name, _("«%(email)s» no es un correo electrónico válido.") % {"email": value})
+            result.add(
+                name, _("«%(email)s» no es un correo electrónico válido.") % {"email": value}
+            )
             continue
         if value in seen:
             result.add(name, _("Este correo ya está en otro campo del cliente."))

@@ -27,8 +27,18 @@ DEFAULT_SORT = "nombre"
 _RFC_PREFIX = re.compile(r"^[A-ZÑ&]{3,4}[0-9]{0,6}[0-9A-Z]{0,3}$")
 _DIGITS = re.compile(r"^[0-9]{1,5}$")
 LIST_COLUMNS = (
-    "id", "legal_name", "trade_name", "rfc", "person_type", "tax_regime", "cfdi_use",
-    "email", "email_2", "email_3", "postal_code", "is_active",
+    "id",
+    "legal_name",
+    "trade_name",
+    "rfc",
+    "person_type",
+    "tax_regime",
+    "cfdi_use",
+    "email",
+    "email_2",
+    "email_3",
+    "postal_code",
+    "is_active",
 )
 
 
@@ -56,7 +66,9 @@ def company_search_filter(query: str) -> Q:
     return name
 
 
-def company_list(*, query: str = "", sort: str = DEFAULT_SORT, archived: bool = False) -> QuerySet[Company]:
+def company_list(
+    *, query: str = "", sort: str = DEFAULT_SORT, archived: bool = False
+) -> QuerySet[Company]:
     order = SORTS.get(sort, SORTS[DEFAULT_SORT])
     return (
         Company.objects.filter(is_active=not archived)
@@ -82,14 +94,14 @@ def page_of(queryset: QuerySet, *, number: int, size: int) -> Page:
     number = max(1, number)
     start = (number - 1) * size
     rows = list(queryset[start : start + size + 1])
-    return Page(items=rows[:size], number=number, has_next=len(rows) > size, has_previous=number > 1)
+    return Page(
+        items=rows[:size], number=number, has_next=len(rows) > size, has_previous=number > 1
+    )
 
 
 def export_rows():
     """Every company, in template column order, streamed from the database in chunks."""
-    return (
-        Company.objects.order_by("id").values_list(*csv_format.FIELDS).iterator(chunk_size=5000)
-    )
+    return Company.objects.order_by("id").values_list(*csv_format.FIELDS).iterator(chunk_size=5000)
 
 
 def import_jobs(*, user=None) -> QuerySet[ImportJob]:

@@ -12,8 +12,16 @@ urlpatterns = [
     path("carga-masiva/ejemplo.zip", views.import_template, name="import_template"),
     path("carga-masiva/procesos/", views.import_jobs, name="import_jobs"),
     path("carga-masiva/procesos/<int:pk>/", views.import_job_detail, name="import_job"),
-    path("carga-masiva/procesos/<int:pk>/confirmar/", views.import_job_confirm, name="import_job_confirm"),
-    path("carga-masiva/procesos/<int:pk>/cancelar/", views.import_job_cancel, name="import_job_cancel"),
+    path(
+        "carga-masiva/procesos/<int:pk>/confirmar/",
+        views.import_job_confirm,
+        name="import_job_confirm",
+    ),
+    path(
+        "carga-masiva/procesos/<int:pk>/cancelar/",
+        views.import_job_cancel,
+        name="import_job_cancel",
+    ),
     path("contactos/<int:pk>/editar/", views.contact_edit, name="contact_edit"),
     path("contactos/<int:pk>/eliminar/", views.contact_delete, name="contact_delete"),
     path("<int:pk>/", views.company_detail, name="detail"),

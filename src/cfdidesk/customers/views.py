@@ -74,7 +74,9 @@ def company_create(request):
         except services.CompanyInvalid as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, _("Cliente «%(name)s» agregado.") % {"name": company.legal_name})
+            messages.success(
+                request, _("Cliente «%(name)s» agregado.") % {"name": company.legal_name}
+            )
             _show_warnings(request, warnings)
             return redirect("customers:detail", pk=company.pk)
     return _form_page(request, form)
@@ -151,11 +153,15 @@ def company_delete(request, pk: int):
         if outcome == "archived":
             messages.info(
                 request,
-                _("«%(name)s» tiene historial, así que se archivó en lugar de eliminarse. Puedes restaurarlo desde «Ver archivados».")
+                _(
+                    "«%(name)s» tiene historial, así que se archivó en lugar de eliminarse. Puedes restaurarlo desde «Ver archivados»."
+                )
                 % {"name": company.legal_name},
             )
         else:
-            messages.success(request, _("Cliente «%(name)s» eliminado.") % {"name": company.legal_name})
+            messages.success(
+                request, _("Cliente «%(name)s» eliminado.") % {"name": company.legal_name}
+            )
         return redirect("customers:list")
     return render(
         request,
@@ -179,7 +185,9 @@ def contact_create(request, pk: int):
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            contact = services.contact_create(actor=request.user, company=company, data=form.cleaned_data)
+            contact = services.contact_create(
+                actor=request.user, company=company, data=form.cleaned_data
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -202,7 +210,9 @@ def contact_edit(request, pk: int):
             messages.success(request, _("Contacto actualizado."))
             return redirect("customers:detail", pk=contact.company_id)
     return render(
-        request, "customers/contact_form.html", {"form": form, "company": contact.company, "contact": contact}
+        request,
+        "customers/contact_form.html",
+        {"form": form, "company": contact.company, "contact": contact},
     )
 
 
@@ -242,7 +252,11 @@ def import_upload(request):
     return render(
         request,
         "customers/import_upload.html",
-        {"form": form, "columns": csv_format.LABELS, "can_export": has_capability(request.user, "customers.export")},
+        {
+            "form": form,
+            "columns": csv_format.LABELS,
+            "can_export": has_capability(request.user, "customers.export"),
+        },
     )
 
 
@@ -256,7 +270,9 @@ def import_template(request):
 
 @require_capability("customers.import")
 def import_jobs(request):
-    page = selectors.page_of(selectors.import_jobs(), number=_int(request.GET.get("pagina")), size=PAGE_SIZE)
+    page = selectors.page_of(
+        selectors.import_jobs(), number=_int(request.GET.get("pagina")), size=PAGE_SIZE
+    )
     context = {"page": page, "polling": any(job.is_running for job in page.items)}
     template = "customers/_import_job_rows.html" if request.htmx else "customers/import_jobs.html"
     return render(request, template, context)

@@ -10,7 +10,11 @@ from .models import Ticket
 
 def get_ticket_for(user, number: str, *, capability: str = "tickets.view") -> Ticket:
     """Staff with the capability reach every ticket; a portal contact only their company's (404 otherwise)."""
-    ticket = Ticket.objects.select_related("company", "contact", "assignee", "team", "category").filter(number=number).first()
+    ticket = (
+        Ticket.objects.select_related("company", "contact", "assignee", "team", "category")
+        .filter(number=number)
+        .first()
+    )
     if has_capability(user, capability):
         if ticket is None:
             raise Http404

@@ -38,6 +38,8 @@ class CannedReplyAdmin(CatalogAdmin):
     list_display = ("title", "is_active")
     search_fields = ("title", "body")
     list_filter = ("is_active",)
+
+
 from . import admin_sla  # noqa: E402,F401  (SLA policies: see the module)
 
 # ---------------------------------------------------------------- on-call roster, escalation, webhooks
@@ -66,7 +68,11 @@ class _ServiceSavedAdmin(CatalogAdmin):
 
     def save_model(self, request, obj, form, change):
         values = {name: form.cleaned_data[name] for name in self.service_fields}
-        saved = self.update(request.user, obj, **values) if change else self.create(request.user, **values)
+        saved = (
+            self.update(request.user, obj, **values)
+            if change
+            else self.create(request.user, **values)
+        )
         obj.pk = saved.pk
 
     def delete_model(self, request, obj):
@@ -141,7 +147,17 @@ class WebhookDeliveryAdmin(CatalogAdmin):
     list_filter = ("state", "event", "webhook")
     list_select_related = ("webhook", "ticket")
     search_fields = ("ticket__number",)
-    readonly_fields = ("webhook", "ticket", "event", "payload", "state", "attempts", "last_error", "created_at", "sent_at")
+    readonly_fields = (
+        "webhook",
+        "ticket",
+        "event",
+        "payload",
+        "state",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    )
     actions = ["retry"]
 
     def has_add_permission(self, request):
@@ -161,4 +177,8 @@ class WebhookDeliveryAdmin(CatalogAdmin):
     @admin.action(description=_("Reintentar los envíos fallidos"))
     def retry(self, request, queryset):
         n = redeliver(list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, ngettext("%(n)d envío en cola otra vez.", "%(n)d envíos en cola otra vez.", n) % {"n": n})
+        self.message_user(
+            request,
+            ngettext("%(n)d envío en cola otra vez.", "%(n)d envíos en cola otra vez.", n)
+            % {"n": n},
+        )

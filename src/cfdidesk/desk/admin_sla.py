@@ -12,7 +12,15 @@ from cfdidesk.web.tasks import enqueue
 
 @admin.register(SlaPolicy, site=site)
 class SlaPolicyAdmin(CatalogAdmin):
-    list_display = ("priority", "company", "first_response", "resolution", "around_the_clock", "calendar", "at_risk_percent")
+    list_display = (
+        "priority",
+        "company",
+        "first_response",
+        "resolution",
+        "around_the_clock",
+        "calendar",
+        "at_risk_percent",
+    )
     list_filter = ("priority", "around_the_clock")
     autocomplete_fields = ()
     raw_id_fields = ("company",)

@@ -75,7 +75,9 @@ class SlaTargetOut(Schema):
     due: datetime
     at_risk_from: datetime
     state: str = Field(description="on_track | at_risk | breached | paused | met | missed")
-    seconds_left: int = Field(description="Negativo si ya venció; en horas hábiles si business_time")
+    seconds_left: int = Field(
+        description="Negativo si ya venció; en horas hábiles si business_time"
+    )
     business_time: bool
 
 
@@ -88,7 +90,9 @@ class TicketPage(Schema):
 class TicketIn(Schema):
     subject: str
     description: str = ""
-    company_id: int | None = Field(None, description="O contact_id; con contact_id el cliente es el del contacto")
+    company_id: int | None = Field(
+        None, description="O contact_id; con contact_id el cliente es el del contacto"
+    )
     contact_id: int | None = None
     channel: str = Channel.API
     kind: str = Kind.INCIDENT
@@ -114,12 +118,16 @@ class TicketPatch(Schema):
     team_id: int | None = None
     assignee_id: int | None = None
     upset_customer: bool | None = None
-    version: int | None = Field(None, description="Versión leída; si otro usuario guardó después, se rechaza")
+    version: int | None = Field(
+        None, description="Versión leída; si otro usuario guardó después, se rechaza"
+    )
 
 
 class MessageIn(Schema):
     body: str
-    then: str | None = Field(None, description="Solo respuestas de soporte: waiting_customer o resolved")
+    then: str | None = Field(
+        None, description="Solo respuestas de soporte: waiting_customer o resolved"
+    )
 
 
 class TransitionIn(Schema):
@@ -140,18 +148,52 @@ class EventOut(Schema):
 
 def _out(ticket: Ticket, clocks: Clocks | None = None) -> dict:
     return {
-        **{f: getattr(ticket, f) for f in ("number", "subject", "description", "channel", "kind", "priority",
-                                           "affects_operation", "status", "upset_customer", "protocol_done", "rating",
-                                           "created_at", "updated_at", "first_response_at", "resolved_at", "closed_at",
-                                           "version", "assignee_id", "escalation_level")},
-        "sla": [{"target": row["target"], "due": row["due"], "at_risk_from": row["risk"], "state": row["state"],
-                 "seconds_left": int(row["left"].total_seconds()), "business_time": row["business"]}
-                for row in sla_overview(ticket, timezone.now(), clocks=clocks)],
+        **{
+            f: getattr(ticket, f)
+            for f in (
+                "number",
+                "subject",
+                "description",
+                "channel",
+                "kind",
+                "priority",
+                "affects_operation",
+                "status",
+                "upset_customer",
+                "protocol_done",
+                "rating",
+                "created_at",
+                "updated_at",
+                "first_response_at",
+                "resolved_at",
+                "closed_at",
+                "version",
+                "assignee_id",
+                "escalation_level",
+            )
+        },
+        "sla": [
+            {
+                "target": row["target"],
+                "due": row["due"],
+                "at_risk_from": row["risk"],
+                "state": row["state"],
+                "seconds_left": int(row["left"].total_seconds()),
+                "business_time": row["business"],
+            }
+            for row in sla_overview(ticket, timezone.now(), clocks=clocks)
+        ],
         "company": ticket.company,
-        "contact": {"id": ticket.contact.pk, "name": ticket.contact.name} if ticket.contact else None,
-        "category": {"id": ticket.category.pk, "name": ticket.category.name} if ticket.category else None,
+        "contact": {"id": ticket.contact.pk, "name": ticket.contact.name}
+        if ticket.contact
+        else None,
+        "category": {"id": ticket.category.pk, "name": ticket.category.name}
+        if ticket.category
+        else None,
         "team": {"id": ticket.team.pk, "name": ticket.team.name} if ticket.team else None,
-        "assignee": (ticket.assignee.get_full_name() or ticket.assignee.username) if ticket.assignee else None,
+        "assignee": (ticket.assignee.get_full_name() or ticket.assignee.username)
+        if ticket.assignee
+        else None,
         "priority_label": str(ticket.get_priority_display()),
         "status_label": str(ticket.get_status_display()),
         "references": [{"kind": r.kind, "value": r.value} for r in ticket.references.all()],
@@ -178,18 +220,45 @@ def _get(model, pk, field):
 
 
 @router.get("/tickets", response=TicketPage, summary="Listar y buscar tickets")
-def list_tickets(request, search: str = "", view: str = "todos", status: str = "", priority: str = "", team: str = "",
-                 assignee: str = "", company: str = "", category: str = "", sort: str = "recientes", page: int = 1,
-                 sla: str = ""):
+def list_tickets(
+    request,
+    search: str = "",
+    view: str = "todos",
+    status: str = "",
+    priority: str = "",
+    team: str = "",
+    assignee: str = "",
+    company: str = "",
+    category: str = "",
+    sort: str = "recientes",
+    page: int = 1,
+    sla: str = "",
+):
     contact = _portal_contact(request.user)
     if contact is not None:
         company, assignee, team = str(contact.company_id), "", ""
-    qs = selectors.ticket_list(user=request.user, view=view, query=search[:100], status=status, priority=priority,
-                               team=team, assignee=assignee, company=company, category=category, sort=sort,
-                               sla=sla if sla in selectors.SLA_FILTERS else "")
-    result = page_of(qs.select_related("contact", "team").prefetch_related("references"), number=page, size=50)
+    qs = selectors.ticket_list(
+        user=request.user,
+        view=view,
+        query=search[:100],
+        status=status,
+        priority=priority,
+        team=team,
+        assignee=assignee,
+        company=company,
+        category=category,
+        sort=sort,
+        sla=sla if sla in selectors.SLA_FILTERS else "",
+    )
+    result = page_of(
+        qs.select_related("contact", "team").prefetch_related("references"), number=page, size=50
+    )
     clocks = Clocks()  # one calendar load for the page, not one per ticket
-    return {"items": [_out(t, clocks) for t in result.items], "page": result.number, "has_next": result.has_next}
+    return {
+        "items": [_out(t, clocks) for t in result.items],
+        "page": result.number,
+        "has_next": result.has_next,
+    }
 
 
 @router.post("/tickets", response={201: TicketOut}, summary="Abrir un ticket")
@@ -201,17 +270,29 @@ def create_ticket(request, payload: TicketIn):
             raise PermissionDenied
         company = _get(Company, data["company_id"], "company_id")
         ticket_contact = _get(Contact, data["contact_id"], "contact_id")
-        extra = {"team": _get(Team, data["team_id"], "team_id"),
-                 "assignee": _get(staff_users().model, data["assignee_id"], "assignee_id")}
+        extra = {
+            "team": _get(Team, data["team_id"], "team_id"),
+            "assignee": _get(staff_users().model, data["assignee_id"], "assignee_id"),
+        }
     else:  # a portal contact opens tickets for themselves only
         company, ticket_contact, extra = None, contact, {}
     ticket = services.ticket_create(
-        actor=request.user, company=company, contact=ticket_contact, subject=data["subject"],
-        description=data["description"], channel=data["channel"], kind=data["kind"],
-        category=_get(Category, data["category_id"], "category_id"), priority=data["priority"],
-        affects_operation=data["affects_operation"], references=[(r["kind"], r["value"]) for r in data["references"]],
-        verified_product=data["verified_product"], reproduced=data["reproduced"],
-        exact_messages=data["exact_messages"], steps_before=data["steps_before"], **extra,
+        actor=request.user,
+        company=company,
+        contact=ticket_contact,
+        subject=data["subject"],
+        description=data["description"],
+        channel=data["channel"],
+        kind=data["kind"],
+        category=_get(Category, data["category_id"], "category_id"),
+        priority=data["priority"],
+        affects_operation=data["affects_operation"],
+        references=[(r["kind"], r["value"]) for r in data["references"]],
+        verified_product=data["verified_product"],
+        reproduced=data["reproduced"],
+        exact_messages=data["exact_messages"],
+        steps_before=data["steps_before"],
+        **extra,
     )
     return Status(201, _out(ticket))
 
@@ -228,22 +309,36 @@ def update_ticket(request, number: str, payload: TicketPatch):
         raise PermissionDenied
     data = payload.dict(exclude_unset=True)
     version = data.pop("version", None)
-    for field, model in (("category_id", Category), ("team_id", Team), ("assignee_id", staff_users().model)):
+    for field, model in (
+        ("category_id", Category),
+        ("team_id", Team),
+        ("assignee_id", staff_users().model),
+    ):
         if field in data:
             data[field.removesuffix("_id")] = _get(model, data.pop(field), field)
-    return _out(services.ticket_update(actor=request.user, ticket=ticket, data=data, version=version))
+    return _out(
+        services.ticket_update(actor=request.user, ticket=ticket, data=data, version=version)
+    )
 
 
-@router.post("/tickets/{number}/replies", response={201: EventOut}, summary="Responder (soporte) o escribir (cliente)")
+@router.post(
+    "/tickets/{number}/replies",
+    response={201: EventOut},
+    summary="Responder (soporte) o escribir (cliente)",
+)
 def reply(request, number: str, payload: MessageIn):
     ticket = get_ticket_for(request.user, number)
     contact = _portal_contact(request.user)
     if contact is None:
         if not has_capability(request.user, "tickets.edit"):
             raise PermissionDenied
-        event = services.ticket_reply(actor=request.user, ticket=ticket, body=payload.body, then=payload.then)
+        event = services.ticket_reply(
+            actor=request.user, ticket=ticket, body=payload.body, then=payload.then
+        )
     else:
-        event = services.ticket_customer_reply(ticket=ticket, body=payload.body, contact=contact, actor=request.user)
+        event = services.ticket_customer_reply(
+            ticket=ticket, body=payload.body, contact=contact, actor=request.user
+        )
     return Status(201, _event(event))
 
 
@@ -252,7 +347,9 @@ def note(request, number: str, payload: MessageIn):
     ticket = get_ticket_for(request.user, number, capability="tickets.edit")
     if not has_capability(request.user, "tickets.edit"):
         raise PermissionDenied
-    return Status(201, _event(services.ticket_note(actor=request.user, ticket=ticket, body=payload.body)))
+    return Status(
+        201, _event(services.ticket_note(actor=request.user, ticket=ticket, body=payload.body))
+    )
 
 
 @router.post("/tickets/{number}/attachments", response={201: EventOut}, summary="Adjuntar archivos")
@@ -261,8 +358,12 @@ def attach(request, number: str, files: File[list[UploadedFile]], public: Form[b
     is_portal = _portal_contact(request.user) is not None
     if not is_portal and not has_capability(request.user, "tickets.edit"):
         raise PermissionDenied
-    event = services.ticket_attach(actor=request.user, ticket=ticket, files=[(f.name, f.read()) for f in files],
-                                   public=True if is_portal else public)
+    event = services.ticket_attach(
+        actor=request.user,
+        ticket=ticket,
+        files=[(f.name, f.read()) for f in files],
+        public=True if is_portal else public,
+    )
     return Status(201, _event(event))
 
 
@@ -271,7 +372,11 @@ def transition(request, number: str, payload: TransitionIn):
     ticket = get_ticket_for(request.user, number, capability="tickets.edit")
     if not has_capability(request.user, "tickets.edit"):
         raise PermissionDenied
-    return _out(services.ticket_transition(actor=request.user, ticket=ticket, to=payload.to, reason=payload.reason))
+    return _out(
+        services.ticket_transition(
+            actor=request.user, ticket=ticket, to=payload.to, reason=payload.reason
+        )
+    )
 
 
 @router.get("/tickets/{number}/timeline", response=list[EventOut], summary="Historial del ticket")
@@ -283,7 +388,11 @@ def timeline(request, number: str):
 
 def _event(event: TicketEvent) -> dict:
     return {
-        "id": event.pk, "kind": event.kind, "is_public": event.is_public, "body": event.body, "data": event.data,
+        "id": event.pk,
+        "kind": event.kind,
+        "is_public": event.is_public,
+        "body": event.body,
+        "data": event.data,
         "created_at": event.created_at,
         "author": (event.actor.get_full_name() or event.actor.username) if event.actor else None,
         "attachments": [a.filename for a in event.attachments.all()],

@@ -154,14 +154,24 @@ def _by_index(rule: Q) -> Q:
         raise ValueError("only conditions joined by AND")
     ids = Q()
     for condition in rule.children:
-        ids &= Q(pk__in=Ticket.objects.filter(condition if isinstance(condition, Q) else Q(condition)).values("pk"))
+        ids &= Q(
+            pk__in=Ticket.objects.filter(
+                condition if isinstance(condition, Q) else Q(condition)
+            ).values("pk")
+        )
     return ids
 
 
 def _per_consultant(figure: str, condition: Q):
     """(figure, assignee id, count) of the open tickets that meet `condition`, by consultant."""
-    return (Ticket.objects.filter(OPEN).filter(condition).annotate(figure=Value(figure, output_field=CharField()))
-            .values_list("figure", "assignee_id").annotate(n=Count("*")).order_by())
+    return (
+        Ticket.objects.filter(OPEN)
+        .filter(condition)
+        .annotate(figure=Value(figure, output_field=CharField()))
+        .values_list("figure", "assignee_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
 
 
 def open_figures(now: dt.datetime) -> OpenFigures:
@@ -199,18 +209,25 @@ def open_figures(now: dt.datetime) -> OpenFigures:
 
 
 def status_bars(figures: OpenFigures) -> list[Bar]:
-    return _scaled([Bar(s.value, str(s.label), figures.by_status.get(s.value, 0)) for s in OPEN_STATUSES])
+    return _scaled(
+        [Bar(s.value, str(s.label), figures.by_status.get(s.value, 0)) for s in OPEN_STATUSES]
+    )
 
 
 def priority_bars(figures: OpenFigures) -> list[Bar]:
-    return _scaled([Bar(p.value, str(p.label), figures.by_priority.get(p.value, 0)) for p in Priority])
+    return _scaled(
+        [Bar(p.value, str(p.label), figures.by_priority.get(p.value, 0)) for p in Priority]
+    )
 
 
 def team_bars(figures: OpenFigures, teams: dict[int, Team]) -> list[Bar]:
     """Active teams and any other team with open tickets, busiest first; then the tickets with no team."""
     counts = figures.by_team
-    bars = [Bar(t.pk, t.name, counts.get(t.pk, 0)) for t in sorted(teams.values(), key=lambda t: t.name.lower())
-            if t.is_active or counts.get(t.pk)]
+    bars = [
+        Bar(t.pk, t.name, counts.get(t.pk, 0))
+        for t in sorted(teams.values(), key=lambda t: t.name.lower())
+        if t.is_active or counts.get(t.pk)
+    ]
     bars.sort(key=lambda b: -b.count)  # stable: by name among equals
     if counts.get(None):
         bars.append(Bar(None, _("Sin equipo"), counts[None]))
@@ -220,8 +237,12 @@ def team_bars(figures: OpenFigures, teams: dict[int, Team]) -> list[Bar]:
 def consultant_loads(figures: OpenFigures) -> list[Load]:
     """Each active consultant (and whoever else holds open tickets), busiest first; then the unassigned."""
     holders = [pk for pk in figures.by_assignee if pk is not None]
-    users = (get_user_model().objects.filter(Q(is_active=True, groups__name=CONSULTANT) | Q(pk__in=holders))
-             .distinct().only("id", "username", "first_name", "last_name", "is_active"))
+    users = (
+        get_user_model()
+        .objects.filter(Q(is_active=True, groups__name=CONSULTANT) | Q(pk__in=holders))
+        .distinct()
+        .only("id", "username", "first_name", "last_name", "is_active")
+    )
     loads = []
     for user in users:
         found = figures.by_assignee.get(user.pk) or Load(None)
@@ -236,8 +257,10 @@ def day_starts(now: dt.datetime, days: int) -> list[dt.datetime]:
     """Midnight of each of the last `days` days (today included) in the current time zone, oldest first."""
     today = timezone.localdate(now)
     tz = timezone.get_current_timezone()
-    return [timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=k), dt.time()), tz)
-            for k in range(days - 1, -1, -1)]
+    return [
+        timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=k), dt.time()), tz)
+        for k in range(days - 1, -1, -1)
+    ]
 
 
 def _day_of(column: str, starts: list[dt.datetime]) -> RawSQL:
@@ -245,7 +268,9 @@ def _day_of(column: str, starts: list[dt.datetime]) -> RawSQL:
     falls on, as plain comparisons both databases evaluate on the index entries. Written as SQL:
     Django takes longer to compile thirty When() than the database to run the query."""
     adapt = connection.ops.adapt_datetimefield_value
-    quoted = f"{connection.ops.quote_name(Ticket._meta.db_table)}.{connection.ops.quote_name(column)}"
+    quoted = (
+        f"{connection.ops.quote_name(Ticket._meta.db_table)}.{connection.ops.quote_name(column)}"
+    )
     order = list(reversed(range(len(starts))))
     sql = "CASE " + " ".join(f"WHEN {quoted} >= %s THEN {k}" for k in order) + " END"
     return RawSQL(sql, [adapt(starts[k]) for k in order], output_field=IntegerField())
@@ -253,9 +278,14 @@ def _day_of(column: str, starts: list[dt.datetime]) -> RawSQL:
 
 def compliance(column: str, met_column: str, starts: list[dt.datetime]) -> list[Day]:
     """Met and total per day since starts[0]: one GROUP BY over the (column, met) index."""
-    rows = (Ticket.objects.filter(**{f"{column}__gte": starts[0], f"{met_column}__isnull": False})
-            .annotate(day=_day_of(column, starts)).values("day", met_column).annotate(n=Count("*"))
-            .values_list("day", met_column, "n").order_by())
+    rows = (
+        Ticket.objects.filter(**{f"{column}__gte": starts[0], f"{met_column}__isnull": False})
+        .annotate(day=_day_of(column, starts))
+        .values("day", met_column)
+        .annotate(n=Count("*"))
+        .values_list("day", met_column, "n")
+        .order_by()
+    )
     days = [Day(timezone.localdate(start)) for start in starts]
     for k, met, n in rows:
         days[k].total += n
@@ -266,7 +296,11 @@ def compliance(column: str, met_column: str, starts: list[dt.datetime]) -> list[
 
 def oncall_by_team(teams: dict[int, Team], now: dt.datetime) -> list[TeamOnCall]:
     """Every active team with the shifts running now (none: nobody on call)."""
-    rows = {pk: TeamOnCall(team) for pk, team in sorted(teams.items(), key=lambda kv: kv[1].name) if team.is_active}
+    rows = {
+        pk: TeamOnCall(team)
+        for pk, team in sorted(teams.items(), key=lambda kv: kv[1].name)
+        if team.is_active
+    }
     for shift in oncall_now(at=now):
         if shift.team_id in rows:
             rows[shift.team_id].shifts.append(shift)
@@ -281,7 +315,9 @@ def office_open_now(now: dt.datetime) -> bool:
     return load_calendar(None).is_open(now)
 
 
-def supervisor_dashboard(*, now: dt.datetime | None = None, days: int = COMPLIANCE_DAYS) -> Dashboard:
+def supervisor_dashboard(
+    *, now: dt.datetime | None = None, days: int = COMPLIANCE_DAYS
+) -> Dashboard:
     """Everything the dashboard shows, in eleven queries whatever the number of tickets."""
     now = now or timezone.now()
     teams = {t.pk: t for t in Team.objects.all()}
@@ -301,9 +337,16 @@ def supervisor_dashboard(*, now: dt.datetime | None = None, days: int = COMPLIAN
         oncall=oncall_by_team(teams, now),
         office_open=office_open_now(now),
         compliance=[
-            Compliance("first_response", _("Primera respuesta"),
-                       compliance("first_response_at", "sla_first_response_met", starts)),
-            Compliance("resolution", _("Resolución"), compliance("resolved_at", "sla_resolution_met", starts)),
+            Compliance(
+                "first_response",
+                _("Primera respuesta"),
+                compliance("first_response_at", "sla_first_response_met", starts),
+            ),
+            Compliance(
+                "resolution",
+                _("Resolución"),
+                compliance("resolved_at", "sla_resolution_met", starts),
+            ),
         ],
         compliance_since=starts[0],
     )
@@ -314,9 +357,9 @@ def my_load(*, user, now: dt.datetime | None = None) -> Load:
     their open tickets (found through the (is_open, assignee, …) index)."""
     now = now or timezone.now()
     figures = Ticket.objects.filter(OPEN, assignee=user).aggregate(
-        open=Count("*"), critical=Count("pk", filter=Q(priority=Priority.CRITICAL)),
+        open=Count("*"),
+        critical=Count("pk", filter=Q(priority=Priority.CRITICAL)),
         at_risk=Count("pk", filter=sla_state_filter(AT_RISK, now)),
         breached=Count("pk", filter=sla_state_filter(BREACHED, now)),
     )
     return Load(user, **figures)
-

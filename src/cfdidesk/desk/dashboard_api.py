@@ -16,7 +16,9 @@ router = Router(tags=["Tablero"])
 
 
 class CountOut(Schema):
-    key: str | int | None = Field(description="Estado, prioridad (1 crítica … 4 baja) o id del equipo (null: sin equipo)")
+    key: str | int | None = Field(
+        description="Estado, prioridad (1 crítica … 4 baja) o id del equipo (null: sin equipo)"
+    )
     label: str
     count: int
 
@@ -82,7 +84,9 @@ class DashboardOut(Schema):
     open: OpenOut
     sla: SlaOut
     consultants: list[LoadOut]
-    office_open: bool = Field(description="Si el calendario de atención predeterminado está abierto ahora")
+    office_open: bool = Field(
+        description="Si el calendario de atención predeterminado está abierto ahora"
+    )
     oncall: list[TeamOnCallOut]
     compliance_since: dt.datetime
     compliance: list[ComplianceOut]
@@ -93,9 +97,16 @@ def _counts(bars) -> list[dict]:
 
 
 def _shift(s) -> dict:
-    return {"team_id": s.team_id, "team": s.team.name, "user_id": s.user_id, "username": s.user.username,
-            "name": person(s.user), "email": s.user.email,
-            "starts_at": s.starts_at, "ends_at": s.ends_at}
+    return {
+        "team_id": s.team_id,
+        "team": s.team.name,
+        "user_id": s.user_id,
+        "username": s.user.username,
+        "name": person(s.user),
+        "email": s.user.email,
+        "starts_at": s.starts_at,
+        "ends_at": s.ends_at,
+    }
 
 
 @router.get("/dashboard", response=DashboardOut, summary="Tablero del supervisor")
@@ -107,22 +118,45 @@ def dashboard(request):
     d = supervisor_dashboard()
     return {
         "generated_at": d.now,
-        "open": {"total": d.open, "critical": d.critical, "unassigned": d.unassigned, "by_status": _counts(d.by_status),
-                 "by_priority": _counts(d.by_priority), "by_team": _counts(d.by_team)},
+        "open": {
+            "total": d.open,
+            "critical": d.critical,
+            "unassigned": d.unassigned,
+            "by_status": _counts(d.by_status),
+            "by_priority": _counts(d.by_priority),
+            "by_team": _counts(d.by_team),
+        },
         "sla": {"on_track": d.on_track, "at_risk": d.at_risk, "breached": d.breached},
         "consultants": [
-            {"user_id": x.user.pk if x.user else None, "username": x.user.username if x.user else None,
-             "name": person(x.user) if x.user else "", "open": x.open,
-             "critical": x.critical, "at_risk": x.at_risk, "breached": x.breached}
+            {
+                "user_id": x.user.pk if x.user else None,
+                "username": x.user.username if x.user else None,
+                "name": person(x.user) if x.user else "",
+                "open": x.open,
+                "critical": x.critical,
+                "at_risk": x.at_risk,
+                "breached": x.breached,
+            }
             for x in d.loads
         ],
         "office_open": d.office_open,
-        "oncall": [{"team_id": row.team.pk, "team": row.team.name, "on_duty": [_shift(s) for s in row.shifts]}
-                   for row in d.oncall],
+        "oncall": [
+            {
+                "team_id": row.team.pk,
+                "team": row.team.name,
+                "on_duty": [_shift(s) for s in row.shifts],
+            }
+            for row in d.oncall
+        ],
         "compliance_since": d.compliance_since,
         "compliance": [
-            {"target": c.target, "met": c.met, "total": c.total, "percent": c.percent,
-             "days": [{"date": day.date, "met": day.met, "total": day.total} for day in c.days]}
+            {
+                "target": c.target,
+                "met": c.met,
+                "total": c.total,
+                "percent": c.percent,
+                "days": [{"date": day.date, "met": day.met, "total": day.total} for day in c.days],
+            }
             for c in d.compliance
         ],
     }

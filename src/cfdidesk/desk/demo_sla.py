@@ -31,12 +31,17 @@ def _clock(priority: int, company_id: int | None, cache: Clocks):
     targets = sla_targets_for(priority=priority, company_id=company_id)
     if targets is None:
         return None, None
-    return targets, cache.clock(around_the_clock=targets.around_the_clock, calendar_id=targets.calendar_id)
+    return targets, cache.clock(
+        around_the_clock=targets.around_the_clock, calendar_id=targets.calendar_id
+    )
 
 
 def _ago(clock, now: dt.datetime, elapsed: dt.timedelta) -> dt.datetime:
     """The latest instant from which `elapsed` of the clock's time has passed by `now`."""
-    low, high = now - dt.timedelta(days=90), now  # between(low, now) >= elapsed > between(high, now)
+    low, high = (
+        now - dt.timedelta(days=90),
+        now,
+    )  # between(low, now) >= elapsed > between(high, now)
     while high - low > dt.timedelta(seconds=1):
         middle = low + (high - low) / 2
         if clock.between(middle, now) >= elapsed:
@@ -61,11 +66,14 @@ def _open_in_the_past(*, actor, created: dt.datetime, **kwargs) -> Ticket:
     return Ticket.objects.get(pk=ticket.pk)
 
 
-def _reply_in_the_past(*, actor, ticket: Ticket, at: dt.datetime, body: str, then: str | None = None) -> Ticket:
+def _reply_in_the_past(
+    *, actor, ticket: Ticket, at: dt.datetime, body: str, then: str | None = None
+) -> Ticket:
     started = timezone.now()
     ticket_reply(actor=actor, ticket=ticket, body=body, then=then)
-    Ticket.objects.filter(pk=ticket.pk).update(first_response_at=at, updated_at=at,
-                                               **sla_first_response_fields(ticket, at))
+    Ticket.objects.filter(pk=ticket.pk).update(
+        first_response_at=at, updated_at=at, **sla_first_response_fields(ticket, at)
+    )
     _move_events(ticket, started, at)
     return Ticket.objects.get(pk=ticket.pk)
 
@@ -89,22 +97,36 @@ def escalation_chains(*, actor, teams, supervisor, manager) -> None:
         if team.escalation_steps.exists():
             continue
         escalation_step_create(actor=actor, team=team, level=1, title="Supervisor", user=supervisor)
-        escalation_step_create(actor=actor, team=team, level=2, title="Gerente de soporte", user=manager)
+        escalation_step_create(
+            actor=actor, team=team, level=2, title="Gerente de soporte", user=manager
+        )
 
 
-def roster(*, actor, rotations: dict[Team, list], now: dt.datetime, days: int = ROSTER_DAYS) -> None:
+def roster(
+    *, actor, rotations: dict[Team, list], now: dt.datetime, days: int = ROSTER_DAYS
+) -> None:
     """24-hour shifts from 09:00 (local time) for `days` days, the team's consultants taking turns,
     starting with the shift running now."""
     today = timezone.localdate(now)
     first = timezone.make_aware(dt.datetime.combine(today, SHIFT_STARTS))
     if first > now:
         first = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=1), SHIFT_STARTS))
-    handovers = [timezone.make_aware(dt.datetime.combine(timezone.localdate(first) + dt.timedelta(days=day),
-                                                         SHIFT_STARTS)) for day in range(days + 1)]
+    handovers = [
+        timezone.make_aware(
+            dt.datetime.combine(timezone.localdate(first) + dt.timedelta(days=day), SHIFT_STARTS)
+        )
+        for day in range(days + 1)
+    ]
     for team, people in rotations.items():
         for day in range(days):
-            oncall_shift_create(actor=actor, team=team, user=people[day % len(people)], starts_at=handovers[day],
-                                ends_at=handovers[day + 1], note="Guardia de 24 horas")
+            oncall_shift_create(
+                actor=actor,
+                team=team,
+                user=people[day % len(people)],
+                starts_at=handovers[day],
+                ends_at=handovers[day + 1],
+                note="Guardia de 24 horas",
+            )
 
 
 def open_tickets(*, consultants, teams, companies, now: dt.datetime) -> list[Ticket]:
@@ -121,58 +143,118 @@ def open_tickets(*, consultants, teams, companies, now: dt.datetime) -> list[Tic
         targets, clock = _clock(priority, company.pk, cache)
         target = targets.first_response if share_of == "first_response" else targets.resolution
         created = _ago(clock, now, target * share)
-        ticket = _open_in_the_past(actor=kwargs.get("assignee") or carla, created=created, company=company,
-                                   contact=contact(company), priority=priority, **kwargs)
+        ticket = _open_in_the_past(
+            actor=kwargs.get("assignee") or carla,
+            created=created,
+            company=company,
+            contact=contact(company),
+            priority=priority,
+            **kwargs,
+        )
         return ticket, targets, clock
 
     # At risk: 85 % of the first-response target gone, no answer yet.
-    ticket, _t, _c = open_for(companies[8], share_of="first_response", share=0.85, team=support, assignee=diego,
-                              subject="El complemento de pago no relaciona la factura B-77",
-                              description="El complemento timbra, pero el cliente no ve la factura relacionada.")
+    ticket, _t, _c = open_for(
+        companies[8],
+        share_of="first_response",
+        share=0.85,
+        team=support,
+        assignee=diego,
+        subject="El complemento de pago no relaciona la factura B-77",
+        description="El complemento timbra, pero el cliente no ve la factura relacionada.",
+    )
     made.append(ticket)
     # At risk: answered in time, 85 % of the resolution target gone.
-    ticket, targets, clock = open_for(companies[9], share_of="resolution", share=0.85, priority=Priority.HIGH,
-                                      team=support, assignee=carla,
-                                      subject="Las facturas de SCI se quedan en PRE desde ayer",
-                                      description="Los movimientos del día 12 siguen como PRE; no hay error en pantalla.")
-    ticket = _reply_in_the_past(actor=carla, ticket=ticket, at=clock.add(ticket.created_at, targets.first_response / 5),
-                                body="Estamos revisando el generador de su ambiente; les avisamos en cuanto quede.")
+    ticket, targets, clock = open_for(
+        companies[9],
+        share_of="resolution",
+        share=0.85,
+        priority=Priority.HIGH,
+        team=support,
+        assignee=carla,
+        subject="Las facturas de SCI se quedan en PRE desde ayer",
+        description="Los movimientos del día 12 siguen como PRE; no hay error en pantalla.",
+    )
+    ticket = _reply_in_the_past(
+        actor=carla,
+        ticket=ticket,
+        at=clock.add(ticket.created_at, targets.first_response / 5),
+        body="Estamos revisando el generador de su ambiente; les avisamos en cuanto quede.",
+    )
     made.append(ticket)
     # Breached: nobody answered within the first-response target.
-    ticket, _t, _c = open_for(companies[10], share_of="first_response", share=1.6, team=implementation,
-                              kind="request", subject="Alta de la serie NC para notas de crédito",
-                              description="Necesitamos la serie NC en el generador para emitir notas de crédito.")
+    ticket, _t, _c = open_for(
+        companies[10],
+        share_of="first_response",
+        share=1.6,
+        team=implementation,
+        kind="request",
+        subject="Alta de la serie NC para notas de crédito",
+        description="Necesitamos la serie NC en el generador para emitir notas de crédito.",
+    )
     made.append(ticket)
     # Breached: critical (around the clock), answered in time, waiting on the PAC past its resolution target.
-    ticket, targets, clock = open_for(companies[1], share_of="resolution", share=1.5, affects_operation=True,
-                                      priority=Priority.CRITICAL, team=support, assignee=monica,
-                                      subject="El PAC rechaza todas las facturas: timbrado detenido",
-                                      description="Desde las 8:00 el PAC responde 301 a todas las facturas.")
-    ticket = _reply_in_the_past(actor=monica, ticket=ticket, at=ticket.created_at + targets.first_response / 3,
-                                body="Ya lo reportamos a la mesa del PAC; seguimos en contacto con ellos.")
-    ticket = _move_in_the_past(actor=monica, ticket=ticket, to=Status.WAITING_THIRD_PARTY,
-                               at=ticket.first_response_at + dt.timedelta(minutes=5))
+    ticket, targets, clock = open_for(
+        companies[1],
+        share_of="resolution",
+        share=1.5,
+        affects_operation=True,
+        priority=Priority.CRITICAL,
+        team=support,
+        assignee=monica,
+        subject="El PAC rechaza todas las facturas: timbrado detenido",
+        description="Desde las 8:00 el PAC responde 301 a todas las facturas.",
+    )
+    ticket = _reply_in_the_past(
+        actor=monica,
+        ticket=ticket,
+        at=ticket.created_at + targets.first_response / 3,
+        body="Ya lo reportamos a la mesa del PAC; seguimos en contacto con ellos.",
+    )
+    ticket = _move_in_the_past(
+        actor=monica,
+        ticket=ticket,
+        to=Status.WAITING_THIRD_PARTY,
+        at=ticket.first_response_at + dt.timedelta(minutes=5),
+    )
     made.append(ticket)
     # Breached: a training request answered in time, still open past its resolution target.
-    ticket, targets, clock = open_for(companies[3], share_of="resolution", share=1.2, priority=Priority.LOW,
-                                      team=implementation, assignee=raul, kind="request",
-                                      subject="Capacitación sobre complementos de pago",
-                                      description="Dos personas nuevas de cuentas por cobrar necesitan la capacitación.")
-    ticket = _reply_in_the_past(actor=raul, ticket=ticket, at=clock.add(ticket.created_at, targets.first_response / 4),
-                                body="Con gusto; les proponemos el jueves a las 10:00 por videollamada.")
+    ticket, targets, clock = open_for(
+        companies[3],
+        share_of="resolution",
+        share=1.2,
+        priority=Priority.LOW,
+        team=implementation,
+        assignee=raul,
+        kind="request",
+        subject="Capacitación sobre complementos de pago",
+        description="Dos personas nuevas de cuentas por cobrar necesitan la capacitación.",
+    )
+    ticket = _reply_in_the_past(
+        actor=raul,
+        ticket=ticket,
+        at=clock.add(ticket.created_at, targets.first_response / 4),
+        body="Con gusto; les proponemos el jueves a las 10:00 por videollamada.",
+    )
     made.append(ticket)
     return made
 
 
 HISTORY = [
-    "Error CFDI40147 en la factura {folio}", "No llega el XML al correo del cliente ({folio})",
-    "Cambio de uso de CFDI en la factura {folio}", "Reproceso de movimientos del día",
-    "Cancelación rechazada por el SAT ({folio})", "Certificado de sello digital por vencer",
-    "El PDF no muestra el régimen fiscal del receptor", "Duplicó el folio {folio}",
+    "Error CFDI40147 en la factura {folio}",
+    "No llega el XML al correo del cliente ({folio})",
+    "Cambio de uso de CFDI en la factura {folio}",
+    "Reproceso de movimientos del día",
+    "Cancelación rechazada por el SAT ({folio})",
+    "Certificado de sello digital por vencer",
+    "El PDF no muestra el régimen fiscal del receptor",
+    "Duplicó el folio {folio}",
 ]
 
 
-def resolved_history(*, consultants, teams, companies, now: dt.datetime, days: int = 29, seed: int = 2026) -> list[Ticket]:
+def resolved_history(
+    *, consultants, teams, companies, now: dt.datetime, days: int = 29, seed: int = 2026
+) -> list[Ticket]:
     """About one resolved ticket every two days of the last month: most answered and solved in time,
     some late, so the compliance charts have something to show."""
     rng = random.Random(seed)
@@ -183,29 +265,50 @@ def resolved_history(*, consultants, teams, companies, now: dt.datetime, days: i
         company = companies[n % 10]
         priority = rng.choice((Priority.HIGH, Priority.NORMAL, Priority.NORMAL, Priority.LOW))
         targets, clock = _clock(priority, company.pk, cache)
-        created = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=back), dt.time(9 + n % 8, 15)))
+        created = timezone.make_aware(
+            dt.datetime.combine(today - dt.timedelta(days=back), dt.time(9 + n % 8, 15))
+        )
         late_response, late_resolution = rng.random() < 0.2, rng.random() < 0.25
-        answered = clock.add(created, targets.first_response * (1.3 if late_response else rng.uniform(0.1, 0.6)))
-        resolved = clock.add(created, targets.resolution * (1.25 if late_resolution else rng.uniform(0.5, 0.9)))
+        answered = clock.add(
+            created, targets.first_response * (1.3 if late_response else rng.uniform(0.1, 0.6))
+        )
+        resolved = clock.add(
+            created, targets.resolution * (1.25 if late_resolution else rng.uniform(0.5, 0.9))
+        )
         if resolved <= answered:
             resolved = answered + dt.timedelta(hours=1)
         if resolved > now - dt.timedelta(hours=1):
             continue
         who = consultants[n % len(consultants)]
-        ticket = _open_in_the_past(actor=who, created=created, company=company, contact=company.contacts.first(),
-                                   priority=priority, team=teams[n % 2], assignee=who,
-                                   subject=HISTORY[n % len(HISTORY)].format(folio=f"A-{1000 + 37 * n}"))
-        ticket = _reply_in_the_past(actor=who, ticket=ticket, at=answered,
-                                    body="Hola, ya revisamos su reporte y les compartimos la solución.")
+        ticket = _open_in_the_past(
+            actor=who,
+            created=created,
+            company=company,
+            contact=company.contacts.first(),
+            priority=priority,
+            team=teams[n % 2],
+            assignee=who,
+            subject=HISTORY[n % len(HISTORY)].format(folio=f"A-{1000 + 37 * n}"),
+        )
+        ticket = _reply_in_the_past(
+            actor=who,
+            ticket=ticket,
+            at=answered,
+            body="Hola, ya revisamos su reporte y les compartimos la solución.",
+        )
         ticket = _move_in_the_past(actor=who, ticket=ticket, to=Status.RESOLVED, at=resolved)
         if back > 7:
-            ticket = _move_in_the_past(actor=who, ticket=ticket, to=Status.CLOSED, at=resolved + dt.timedelta(days=3))
+            ticket = _move_in_the_past(
+                actor=who, ticket=ticket, to=Status.CLOSED, at=resolved + dt.timedelta(days=3)
+            )
         made.append(ticket)
     return made
 
 
 @transaction.atomic
-def load_demo_sla(*, admin, supervisor, consultants, companies, now: dt.datetime | None = None) -> None:
+def load_demo_sla(
+    *, admin, supervisor, consultants, companies, now: dt.datetime | None = None
+) -> None:
     """Two teams with their chain and roster, tickets in every SLA state and a month of history.
     `consultants`: four staff users; `companies`: at least eleven demo companies with contacts."""
     now = now or timezone.now()
@@ -213,6 +316,10 @@ def load_demo_sla(*, admin, supervisor, consultants, companies, now: dt.datetime
     implementation = Team.objects.get_or_create(name="Implementación")[0]
     teams = (support, implementation)
     escalation_chains(actor=admin, teams=teams, supervisor=supervisor, manager=admin)
-    roster(actor=supervisor, now=now, rotations={support: list(consultants[:2]), implementation: list(consultants[2:4])})
+    roster(
+        actor=supervisor,
+        now=now,
+        rotations={support: list(consultants[:2]), implementation: list(consultants[2:4])},
+    )
     open_tickets(consultants=consultants, teams=teams, companies=companies, now=now)
     resolved_history(consultants=consultants, teams=teams, companies=companies, now=now)

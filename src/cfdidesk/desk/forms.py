@@ -15,37 +15,75 @@ _COMPANY_ID = re.compile(r"\(#(\d+)\)\s*$")
 
 
 def staff_users():
-    return get_user_model().objects.filter(is_active=True, groups__name__in=STAFF_ROLES).distinct().order_by("first_name", "username")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=STAFF_ROLES)
+        .distinct()
+        .order_by("first_name", "username")
+    )
 
 
 def company_from_text(text: str) -> Company | None:
-    """"Name — RFC (#12)" from the suggestions, or a bare RFC typed by hand."""
+    """ "Name — RFC (#12)" from the suggestions, or a bare RFC typed by hand."""
     text = (text or "").strip()
     if match := _COMPANY_ID.search(text):
         return Company.objects.filter(pk=int(match.group(1))).first()
-    return Company.objects.filter(rfc=text.upper()).exclude(rfc__in=["XAXX010101000", "XEXX010101000"]).first()
+    return (
+        Company.objects.filter(rfc=text.upper())
+        .exclude(rfc__in=["XAXX010101000", "XEXX010101000"])
+        .first()
+    )
 
 
 class TicketForm(forms.Form):
-    company = forms.CharField(label=_("Cliente"), required=False, help_text=_("Escribe nombre o RFC y elige de la lista."))
-    contact = forms.ModelChoiceField(label=_("Contacto que reporta"), queryset=Contact.objects.none(), required=False)
+    company = forms.CharField(
+        label=_("Cliente"), required=False, help_text=_("Escribe nombre o RFC y elige de la lista.")
+    )
+    contact = forms.ModelChoiceField(
+        label=_("Contacto que reporta"), queryset=Contact.objects.none(), required=False
+    )
     subject = forms.CharField(label=_("Asunto"), required=False, max_length=300)
-    description = forms.CharField(label=_("Descripción"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    description = forms.CharField(
+        label=_("Descripción"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
     channel = forms.ChoiceField(label=_("Canal"), choices=Channel.choices, initial=Channel.PHONE)
     kind = forms.ChoiceField(label=_("Tipo"), choices=Kind.choices, initial=Kind.INCIDENT)
-    category = forms.ModelChoiceField(label=_("Categoría"), queryset=Category.objects.filter(is_active=True), required=False)
-    priority = forms.TypedChoiceField(label=_("Prioridad"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL)
-    affects_operation = forms.BooleanField(label=_("Afecta la operación del cliente (sistema caído o bloqueado)"), required=False)
-    team = forms.ModelChoiceField(label=_("Equipo"), queryset=Team.objects.filter(is_active=True), required=False)
+    category = forms.ModelChoiceField(
+        label=_("Categoría"), queryset=Category.objects.filter(is_active=True), required=False
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Prioridad"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
+    )
+    affects_operation = forms.BooleanField(
+        label=_("Afecta la operación del cliente (sistema caído o bloqueado)"), required=False
+    )
+    team = forms.ModelChoiceField(
+        label=_("Equipo"), queryset=Team.objects.filter(is_active=True), required=False
+    )
     assignee = forms.ModelChoiceField(label=_("Consultor"), queryset=staff_users(), required=False)
     references = forms.CharField(
-        label=_("Referencias (movimientos, serie-folio, UUID)"), required=False,
-        help_text=_("Separadas por comas o renglones."), widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Referencias (movimientos, serie-folio, UUID)"),
+        required=False,
+        help_text=_("Separadas por comas o renglones."),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    verified_product = forms.BooleanField(label=_("Se verificó que el problema es de nuestro producto (no red, sistema operativo ni terceros)"), required=False)
+    verified_product = forms.BooleanField(
+        label=_(
+            "Se verificó que el problema es de nuestro producto (no red, sistema operativo ni terceros)"
+        ),
+        required=False,
+    )
     reproduced = forms.BooleanField(label=_("Se pudo reproducir el problema"), required=False)
-    exact_messages = forms.CharField(label=_("Mensajes exactos que aparecen"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    steps_before = forms.CharField(label=_("Pasos dados antes del problema"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    exact_messages = forms.CharField(
+        label=_("Mensajes exactos que aparecen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    steps_before = forms.CharField(
+        label=_("Pasos dados antes del problema"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +97,10 @@ class TicketForm(forms.Form):
         data = super().clean()
         data["company_obj"] = company_from_text(data.get("company", ""))
         if data.get("company") and data["company_obj"] is None:
-            self.add_error("company", _("No encontramos ese cliente. Escribe su nombre o RFC y elígelo de la lista."))
+            self.add_error(
+                "company",
+                _("No encontramos ese cliente. Escribe su nombre o RFC y elígelo de la lista."),
+            )
         return data
 
     def reference_pairs(self) -> list[tuple[str, str]]:
@@ -68,7 +109,10 @@ class TicketForm(forms.Form):
             value = raw.strip()
             if not value:
                 continue
-            if re.fullmatch(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}", value):
+            if re.fullmatch(
+                r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}",
+                value,
+            ):
                 pairs.append((TicketReference.Kind.UUID, value.upper()))
             elif re.fullmatch(r"[A-Za-z]{1,25}-?\d+", value) and not value.isdigit():
                 pairs.append((TicketReference.Kind.FOLIO, value))
@@ -78,8 +122,15 @@ class TicketForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("Mensaje"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(
+        label=_("Mensaje"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
     then = forms.ChoiceField(
-        label=_("Después de responder"), required=False,
-        choices=[("", _("Dejar el estado como está")), (Status.WAITING_CUSTOMER, _("Esperar al cliente")), (Status.RESOLVED, _("Marcar como resuelto"))],
+        label=_("Después de responder"),
+        required=False,
+        choices=[
+            ("", _("Dejar el estado como está")),
+            (Status.WAITING_CUSTOMER, _("Esperar al cliente")),
+            (Status.RESOLVED, _("Marcar como resuelto")),
+        ],
     )

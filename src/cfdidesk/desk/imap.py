@@ -76,10 +76,18 @@ def parse_imap_url(url: str) -> ImapTarget:
     if parts.scheme not in _DEFAULT_PORTS:
         raise ImapError("La URL de IMAP debe empezar con imap:// o imaps://.")
     if not parts.hostname or not parts.username or parts.password is None:
-        raise ImapError("La URL de IMAP debe incluir usuario, contraseña y servidor: imap://usuario:contraseña@servidor/INBOX.")
+        raise ImapError(
+            "La URL de IMAP debe incluir usuario, contraseña y servidor: imap://usuario:contraseña@servidor/INBOX."
+        )
     folder = unquote(parts.path.lstrip("/")) or "INBOX"
-    return ImapTarget(scheme=parts.scheme, host=parts.hostname, port=port or _DEFAULT_PORTS[parts.scheme],
-                      user=unquote(parts.username), password=unquote(parts.password), folder=folder)
+    return ImapTarget(
+        scheme=parts.scheme,
+        host=parts.hostname,
+        port=port or _DEFAULT_PORTS[parts.scheme],
+        user=unquote(parts.username),
+        password=unquote(parts.password),
+        folder=folder,
+    )
 
 
 def fetch_email(url: str, *, limit: int = DEFAULT_LIMIT, receive=None) -> FetchResult:
@@ -91,10 +99,14 @@ def fetch_email(url: str, *, limit: int = DEFAULT_LIMIT, receive=None) -> FetchR
         _login(connection, target)
         typ, data = connection.select(_quote_mailbox(target.folder))
         if typ != "OK":
-            raise ImapError(f"No se pudo abrir la carpeta «{target.folder}» en {target.where}: {_text(data)}.")
+            raise ImapError(
+                f"No se pudo abrir la carpeta «{target.folder}» en {target.where}: {_text(data)}."
+            )
         typ, data = connection.uid("SEARCH", None, "UNSEEN")
         if typ != "OK":
-            raise ImapError(f"El servidor IMAP no aceptó la búsqueda de correos no leídos: {_text(data)}.")
+            raise ImapError(
+                f"El servidor IMAP no aceptó la búsqueda de correos no leídos: {_text(data)}."
+            )
         uids = sorted(int(uid) for uid in b" ".join(d for d in data if d).split())
         result = FetchResult(remaining=max(0, len(uids) - limit))
         for uid in uids[:limit]:
@@ -111,9 +123,15 @@ def fetch_email(url: str, *, limit: int = DEFAULT_LIMIT, receive=None) -> FetchR
 
 def _process(connection: imaplib.IMAP4, uid: int, receive, result: FetchResult) -> None:
     typ, data = connection.uid("FETCH", str(uid), "(BODY.PEEK[])")
-    raw = next((item[1] for item in data if isinstance(item, tuple) and len(item) == 2), None) if typ == "OK" else None
+    raw = (
+        next((item[1] for item in data if isinstance(item, tuple) and len(item) == 2), None)
+        if typ == "OK"
+        else None
+    )
     if raw is None:  # deleted by another client meanwhile, or refused by the server
-        result.failures.append(FetchFailure(uid, f"el servidor no entregó el mensaje ({_text(data)})"))
+        result.failures.append(
+            FetchFailure(uid, f"el servidor no entregó el mensaje ({_text(data)})")
+        )
         return
     try:
         record = receive(raw)
@@ -131,11 +149,17 @@ def _process(connection: imaplib.IMAP4, uid: int, receive, result: FetchResult) 
 def _connect(target: ImapTarget) -> imaplib.IMAP4:
     try:
         if target.scheme == "imaps":
-            return imaplib.IMAP4_SSL(target.host, target.port, ssl_context=ssl.create_default_context(),
-                                     timeout=TIMEOUT_SECONDS)
+            return imaplib.IMAP4_SSL(
+                target.host,
+                target.port,
+                ssl_context=ssl.create_default_context(),
+                timeout=TIMEOUT_SECONDS,
+            )
         return imaplib.IMAP4(target.host, target.port, timeout=TIMEOUT_SECONDS)
     except (imaplib.IMAP4.error, OSError) as exc:
-        raise ImapError(f"No se pudo conectar con el servidor IMAP {target.host}:{target.port}: {exc}.") from None
+        raise ImapError(
+            f"No se pudo conectar con el servidor IMAP {target.host}:{target.port}: {exc}."
+        ) from None
 
 
 def _login(connection: imaplib.IMAP4, target: ImapTarget) -> None:
@@ -143,12 +167,16 @@ def _login(connection: imaplib.IMAP4, target: ImapTarget) -> None:
         connection.login(target.user, target.password)
     except imaplib.IMAP4.error as exc:
         # The server's reply is shown; it never echoes the password back.
-        raise ImapLoginError(f"El servidor IMAP rechazó el usuario o la contraseña de {target.where}: {_text(exc.args[0] if exc.args else '')}.") from None
+        raise ImapLoginError(
+            f"El servidor IMAP rechazó el usuario o la contraseña de {target.where}: {_text(exc.args[0] if exc.args else '')}."
+        ) from None
 
 
 def _text(data) -> str:
     items = data if isinstance(data, list | tuple) else [data]
-    text = " ".join(i.decode("utf-8", "replace") if isinstance(i, bytes) else str(i) for i in items if i)
+    text = " ".join(
+        i.decode("utf-8", "replace") if isinstance(i, bytes) else str(i) for i in items if i
+    )
     return text.strip().rstrip(".")  # the messages add their own full stop
 
 
@@ -161,4 +189,11 @@ def _quote_mailbox(name: str) -> str:
 def _utf7_run(match: re.Match) -> str:
     if match.group() == "&":
         return "&-"
-    return "&" + base64.b64encode(match.group().encode("utf-16-be")).decode("ascii").rstrip("=").replace("/", ",") + "-"
+    return (
+        "&"
+        + base64.b64encode(match.group().encode("utf-16-be"))
+        .decode("ascii")
+        .rstrip("=")
+        .replace("/", ",")
+        + "-"
+    )

@@ -19,16 +19,26 @@ _HEADER_ERRORS = (errors.MessageError, ValueError, LookupError, TypeError, Attri
 _EMAIL_HEADERS = set("from to cc subject date message-id received return-path mime-version".split())
 _WESTERN = {"iso8859-1", "cp1252"}  # mislabelled UTF-8 is common here; try it first
 _EXTENSIONS = {"application/pdf": ".pdf", "application/xml": ".xml", "message/rfc822": ".eml"}
-_HTML_TAGS = set("a abbr b blockquote br caption code div em h1 h2 h3 h4 h5 h6 hr i li ol p pre s "
-                 "span strong sub sup table tbody td tfoot th thead tr u ul".split())
+_HTML_TAGS = set(
+    "a abbr b blockquote br caption code div em h1 h2 h3 h4 h5 h6 hr i li ol p pre s "
+    "span strong sub sup table tbody td tfoot th thead tr u ul".split()
+)
 _HTML_ATTRS = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 _DROP_WITH_CONTENT, _SCHEMES = {"script", "style", "title"}, {"http", "https", "mailto"}
-_LINE_TAGS = set("p div br li tr blockquote pre table ul ol hr h1 h2 h3 h4 h5 h6 section article "
-                 "header footer dt dd".split())
+_LINE_TAGS = set(
+    "p div br li tr blockquote pre table ul ol hr h1 h2 h3 h4 h5 h6 section article "
+    "header footer dt dd".split()
+)
 _PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
 _SYSTEM_SENDERS = {"mailerdaemon", "postmaster", "noreply", "donotreply"}  # after dropping - and _
-_AUTO_SUBJECTS = ("automatic reply", "respuesta automática", "respuesta automatica",
-                  "fuera de la oficina", "out of office", "risposta automatica")
+_AUTO_SUBJECTS = (
+    "automatic reply",
+    "respuesta automática",
+    "respuesta automatica",
+    "fuera de la oficina",
+    "out of office",
+    "risposta automatica",
+)
 _ATTRIBUTIONS = (("on ", "wrote:"), ("el ", "escribió:"), ("il giorno", "ha scritto:"))
 _ORIGINAL = {"original message", "mensaje original", "messaggio originale"}
 _FROM_LABELS, _SUBJECT_LABELS = {"from", "de", "da"}, {"subject", "asunto", "oggetto"}
@@ -71,9 +81,13 @@ class MailParseError(ValueError):
 def parse_message(raw: bytes, *, max_bytes: int = 25 * 1024 * 1024) -> ParsedMessage:
     raw = bytes(raw)
     if len(raw) > max_bytes:  # size rounded up, limit down: never "pesa 25 y el máximo es 25"
-        raise MailParseError(_("El correo pesa %(size)s MB y el máximo es %(max)s MB.") % {
-            "size": f"{math.ceil(len(raw) / 104_857.6) / 10:g}",
-            "max": f"{math.floor(max_bytes / 104_857.6) / 10:g}"})
+        raise MailParseError(
+            _("El correo pesa %(size)s MB y el máximo es %(max)s MB.")
+            % {
+                "size": f"{math.ceil(len(raw) / 104_857.6) / 10:g}",
+                "max": f"{math.floor(max_bytes / 104_857.6) / 10:g}",
+            }
+        )
     try:
         return _build(BytesParser(policy=policy.default).parsebytes(raw), raw)
     except MailParseError:
@@ -95,8 +109,13 @@ def _build(msg: EmailMessage, raw: bytes) -> ParsedMessage:
     text = _part_text(plain) if plain is not None else ""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     raw_html = _part_text(html_part) if html_part is not None else ""
-    html = nh3.clean(raw_html, tags=_HTML_TAGS, attributes=_HTML_ATTRS, url_schemes=_SCHEMES,
-                     clean_content_tags=_DROP_WITH_CONTENT).strip()
+    html = nh3.clean(
+        raw_html,
+        tags=_HTML_TAGS,
+        attributes=_HTML_ATTRS,
+        url_schemes=_SCHEMES,
+        clean_content_tags=_DROP_WITH_CONTENT,
+    ).strip()
     if not text and raw_html:  # also when text/plain exists but is blank (broken senders)
         text = _html_to_text(raw_html)
     attachments = _attachments(msg)
@@ -111,12 +130,21 @@ def _build(msg: EmailMessage, raw: bytes) -> ParsedMessage:
         message_id=next(iter(_msgids(_text(msg, "Message-ID"))), ""),
         in_reply_to=next(iter(_msgids(_text(msg, "In-Reply-To"))), ""),
         references=tuple(_msgids(_text(msg, "References"))),
-        from_address=senders[0][0], from_name=senders[0][1],
+        from_address=senders[0][0],
+        from_name=senders[0][1],
         to=tuple(dict.fromkeys(a for a, _n in _addresses(msg, "To"))),
         cc=tuple(dict.fromkeys(a for a, _n in _addresses(msg, "Cc"))),
-        subject=subject, date=date, text=text, reply_text=strip_quoted(text), html=html,
-        attachments=attachments, is_automatic=bool(reason), automatic_reason=reason,
-        ticket_number=ticket_number_in(subject), size=len(raw))
+        subject=subject,
+        date=date,
+        text=text,
+        reply_text=strip_quoted(text),
+        html=html,
+        attachments=attachments,
+        is_automatic=bool(reason),
+        automatic_reason=reason,
+        ticket_number=ticket_number_in(subject),
+        size=len(raw),
+    )
 
 
 def ticket_number_in(subject: str) -> str | None:
@@ -172,10 +200,11 @@ def _starts_history(lines: list[str], i: int) -> bool:
     for candidate in (line, f"{line} {lines[i + 1].strip()}" if i + 1 < len(lines) else ""):
         low = candidate.lower()
         if any(low.startswith(a) and low.endswith(b) for a, b in _ATTRIBUTIONS) and any(
-                c.isdigit() for c in low):  # a date: "On Monday she wrote:" is not a header
+            c.isdigit() for c in low
+        ):  # a date: "On Monday she wrote:" is not a header
             return True
     if _label(line) in _FROM_LABELS:
-        window = {_label(following) for following in lines[i + 1:i + 7]}
+        window = {_label(following) for following in lines[i + 1 : i + 7]}
         return bool(window & _SENT_LABELS and window & _SUBJECT_LABELS)
     return False
 
@@ -203,8 +232,10 @@ def _text(msg, name: str) -> str:
 
 def _addresses(msg, name: str) -> list[tuple[str, str]]:
     try:
-        found = [(a.addr_spec.lower(), a.display_name.strip())
-                 for a in getattr(_header(msg, name), "addresses", ())]
+        found = [
+            (a.addr_spec.lower(), a.display_name.strip())
+            for a in getattr(_header(msg, name), "addresses", ())
+        ]
     except _HEADER_ERRORS:
         return []
     return [(addr, shown) for addr, shown in found if addr.count("@") == 1 and all(addr.split("@"))]
@@ -249,14 +280,18 @@ def _attachments(msg) -> tuple[ParsedAttachment, ...]:
     for part in _leaves(msg):
         filename = _repair(part.get_filename() or "")
         if part.get_content_disposition() != "attachment" and (
-                not filename or part.get_content_maintype() == "text"):
+            not filename or part.get_content_maintype() == "text"
+        ):
             continue
         data = part.get_payload(decode=True)
         if data is None:  # message/* parts hold parsed messages, not bytes
             data = b"".join(inner.as_bytes() for inner in part.get_payload())
         content_type = part.get_content_type()
-        found.append(ParsedAttachment(_safe_filename(filename, len(found) + 1, content_type),
-                                      content_type, data))
+        found.append(
+            ParsedAttachment(
+                _safe_filename(filename, len(found) + 1, content_type), content_type, data
+            )
+        )
     return tuple(found)
 
 

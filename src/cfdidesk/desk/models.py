@@ -36,7 +36,9 @@ class Category(models.Model):
     class Meta:
         verbose_name = _("categoría")
         ordering = ["kind", "position", "name"]
-        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="category_unique_name_per_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="category_unique_name_per_kind")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -97,29 +99,60 @@ class Ticket(models.Model):
     number = models.CharField(_("número"), max_length=12, unique=True)
     # company, category, team and assignee are indexed by the composite indexes below (which start with them).
     company = models.ForeignKey(
-        Company, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("cliente"), db_index=False
+        Company,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        verbose_name=_("cliente"),
+        db_index=False,
     )
     contact = models.ForeignKey(
-        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets", verbose_name=_("contacto")
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+        verbose_name=_("contacto"),
     )
     subject = models.CharField(_("asunto"), max_length=200)
     description = models.TextField(_("descripción"), blank=True)
-    channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
+    channel = models.CharField(
+        _("canal"), max_length=10, choices=Channel.choices, default=Channel.PHONE
+    )
     kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices, default=Kind.INCIDENT)
     category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("categoría"),
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("categoría"),
         db_index=False,
     )
-    priority = models.PositiveSmallIntegerField(_("prioridad"), choices=Priority.choices, default=Priority.NORMAL)
+    priority = models.PositiveSmallIntegerField(
+        _("prioridad"), choices=Priority.choices, default=Priority.NORMAL
+    )
     affects_operation = models.BooleanField(_("afecta la operación"), default=False)
     team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("equipo"), db_index=False
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("equipo"),
+        db_index=False,
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("consultor"), db_index=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("consultor"),
+        db_index=False,
     )
-    status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.NEW)
+    status = models.CharField(
+        _("estado"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
     # Stored by the database from status: the staff views are slices of the open tickets, and one
     # boolean leading each index lets both databases walk the index in page order.
     is_open = models.GeneratedField(
@@ -128,12 +161,16 @@ class Ticket(models.Model):
     upset_customer = models.BooleanField(_("cliente molesto"), default=False)
     protocol_done = models.JSONField(default=list, blank=True)
     # Intake checklist of seed 001 ("antes de llamar a soporte").
-    verified_product = models.BooleanField(_("verificó que el problema es de nuestro producto"), default=False)
+    verified_product = models.BooleanField(
+        _("verificó que el problema es de nuestro producto"), default=False
+    )
     reproduced = models.BooleanField(_("pudo reproducir el problema"), default=False)
     exact_messages = models.TextField(_("mensajes exactos"), blank=True)
     steps_before = models.TextField(_("pasos previos al problema"), blank=True)
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
@@ -162,19 +199,25 @@ class Ticket(models.Model):
     # then the resolution; NULL while the clock is stopped or the ticket is not open.
     sla_due = models.GeneratedField(
         expression=models.Case(
-            models.When(_SLA_RUNNING & Q(first_response_at__isnull=True), then=F("sla_first_response_due")),
+            models.When(
+                _SLA_RUNNING & Q(first_response_at__isnull=True), then=F("sla_first_response_due")
+            ),
             models.When(_SLA_RUNNING, then=F("sla_resolution_due")),
             default=None,
         ),
-        output_field=models.DateTimeField(null=True), db_persist=True,
+        output_field=models.DateTimeField(null=True),
+        db_persist=True,
     )
     sla_risk = models.GeneratedField(
         expression=models.Case(
-            models.When(_SLA_RUNNING & Q(first_response_at__isnull=True), then=F("sla_first_response_risk")),
+            models.When(
+                _SLA_RUNNING & Q(first_response_at__isnull=True), then=F("sla_first_response_risk")
+            ),
             models.When(_SLA_RUNNING, then=F("sla_resolution_risk")),
             default=None,
         ),
-        output_field=models.DateTimeField(null=True), db_persist=True,
+        output_field=models.DateTimeField(null=True),
+        db_persist=True,
     )
     # The due instant each automatic alert was sent for: one alert per target, across restarts and workers.
     sla_risk_alerted = models.DateTimeField(null=True, blank=True)
@@ -188,8 +231,12 @@ class Ticket(models.Model):
         # so a page costs the same at 1,000 or 1,000,000 tickets. Ascending indexes serve both directions.
         indexes = [
             models.Index(fields=["is_open", "created_at", "id"], name="ticket_open_created"),
-            models.Index(fields=["is_open", "assignee", "created_at", "id"], name="ticket_open_assignee"),
-            models.Index(fields=["is_open", "priority", "created_at", "id"], name="ticket_open_priority"),
+            models.Index(
+                fields=["is_open", "assignee", "created_at", "id"], name="ticket_open_assignee"
+            ),
+            models.Index(
+                fields=["is_open", "priority", "created_at", "id"], name="ticket_open_priority"
+            ),
             models.Index(fields=["is_open", "team", "created_at", "id"], name="ticket_open_team"),
             models.Index(fields=["is_open", "updated_at", "id"], name="ticket_open_updated"),
             models.Index(fields=["created_at", "id"], name="ticket_created"),
@@ -201,10 +248,18 @@ class Ticket(models.Model):
             models.Index(fields=["priority", "created_at", "id"], name="ticket_priority"),
             models.Index(fields=["updated_at", "id"], name="ticket_updated"),
             # Only running targets are indexed: the SLA filters, sort and sweep read just those.
-            models.Index(fields=["sla_due", "id"], name="ticket_sla_due", condition=Q(sla_due__isnull=False)),
-            models.Index(fields=["sla_risk", "id"], name="ticket_sla_risk", condition=Q(sla_risk__isnull=False)),
+            models.Index(
+                fields=["sla_due", "id"], name="ticket_sla_due", condition=Q(sla_due__isnull=False)
+            ),
+            models.Index(
+                fields=["sla_risk", "id"],
+                name="ticket_sla_risk",
+                condition=Q(sla_risk__isnull=False),
+            ),
             # Compliance over the last 30 days reads these ranges.
-            models.Index(fields=["first_response_at", "sla_first_response_met"], name="ticket_first_response"),
+            models.Index(
+                fields=["first_response_at", "sla_first_response_met"], name="ticket_first_response"
+            ),
             models.Index(fields=["resolved_at", "sla_resolution_met"], name="ticket_resolved"),
         ]
 
@@ -234,7 +289,11 @@ class TicketReference(models.Model):
     value = models.CharField(max_length=80, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["ticket", "kind", "value"], name="ticket_reference_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "kind", "value"], name="ticket_reference_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.value
@@ -257,14 +316,18 @@ class TicketEvent(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     created_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     is_public = models.BooleanField(default=False)
     body = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["ticket", "created_at", "id"], name="ticket_event_timeline")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at", "id"], name="ticket_event_timeline")
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind}"
@@ -276,12 +339,16 @@ def attachment_path(instance, filename: str) -> str:
 
 class Attachment(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
-    event = models.ForeignKey(TicketEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    event = models.ForeignKey(
+        TicketEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
     file = models.FileField(upload_to=attachment_path, max_length=255)
     filename = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -321,12 +388,16 @@ class OutboundEmail(models.Model):
         SKIPPED = "skipped", _("Omitido")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="outbound_emails")
-    event = models.ForeignKey(TicketEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    event = models.ForeignKey(
+        TicketEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     to = models.CharField(max_length=254)
     language = models.CharField(max_length=10, default="es-mx")
     message_id = models.CharField(max_length=200, unique=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -358,7 +429,9 @@ class InboundEmail(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     reason = models.TextField(blank=True)
     unknown_sender = models.BooleanField(default=False)
-    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_emails")
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_emails"
+    )
     # The message as it arrived, so nothing is lost even when it made no ticket.
     raw = models.FileField(upload_to="inbound/%Y/%m/", blank=True)
 
@@ -377,12 +450,18 @@ class SurveyResponse(models.Model):
     rating = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True)
     answered_at = models.DateTimeField(auto_now_add=True)
-    resolution = models.DateTimeField(help_text="resolved_at of the resolution this answer is about")
+    resolution = models.DateTimeField(
+        help_text="resolved_at of the resolution this answer is about"
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["ticket", "resolution"], name="one_survey_answer_per_resolution"),
-            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="survey_rating_1_to_5"),
+            models.UniqueConstraint(
+                fields=["ticket", "resolution"], name="one_survey_answer_per_resolution"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5), name="survey_rating_1_to_5"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -392,9 +471,15 @@ class SurveyResponse(models.Model):
 class OnCallShift(models.Model):
     """A consultant on duty for a team from one instant to another (the on-call roster)."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("equipo"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("consultor de guardia"))
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("equipo")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("consultor de guardia"),
+    )
     starts_at = models.DateTimeField(_("desde"))
     ends_at = models.DateTimeField(_("hasta"))
     note = models.CharField(_("nota"), max_length=200, blank=True)
@@ -404,7 +489,11 @@ class OnCallShift(models.Model):
         verbose_name_plural = _("guardias")
         ordering = ["starts_at", "id"]
         indexes = [models.Index(fields=["team", "ends_at", "starts_at"], name="oncall_team_time")]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="oncall_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="oncall_ends_after_start"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.team}: {self.user} {self.starts_at:%Y-%m-%d %H:%M} – {self.ends_at:%Y-%m-%d %H:%M}"
@@ -413,11 +502,17 @@ class OnCallShift(models.Model):
 class EscalationStep(models.Model):
     """One level of a team's escalation chain above the consultant: 1 supervisor, 2 manager, …"""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="escalation_steps", verbose_name=_("equipo"))
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="escalation_steps", verbose_name=_("equipo")
+    )
     level = models.PositiveSmallIntegerField(_("nivel"))
     title = models.CharField(_("puesto"), max_length=80)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("responsable"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsable"),
+    )
 
     class Meta:
         verbose_name = _("nivel de escalamiento")
@@ -425,7 +520,9 @@ class EscalationStep(models.Model):
         ordering = ["team", "level"]
         constraints = [
             models.UniqueConstraint(fields=["team", "level"], name="escalation_step_unique_level"),
-            models.CheckConstraint(condition=Q(level__gte=1), name="escalation_step_level_positive"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1), name="escalation_step_level_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -435,7 +532,9 @@ class EscalationStep(models.Model):
 def _http_only():
     from django.core.validators import URLValidator
 
-    return URLValidator(schemes=["http", "https"], message=_("Escribe una dirección http:// o https:// completa."))
+    return URLValidator(
+        schemes=["http", "https"], message=_("Escribe una dirección http:// o https:// completa.")
+    )
 
 
 class AlertWebhook(models.Model):
@@ -445,8 +544,12 @@ class AlertWebhook(models.Model):
     url = models.URLField(_("dirección"), max_length=500, validators=[_http_only()])
     # Kept readable: it signs every delivery (X-CFDIDesk-Signature), so it cannot be a one-way hash.
     secret = models.CharField(
-        _("secreto"), max_length=200, blank=True,
-        help_text=_("Opcional. Si lo pones, cada envío lleva la firma HMAC-SHA256 del cuerpo en X-CFDIDesk-Signature."),
+        _("secreto"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Opcional. Si lo pones, cada envío lleva la firma HMAC-SHA256 del cuerpo en X-CFDIDesk-Signature."
+        ),
     )
     is_active = models.BooleanField(_("activo"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -456,8 +559,10 @@ class AlertWebhook(models.Model):
         verbose_name_plural = _("webhooks de avisos")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
-                                   name="alert_webhook_http_url"),
+            models.CheckConstraint(
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="alert_webhook_http_url",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -473,13 +578,22 @@ class WebhookDelivery(models.Model):
         RETRYING = "retrying", _("Reintentando")
         FAILED = "failed", _("Falló")
 
-    webhook = models.ForeignKey(AlertWebhook, on_delete=models.CASCADE, related_name="deliveries",
-                                verbose_name=_("webhook"))
-    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                               verbose_name=_("ticket"))
+    webhook = models.ForeignKey(
+        AlertWebhook, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("webhook")
+    )
+    ticket = models.ForeignKey(
+        Ticket,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("ticket"),
+    )
     event = models.CharField(_("evento"), max_length=30)
     payload = models.JSONField(default=dict)
-    state = models.CharField(_("estado"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    state = models.CharField(
+        _("estado"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
     attempts = models.PositiveSmallIntegerField(_("intentos"), default=0)
     last_error = models.TextField(_("último error"), blank=True)
     created_at = models.DateTimeField(_("creado"), auto_now_add=True)

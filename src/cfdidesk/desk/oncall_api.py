@@ -45,17 +45,28 @@ def oncall_now_list(request, team: int | None = None):
         if team_obj is None:
             return []
     return [
-        {"team": s.team.name, "team_id": s.team_id, "user": s.user.username, "user_id": s.user_id,
-         "name": person(s.user), "email": s.user.email,
-         "starts_at": s.starts_at, "ends_at": s.ends_at}
+        {
+            "team": s.team.name,
+            "team_id": s.team_id,
+            "user": s.user.username,
+            "user_id": s.user_id,
+            "name": person(s.user),
+            "email": s.user.email,
+            "starts_at": s.starts_at,
+            "ends_at": s.ends_at,
+        }
         for s in oncall_now(team=team_obj)
     ]
 
 
-@router.post("/tickets/{number}/escalations", response={201: EventOut}, summary="Escalar al siguiente nivel")
+@router.post(
+    "/tickets/{number}/escalations", response={201: EventOut}, summary="Escalar al siguiente nivel"
+)
 def escalate(request, number: str, payload: EscalationIn):
     """Moves the ticket to the next level of its team's chain and alerts that person; needs a reason."""
     ticket = get_ticket_for(request.user, number, capability="tickets.edit")
     if not has_capability(request.user, "tickets.edit"):
         raise PermissionDenied
-    return Status(201, _event(ticket_escalate(actor=request.user, ticket=ticket, reason=payload.reason)))
+    return Status(
+        201, _event(ticket_escalate(actor=request.user, ticket=ticket, reason=payload.reason))
+    )

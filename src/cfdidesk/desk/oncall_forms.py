@@ -23,8 +23,12 @@ class _LocalDateTime(forms.DateTimeInput):
 class ShiftForm(forms.Form):
     """The roster page's "add a shift" form; times are read in the user's time zone."""
 
-    team = forms.ModelChoiceField(label=_("Equipo"), queryset=Team.objects.filter(is_active=True), required=False)
-    user = forms.ModelChoiceField(label=_("Consultor de guardia"), queryset=staff_users(), required=False)
+    team = forms.ModelChoiceField(
+        label=_("Equipo"), queryset=Team.objects.filter(is_active=True), required=False
+    )
+    user = forms.ModelChoiceField(
+        label=_("Consultor de guardia"), queryset=staff_users(), required=False
+    )
     starts_at = forms.DateTimeField(label=_("Desde"), widget=_LocalDateTime(), required=False)
     ends_at = forms.DateTimeField(label=_("Hasta"), widget=_LocalDateTime(), required=False)
     note = forms.CharField(label=_("Nota"), max_length=200, required=False)
@@ -51,14 +55,21 @@ class ShiftAdminForm(ServiceRulesModelForm):
     def clean(self):
         data = super().clean()
         if not self.errors:
-            check_shift(team=data.get("team"), user=data.get("user"), starts_at=data.get("starts_at"),
-                        ends_at=data.get("ends_at"), exclude_pk=self.instance.pk)
+            check_shift(
+                team=data.get("team"),
+                user=data.get("user"),
+                starts_at=data.get("starts_at"),
+                ends_at=data.get("ends_at"),
+                exclude_pk=self.instance.pk,
+            )
         return data
 
 
 class StepAdminForm(ServiceRulesModelForm):
     # Any integer, so a 0 or a negative level gets the rule's message rather than the field's.
-    level = forms.IntegerField(label=_("nivel"), help_text=_("1 para el supervisor, 2 para el gerente…"))
+    level = forms.IntegerField(
+        label=_("nivel"), help_text=_("1 para el supervisor, 2 para el gerente…")
+    )
 
     class Meta:
         model = EscalationStep
@@ -67,8 +78,13 @@ class StepAdminForm(ServiceRulesModelForm):
     def clean(self):
         data = super().clean()
         if not any(name in self.errors for name in ("team", "level", "user")):
-            check_step(team=data.get("team"), level=data.get("level"), title=data.get("title", ""),
-                       user=data.get("user"), exclude_pk=self.instance.pk)
+            check_step(
+                team=data.get("team"),
+                level=data.get("level"),
+                title=data.get("title", ""),
+                user=data.get("user"),
+                exclude_pk=self.instance.pk,
+            )
         return data
 
 
@@ -77,9 +93,13 @@ class WebhookAdminForm(forms.ModelForm):
 
     url = forms.URLField(label=_("dirección"), max_length=500, assume_scheme="https")
 
-    secret = forms.CharField(label=_("secreto"), required=False, max_length=200,
-                             widget=forms.PasswordInput(render_value=False),
-                             help_text=AlertWebhook._meta.get_field("secret").help_text)
+    secret = forms.CharField(
+        label=_("secreto"),
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=AlertWebhook._meta.get_field("secret").help_text,
+    )
     clear_secret = forms.BooleanField(label=_("quitar el secreto"), required=False)
 
     class Meta:

@@ -45,7 +45,9 @@ def oncall_now(team: Team | None = None, at: dt.datetime | None = None) -> list[
     return list(shifts.select_related("team", "user").order_by("team__name", "starts_at", "id"))
 
 
-def shifts_between(start: dt.datetime, end: dt.datetime, *, team: Team | None = None) -> list[OnCallShift]:
+def shifts_between(
+    start: dt.datetime, end: dt.datetime, *, team: Team | None = None
+) -> list[OnCallShift]:
     """Shifts that overlap [start, end), oldest first, with their team and consultant."""
     shifts = OnCallShift.objects.filter(starts_at__lt=end, ends_at__gt=start)
     if team is not None:
@@ -58,6 +60,7 @@ def _open_until(calendar, moment: dt.datetime, limit: dt.datetime) -> dt.datetim
 
     [moment, t) is all open exactly when between(moment, t) == t - moment: a binary search on that
     (at most ~37 steps over a day) needs nothing but the calendar's public operations."""
+
     def all_open(t: dt.datetime) -> bool:
         return calendar.between(moment, t) == t - moment
 
@@ -101,7 +104,9 @@ def _covered(shifts: Iterable[tuple[dt.datetime, dt.datetime]]) -> list[Span]:
     return [(a, b) for a, b in merged]
 
 
-def uncovered(stretches: Sequence[Span], shifts: Iterable[tuple[dt.datetime, dt.datetime]]) -> list[Span]:
+def uncovered(
+    stretches: Sequence[Span], shifts: Iterable[tuple[dt.datetime, dt.datetime]]
+) -> list[Span]:
     """The parts of `stretches` no shift covers."""
     cover = _covered(shifts)
     gaps: list[Span] = []
@@ -122,8 +127,15 @@ def uncovered(stretches: Sequence[Span], shifts: Iterable[tuple[dt.datetime, dt.
     return gaps
 
 
-def roster_gaps(team: Team, start: dt.datetime, end: dt.datetime, calendar,
-                *, shifts: Iterable[OnCallShift] | None = None, closed: Sequence[Span] | None = None) -> list[Span]:
+def roster_gaps(
+    team: Team,
+    start: dt.datetime,
+    end: dt.datetime,
+    calendar,
+    *,
+    shifts: Iterable[OnCallShift] | None = None,
+    closed: Sequence[Span] | None = None,
+) -> list[Span]:
     """The stretches outside office hours in [start, end) that no shift of `team` covers.
 
     `calendar` is a compiled calendar (service.selectors.load_calendar()). Pass `shifts` (any
@@ -144,7 +156,9 @@ class TeamRoster:
     chain: list[EscalationStep] = field(default_factory=list)
 
 
-def roster_overview(*, calendar, at: dt.datetime | None = None, days: int = ROSTER_DAYS) -> list[TeamRoster]:
+def roster_overview(
+    *, calendar, at: dt.datetime | None = None, days: int = ROSTER_DAYS
+) -> list[TeamRoster]:
     """Every active team's roster for the next `days` days: shifts, who is on duty at `at`, the
     gaps and the escalation chain. Three queries however many teams and shifts."""
     at = at or timezone.now()
@@ -157,18 +171,26 @@ def roster_overview(*, calendar, at: dt.datetime | None = None, days: int = ROST
         roster.shifts.append(shift)
         if shift.starts_at <= at < shift.ends_at and shift.user.is_active:
             roster.on_duty.append(shift)
-    for step in EscalationStep.objects.filter(team__in=list(rosters)).select_related("user").order_by("level"):
+    for step in (
+        EscalationStep.objects.filter(team__in=list(rosters))
+        .select_related("user")
+        .order_by("level")
+    ):
         rosters[step.team_id].chain.append(step)
     closed = closed_stretches(calendar, at, end)
     for roster in rosters.values():
-        roster.gaps = roster_gaps(roster.team, at, end, calendar, shifts=roster.shifts, closed=closed)
+        roster.gaps = roster_gaps(
+            roster.team, at, end, calendar, shifts=roster.shifts, closed=closed
+        )
     return list(rosters.values())
 
 
 def escalation_chain(team_id: int | None) -> list[EscalationStep]:
     if team_id is None:
         return []
-    return list(EscalationStep.objects.filter(team_id=team_id).select_related("user").order_by("level"))
+    return list(
+        EscalationStep.objects.filter(team_id=team_id).select_related("user").order_by("level")
+    )
 
 
 @dataclass
@@ -190,4 +212,6 @@ def escalation_state(ticket: Ticket) -> EscalationState:
     level = ticket.escalation_level
     current = next((s for s in chain if s.level == level), None)
     following = next_step(chain, level)
-    return EscalationState(level=level, current=current, next=following, has_team=ticket.team_id is not None)
+    return EscalationState(
+        level=level, current=current, next=following, has_team=ticket.team_id is not None
+    )

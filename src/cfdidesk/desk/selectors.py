@@ -46,7 +46,11 @@ def ticket_search_filter(query: str) -> Q:
         address = text.lower()
         # Resolved to ids first (a handful): an OR of two sub-selects would make the database scan every ticket.
         contacts = list(Contact.objects.filter(email=address).values_list("pk", flat=True)[:100])
-        companies = list(Company.objects.filter(Q(email=address) | Q(email_2=address) | Q(email_3=address)).values_list("pk", flat=True)[:100])
+        companies = list(
+            Company.objects.filter(
+                Q(email=address) | Q(email_2=address) | Q(email_3=address)
+            ).values_list("pk", flat=True)[:100]
+        )
         return Q(contact_id__in=contacts) | Q(company_id__in=companies)
     rfc = normalize_rfc(text)
     if _RFC_LIKE.match(rfc):
@@ -54,12 +58,24 @@ def ticket_search_filter(query: str) -> Q:
     if " " not in text and any(c.isdigit() for c in text):
         values = {text, text.upper()}
         return Q(pk__in=TicketReference.objects.filter(value__in=values).values("ticket_id"))
-    return Q(subject__icontains=text) | Q(company__in=Company.objects.filter(search_name__contains=search_key(text)).values("pk"))
+    return Q(subject__icontains=text) | Q(
+        company__in=Company.objects.filter(search_name__contains=search_key(text)).values("pk")
+    )
 
 
 def ticket_list(
-    *, user, view: str = "abiertos", query: str = "", status: str = "", priority: str = "", team: str = "",
-    assignee: str = "", company: str = "", category: str = "", sort: str = DEFAULT_SORT, sla: str = "",
+    *,
+    user,
+    view: str = "abiertos",
+    query: str = "",
+    status: str = "",
+    priority: str = "",
+    team: str = "",
+    assignee: str = "",
+    company: str = "",
+    category: str = "",
+    sort: str = DEFAULT_SORT,
+    sla: str = "",
     now=None,
 ) -> QuerySet[Ticket]:
     """Filtered and sorted tickets with what every list shows (company, consultant, category).
@@ -80,15 +96,23 @@ def ticket_list(
         qs = qs.filter(is_open, priority=Priority.CRITICAL)
     elif view == "abiertos":
         qs = qs.filter(is_open)
-    for field, value in (("status", status), ("priority", priority), ("team_id", team), ("assignee_id", assignee),
-                         ("company_id", company), ("category_id", category)):
+    for field, value in (
+        ("status", status),
+        ("priority", priority),
+        ("team_id", team),
+        ("assignee_id", assignee),
+        ("company_id", company),
+        ("category_id", category),
+    ):
         if value:
             qs = qs.filter(**{field: value})
     if query:
         qs = qs.filter(ticket_search_filter(query))
     if sla or sort == "vencimiento":
         qs = qs.filter(sla_state_filter(sla, now or timezone.now()))
-    return qs.select_related("company", "assignee", "category").order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+    return qs.select_related("company", "assignee", "category").order_by(
+        *SORTS.get(sort, SORTS[DEFAULT_SORT])
+    )
 
 
 # Long texts the staff list never shows: left out of its rows.
@@ -107,7 +131,11 @@ def sla_state_filter(state: str, now) -> Q:
 
 
 def timeline(ticket: Ticket, *, public_only: bool = False) -> QuerySet[TicketEvent]:
-    events = ticket.events.select_related("actor").prefetch_related("attachments").order_by("created_at", "id")
+    events = (
+        ticket.events.select_related("actor")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
     return events.filter(is_public=True) if public_only else events
 
 

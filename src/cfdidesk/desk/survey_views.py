@@ -16,10 +16,21 @@ def survey(request, token: str):
     if request.method == "POST" and answered is None:
         try:
             answered = survey_answer(
-                token=token, solved=request.POST.get("solved") == "yes", rating=request.POST.get("rating"),
+                token=token,
+                solved=request.POST.get("solved") == "yes",
+                rating=request.POST.get("rating"),
                 comment=request.POST.get("comment", ""),
             )
         except ValidationError as exc:
             errors = exc.message_dict
-    return render(request, "desk/survey.html", {"ticket": ticket, "answered": answered, "errors": errors,
-                                                "ratings": range(1, 6), "posted": request.POST})
+    return render(
+        request,
+        "desk/survey.html",
+        {
+            "ticket": ticket,
+            "answered": answered,
+            "errors": errors,
+            "ratings": range(1, 6),
+            "posted": request.POST,
+        },
+    )

@@ -17,8 +17,11 @@ def send_emails(email_ids: list[int]) -> None:
     from .services.outbox import build_message
 
     retry = []
-    emails = OutboundEmail.objects.filter(pk__in=email_ids).exclude(state=OutboundEmail.State.SENT).select_related(
-        "ticket__company", "ticket__contact", "event__actor")
+    emails = (
+        OutboundEmail.objects.filter(pk__in=email_ids)
+        .exclude(state=OutboundEmail.State.SENT)
+        .select_related("ticket__company", "ticket__contact", "event__actor")
+    )
     for email in emails:
         if email.kind == OutboundEmail.Kind.SURVEY and email.ticket.resolved_at is None:
             # Reopened before the survey went out: asking "is it solved?" would make no sense.
@@ -28,13 +31,23 @@ def send_emails(email_ids: list[int]) -> None:
             build_message(email).send()
         except Exception as exc:  # noqa: BLE001 - any SMTP or network error is recorded and retried
             attempts = email.attempts + 1
-            state = OutboundEmail.State.FAILED if attempts >= settings.EMAIL_MAX_ATTEMPTS else OutboundEmail.State.RETRYING
-            OutboundEmail.objects.filter(pk=email.pk).update(attempts=F("attempts") + 1, state=state, last_error=str(exc)[:1000])
+            state = (
+                OutboundEmail.State.FAILED
+                if attempts >= settings.EMAIL_MAX_ATTEMPTS
+                else OutboundEmail.State.RETRYING
+            )
+            OutboundEmail.objects.filter(pk=email.pk).update(
+                attempts=F("attempts") + 1, state=state, last_error=str(exc)[:1000]
+            )
             if state == OutboundEmail.State.RETRYING:
                 retry.append((email.pk, attempts))
         else:
             OutboundEmail.objects.filter(pk=email.pk).update(
-                state=OutboundEmail.State.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
+                state=OutboundEmail.State.SENT,
+                sent_at=timezone.now(),
+                attempts=F("attempts") + 1,
+                last_error="",
+            )
     for pk, attempts in retry:
         enqueue(send_emails, [pk], delay=timedelta(minutes=2**attempts))
 

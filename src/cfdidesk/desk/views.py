@@ -64,20 +64,43 @@ def ticket_list(request):
     query = request.GET.get("q", "").strip()[:100]
     sort = request.GET.get("orden", selectors.DEFAULT_SORT)
     page = page_of(
-        selectors.ticket_list(user=request.user, view=view, query=query, sort=sort, **params)
-        .defer(*selectors.LIST_DEFERRED),
-        number=_int(request.GET.get("pagina")), size=PAGE_SIZE,
+        selectors.ticket_list(user=request.user, view=view, query=query, sort=sort, **params).defer(
+            *selectors.LIST_DEFERRED
+        ),
+        number=_int(request.GET.get("pagina")),
+        size=PAGE_SIZE,
     )
     context = {
-        "page": page, "view": view, "query": query, "sort": sort, "filters": params,
-        "views": [("abiertos", _("Abiertos")), ("mios", _("Mis tickets")), ("sin-asignar", _("Sin asignar")),
-                  ("criticos", _("Críticos abiertos")), ("todos", _("Todos"))],
-        "statuses": Status.choices, "priorities": Priority.choices, "teams": Team.objects.filter(is_active=True),
-        "staff": staff_users(), "categories": Category.objects.filter(is_active=True), "sorts": selectors.SORTS,
-        "sla_states": [("en-riesgo", _("En riesgo")), ("vencido", _("Vencido")), ("a-tiempo", _("A tiempo"))],
+        "page": page,
+        "view": view,
+        "query": query,
+        "sort": sort,
+        "filters": params,
+        "views": [
+            ("abiertos", _("Abiertos")),
+            ("mios", _("Mis tickets")),
+            ("sin-asignar", _("Sin asignar")),
+            ("criticos", _("Críticos abiertos")),
+            ("todos", _("Todos")),
+        ],
+        "statuses": Status.choices,
+        "priorities": Priority.choices,
+        "teams": Team.objects.filter(is_active=True),
+        "staff": staff_users(),
+        "categories": Category.objects.filter(is_active=True),
+        "sorts": selectors.SORTS,
+        "sla_states": [
+            ("en-riesgo", _("En riesgo")),
+            ("vencido", _("Vencido")),
+            ("a-tiempo", _("A tiempo")),
+        ],
         "now": timezone.now(),
     }
-    template = "desk/_ticket_rows.html" if request.htmx and request.htmx.target == "ticket-results" else "desk/ticket_list.html"
+    template = (
+        "desk/_ticket_rows.html"
+        if request.htmx and request.htmx.target == "ticket-results"
+        else "desk/ticket_list.html"
+    )
     return render(request, template, context)
 
 
@@ -95,16 +118,28 @@ def bulk_action(request):
             messages.error(request, _("Ese consultor no existe."))
         else:
             n = services.bulk_assign(actor=request.user, ticket_ids=ids, assignee=assignee)
-            messages.success(request, ngettext("%(n)d ticket reasignado.", "%(n)d tickets reasignados.", n) % {"n": n})
+            messages.success(
+                request,
+                ngettext("%(n)d ticket reasignado.", "%(n)d tickets reasignados.", n) % {"n": n},
+            )
     elif action == "status":
         try:
-            n, refused = services.bulk_transition(actor=request.user, ticket_ids=ids, to=request.POST.get("status", ""))
+            n, refused = services.bulk_transition(
+                actor=request.user, ticket_ids=ids, to=request.POST.get("status", "")
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, ngettext("%(n)d ticket cambió de estado.", "%(n)d tickets cambiaron de estado.", n) % {"n": n})
+            messages.success(
+                request,
+                ngettext("%(n)d ticket cambió de estado.", "%(n)d tickets cambiaron de estado.", n)
+                % {"n": n},
+            )
             if refused:
-                messages.warning(request, _("No se pudo hacer ese cambio en: %(list)s.") % {"list": ", ".join(refused)})
+                messages.warning(
+                    request,
+                    _("No se pudo hacer ese cambio en: %(list)s.") % {"list": ", ".join(refused)},
+                )
     return redirect(request.POST.get("next") or "desk:list")
 
 
@@ -114,7 +149,11 @@ def company_suggestions(request):
     query = request.GET.get("company", "").strip()
     companies = []
     if len(query) >= 2:
-        companies = list(Company.objects.filter(is_active=True).filter(company_search_filter(query)).order_by("legal_name")[:10])
+        companies = list(
+            Company.objects.filter(is_active=True)
+            .filter(company_search_filter(query))
+            .order_by("legal_name")[:10]
+        )
     return render(request, "desk/_company_options.html", {"companies": companies})
 
 
@@ -125,17 +164,32 @@ def ticket_create(request):
         data = form.cleaned_data
         try:
             ticket = services.ticket_create(
-                actor=request.user, company=data["company_obj"], contact=data.get("contact"), subject=data["subject"],
-                description=data["description"], channel=data["channel"], kind=data["kind"], category=data.get("category"),
-                priority=data["priority"], affects_operation=data["affects_operation"], team=data.get("team"),
-                assignee=data.get("assignee"), references=form.reference_pairs(), attachments=_files(request),
-                verified_product=data["verified_product"], reproduced=data["reproduced"],
-                exact_messages=data["exact_messages"], steps_before=data["steps_before"],
+                actor=request.user,
+                company=data["company_obj"],
+                contact=data.get("contact"),
+                subject=data["subject"],
+                description=data["description"],
+                channel=data["channel"],
+                kind=data["kind"],
+                category=data.get("category"),
+                priority=data["priority"],
+                affects_operation=data["affects_operation"],
+                team=data.get("team"),
+                assignee=data.get("assignee"),
+                references=form.reference_pairs(),
+                attachments=_files(request),
+                verified_product=data["verified_product"],
+                reproduced=data["reproduced"],
+                exact_messages=data["exact_messages"],
+                steps_before=data["steps_before"],
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, _("Ticket #%(n)s abierto. Da este número al cliente.") % {"n": ticket.number})
+            messages.success(
+                request,
+                _("Ticket #%(n)s abierto. Da este número al cliente.") % {"n": ticket.number},
+            )
             return redirect("desk:detail", number=ticket.number)
     return render(request, "desk/ticket_form.html", {"form": form})
 
@@ -149,11 +203,15 @@ def _detail_context(request, ticket: Ticket, **extra) -> dict:
         "emails": ticket.outbound_emails.order_by("-created_at", "-id")[:20],
         "canned": CannedReply.objects.filter(is_active=True),
         "reply_form": extra.pop("reply_form", ReplyForm()),
-        "transitions": [(s, Status(s).label) for s in Status.values if s in services.ALLOWED[ticket.status]],
+        "transitions": [
+            (s, Status(s).label) for s in Status.values if s in services.ALLOWED[ticket.status]
+        ],
         "protocol": [(code, label, code in done) for code, label in PROTOCOL_STEPS],
         "protocol_done": len(done),
         "protocol_total": len(PROTOCOL_STEPS),
-        "staff": staff_users(), "teams": Team.objects.filter(is_active=True), "priorities": Priority.choices,
+        "staff": staff_users(),
+        "teams": Team.objects.filter(is_active=True),
+        "priorities": Priority.choices,
         "categories": Category.objects.filter(is_active=True, kind=ticket.kind),
         "sla": services.sla_overview(ticket, timezone.now()),
         **extra,
@@ -173,11 +231,21 @@ def ticket_reply(request, number: str):
     form = ReplyForm(request.POST)
     form.is_valid()
     try:
-        services.ticket_reply(actor=request.user, ticket=ticket, body=form.cleaned_data.get("body", ""),
-                              then=form.cleaned_data.get("then") or None, attachments=_files(request))
+        services.ticket_reply(
+            actor=request.user,
+            ticket=ticket,
+            body=form.cleaned_data.get("body", ""),
+            then=form.cleaned_data.get("then") or None,
+            attachments=_files(request),
+        )
     except ValidationError as exc:
         add_errors(form, exc)
-        return render(request, "desk/ticket_detail.html", _detail_context(request, ticket, reply_form=form), status=422)
+        return render(
+            request,
+            "desk/ticket_detail.html",
+            _detail_context(request, ticket, reply_form=form),
+            status=422,
+        )
     messages.success(request, _("Respuesta enviada al cliente."))
     return redirect("desk:detail", number=number)
 
@@ -187,7 +255,12 @@ def ticket_reply(request, number: str):
 def ticket_note(request, number: str):
     ticket = get_ticket_for(request.user, number, capability="tickets.edit")
     try:
-        services.ticket_note(actor=request.user, ticket=ticket, body=request.POST.get("body", ""), attachments=_files(request))
+        services.ticket_note(
+            actor=request.user,
+            ticket=ticket,
+            body=request.POST.get("body", ""),
+            attachments=_files(request),
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -200,12 +273,18 @@ def ticket_note(request, number: str):
 def ticket_status(request, number: str):
     ticket = get_ticket_for(request.user, number, capability="tickets.edit")
     try:
-        ticket = services.ticket_transition(actor=request.user, ticket=ticket, to=request.POST.get("to", ""),
-                                            reason=request.POST.get("reason", ""))
+        ticket = services.ticket_transition(
+            actor=request.user,
+            ticket=ticket,
+            to=request.POST.get("to", ""),
+            reason=request.POST.get("reason", ""),
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("El ticket ahora está «%(s)s».") % {"s": ticket.get_status_display()})
+        messages.success(
+            request, _("El ticket ahora está «%(s)s».") % {"s": ticket.get_status_display()}
+        )
     return redirect("desk:detail", number=number)
 
 
@@ -219,11 +298,17 @@ def ticket_fields(request, number: str):
         "affects_operation": post.get("affects_operation") == "on",
         "upset_customer": post.get("upset_customer") == "on",
         "team": Team.objects.filter(pk=post.get("team")).first() if post.get("team") else None,
-        "assignee": staff_users().filter(pk=post.get("assignee")).first() if post.get("assignee") else None,
-        "category": Category.objects.filter(pk=post.get("category")).first() if post.get("category") else None,
+        "assignee": staff_users().filter(pk=post.get("assignee")).first()
+        if post.get("assignee")
+        else None,
+        "category": Category.objects.filter(pk=post.get("category")).first()
+        if post.get("category")
+        else None,
     }
     try:
-        services.ticket_update(actor=request.user, ticket=ticket, data=data, version=_int(post.get("version"), None))
+        services.ticket_update(
+            actor=request.user, ticket=ticket, data=data, version=_int(post.get("version"), None)
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -235,8 +320,12 @@ def ticket_fields(request, number: str):
 @require_POST
 def ticket_protocol(request, number: str):
     ticket = get_ticket_for(request.user, number, capability="tickets.edit")
-    ticket = services.protocol_mark(actor=request.user, ticket=ticket, step=request.POST.get("step", ""),
-                                    done=request.POST.get("done") == "1")
+    ticket = services.protocol_mark(
+        actor=request.user,
+        ticket=ticket,
+        step=request.POST.get("step", ""),
+        done=request.POST.get("done") == "1",
+    )
     if request.htmx:
         return render(request, "desk/_protocol.html", _detail_context(request, ticket))
     return redirect("desk:detail", number=number)
@@ -249,7 +338,9 @@ def canned_reply(request, number: str):
     from .services.canned import canned_render
 
     ticket = get_ticket_for(request.user, number, capability="tickets.edit")
-    reply = CannedReply.objects.filter(pk=_int(request.GET.get("canned"), 0), is_active=True).first()
+    reply = CannedReply.objects.filter(
+        pk=_int(request.GET.get("canned"), 0), is_active=True
+    ).first()
     text = canned_render(reply=reply, ticket=ticket, consultant=request.user) if reply else ""
     return render(request, "desk/_reply_body.html", {"text": text})
 
@@ -274,7 +365,9 @@ def inbound_list(request):
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
-                messages.success(request, _("Ticket #%(n)s abierto con el correo.") % {"n": ticket.number})
+                messages.success(
+                    request, _("Ticket #%(n)s abierto con el correo.") % {"n": ticket.number}
+                )
                 return redirect("desk:detail", number=ticket.number)
         return redirect("desk:inbound")
     outcome = request.GET.get("resultado", InboundEmail.Outcome.UNMATCHED)
@@ -282,7 +375,11 @@ def inbound_list(request):
     if outcome:
         records = records.filter(outcome=outcome)
     page = page_of(records, number=_int(request.GET.get("pagina")), size=PAGE_SIZE)
-    return render(request, "desk/inbound_list.html", {"page": page, "outcome": outcome, "outcomes": InboundEmail.Outcome.choices})
+    return render(
+        request,
+        "desk/inbound_list.html",
+        {"page": page, "outcome": outcome, "outcomes": InboundEmail.Outcome.choices},
+    )
 
 
 @require_capability("tickets.view")
@@ -291,8 +388,12 @@ def attachment_download(request, number: str, pk: int):
     attachment = ticket.attachments.filter(pk=pk).first()
     if attachment is None:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename,
-                        content_type=attachment.content_type)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
 
 
 # ---------------------------------------------------------------- escalation and the on-call roster
@@ -303,13 +404,18 @@ def attachment_download(request, number: str, pk: int):
 def ticket_escalate(request, number: str):
     ticket = get_ticket_for(request.user, number, capability="tickets.edit")
     try:
-        event = escalation.ticket_escalate(actor=request.user, ticket=ticket, reason=request.POST.get("reason", ""))
+        event = escalation.ticket_escalate(
+            actor=request.user, ticket=ticket, reason=request.POST.get("reason", "")
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         data = event.data
-        messages.success(request, _("Ticket escalado al nivel %(level)d (%(title)s): avisamos a %(name)s.") % {
-            "level": data["level"], "title": data["title"], "name": data["to"]["name"]})
+        messages.success(
+            request,
+            _("Ticket escalado al nivel %(level)d (%(title)s): avisamos a %(name)s.")
+            % {"level": data["level"], "title": data["title"], "name": data["to"]["name"]},
+        )
     return redirect(f"{reverse('desk:detail', args=[number])}#escalation")
 
 
@@ -329,9 +435,15 @@ def oncall_roster(request):
             else:
                 messages.success(request, _("Guardia agregada."))
                 return redirect("desk:oncall")
-    context = {"rosters": roster_overview(calendar=load_calendar()), "form": form, "can_manage": can_manage,
-               "days": ROSTER_DAYS}
-    return render(request, "desk/oncall.html", context, status=422 if form.is_bound and form.errors else 200)
+    context = {
+        "rosters": roster_overview(calendar=load_calendar()),
+        "form": form,
+        "can_manage": can_manage,
+        "days": ROSTER_DAYS,
+    }
+    return render(
+        request, "desk/oncall.html", context, status=422 if form.is_bound and form.errors else 200
+    )
 
 
 @require_capability("oncall.manage")

@@ -12,10 +12,16 @@ from cfdidesk.accounts.roles import has_capability
 from .models import Document, InvoicingEnvironment
 
 
-def get_environment_for(user, pk: int, *, capability: str = "invoicing.view") -> InvoicingEnvironment:
+def get_environment_for(
+    user, pk: int, *, capability: str = "invoicing.view"
+) -> InvoicingEnvironment:
     if not has_capability(user, capability):
         raise PermissionDenied
-    environment = InvoicingEnvironment.objects.select_related("company", "generator_changed_by").filter(pk=pk).first()
+    environment = (
+        InvoicingEnvironment.objects.select_related("company", "generator_changed_by")
+        .filter(pk=pk)
+        .first()
+    )
     if environment is None:
         raise Http404
     return environment

@@ -34,27 +34,59 @@ class _ReadOnly(admin.ModelAdmin):
 
 @admin.register(InvoicingEnvironment, site=site)
 class EnvironmentAdmin(_ReadOnly):
-    list_display = ["name", "company", "emitter_rfc", "generator_running", "certificate_number", "certificate_valid_until", "adapter"]
+    list_display = [
+        "name",
+        "company",
+        "emitter_rfc",
+        "generator_running",
+        "certificate_number",
+        "certificate_valid_until",
+        "adapter",
+    ]
     list_filter = ["generator_running", "adapter", "is_active"]
     search_fields = ["name", "emitter_rfc", "company__legal_name"]
-    fields = ["name", "company", "emitter_rfc", "emitter_name", "tax_regime", "postal_code", "series_income",
-              "series_credit_note", "series_payment", "series_payroll", "adapter", "generator_running",
-              "certificate_number", "certificate_valid_from", "certificate_valid_until", "csd_loaded_at", "is_active"]
+    fields = [
+        "name",
+        "company",
+        "emitter_rfc",
+        "emitter_name",
+        "tax_regime",
+        "postal_code",
+        "series_income",
+        "series_credit_note",
+        "series_payment",
+        "series_payroll",
+        "adapter",
+        "generator_running",
+        "certificate_number",
+        "certificate_valid_from",
+        "certificate_valid_until",
+        "csd_loaded_at",
+        "is_active",
+    ]
     readonly_fields = fields
     actions = ["pause", "resume"]
 
     @admin.action(description=_("Pausar el generador"))
     def pause(self, request, queryset):
         for environment in queryset:
-            services.generator_pause(actor=request.user, environment=environment, reason=str(_("Desde Administración")))
+            services.generator_pause(
+                actor=request.user, environment=environment, reason=str(_("Desde Administración"))
+            )
 
     @admin.action(description=_("Encender el generador"))
     def resume(self, request, queryset):
         for environment in queryset:
             try:
-                services.generator_resume(actor=request.user, environment=environment, reason=str(_("Desde Administración")))
+                services.generator_resume(
+                    actor=request.user,
+                    environment=environment,
+                    reason=str(_("Desde Administración")),
+                )
             except ValidationError as exc:
-                self.message_user(request, f"{environment}: {' '.join(exc.messages)}", messages.ERROR)
+                self.message_user(
+                    request, f"{environment}: {' '.join(exc.messages)}", messages.ERROR
+                )
 
     def get_actions(self, request):
         # The changelist's actions are the point of this page; they need the operate capability.

@@ -31,7 +31,9 @@ class TaxIn(Schema):
     tax: str = Field(description="c_Impuesto: 001/ISR, 002/IVA, 003/IEPS")
     kind: str = Field("traslado", description="traslado o retencion")
     factor: str = Field("Tasa", description="c_TipoFactor: Tasa, Cuota o Exento")
-    rate: str | None = Field(None, description="Tasa como fracción (0.16) o cuota; número o texto decimal")
+    rate: str | None = Field(
+        None, description="Tasa como fracción (0.16) o cuota; número o texto decimal"
+    )
 
 
 class ConceptIn(Schema):
@@ -82,7 +84,9 @@ class PaymentIn(Schema):
 
 
 class PayrollEmployerIn(Schema):
-    registration: str = Field("", description="Registro patronal (obligatorio con tipo de contrato 01 a 08)")
+    registration: str = Field(
+        "", description="Registro patronal (obligatorio con tipo de contrato 01 a 08)"
+    )
     curp: str = Field("", description="CURP del patrón, solo si es persona física")
 
 
@@ -90,13 +94,18 @@ class PayrollEmployeeIn(Schema):
     curp: str
     number: str = Field(description="Número de empleado (1 a 15 caracteres)")
     social_security_number: str = Field("", description="NSS; obligatorio con registro patronal")
-    start_date: str = Field("", description="Inicio de la relación laboral, AAAA-MM-DD; la antigüedad se calcula en semanas")
+    start_date: str = Field(
+        "",
+        description="Inicio de la relación laboral, AAAA-MM-DD; la antigüedad se calcula en semanas",
+    )
     contract_type: str = Field(description="c_TipoContrato")
     regime_type: str = Field(description="c_TipoRegimen")
     periodicity: str = Field(description="c_PeriodicidadPago")
     state: str = Field(description="c_Estado: entidad donde prestó el servicio (ClaveEntFed)")
     job_risk: str = Field("", description="c_RiesgoPuesto; obligatorio con registro patronal")
-    daily_integrated_salary: str | None = Field(None, description="Salario diario integrado; obligatorio con registro patronal")
+    daily_integrated_salary: str | None = Field(
+        None, description="Salario diario integrado; obligatorio con registro patronal"
+    )
     department: str = ""
     position: str = ""
 
@@ -121,7 +130,9 @@ class OtherPaymentIn(Schema):
     code: str = Field(description="Clave propia del patrón (3 a 15 caracteres)")
     concept: str
     amount: str
-    subsidy_caused: str | None = Field(None, description="Subsidio causado (tipo 002); vacío: el importe")
+    subsidy_caused: str | None = Field(
+        None, description="Subsidio causado (tipo 002); vacío: el importe"
+    )
 
 
 class PayrollIn(Schema):
@@ -140,7 +151,9 @@ class PayrollIn(Schema):
 class MovementIn(Schema):
     """A source movement ("movto"). Decimal amounts may be JSON numbers or strings."""
 
-    movement_id: str = Field(description="Identificador del movimiento en el sistema del cliente; único por ambiente")
+    movement_id: str = Field(
+        description="Identificador del movimiento en el sistema del cliente; único por ambiente"
+    )
     document_type: str = Field(description="I (ingreso), E (egreso), P (pago) o N (nómina)")
     series: str = Field("", description="Vacío: la serie del ambiente para el tipo de documento")
     currency: str = "MXN"
@@ -152,17 +165,37 @@ class MovementIn(Schema):
     concepts: list[ConceptIn] = []
     related: RelatedIn | None = None
     payment: PaymentIn | None = Field(None, description="Solo en CFDI de pago (P)")
-    payroll: PayrollIn | None = Field(None, description="Solo en CFDI de nómina (N, complemento Nómina 1.2): sin conceptos ni forma de pago; el receptor es el trabajador (régimen 605, uso CN01)")
-    total: str | None = Field(None, description="Total que calculó el sistema del cliente; si no coincide, error de structure validation")
+    payroll: PayrollIn | None = Field(
+        None,
+        description="Solo en CFDI de nómina (N, complemento Nómina 1.2): sin conceptos ni forma de pago; el receptor es el trabajador (régimen 605, uso CN01)",
+    )
+    total: str | None = Field(
+        None,
+        description="Total que calculó el sistema del cliente; si no coincide, error de structure validation",
+    )
 
 
 MOVEMENTS_BODY = {
     "required": True,
-    "content": {"application/json": {"schema": {"oneOf": [
-        {"$ref": "#/components/schemas/MovementIn"},
-        {"type": "array", "items": {"$ref": "#/components/schemas/MovementIn"}},
-        {"type": "object", "properties": {"movements": {"type": "array", "items": {"$ref": "#/components/schemas/MovementIn"}}}},
-    ]}}},
+    "content": {
+        "application/json": {
+            "schema": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/MovementIn"},
+                    {"type": "array", "items": {"$ref": "#/components/schemas/MovementIn"}},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "movements": {
+                                "type": "array",
+                                "items": {"$ref": "#/components/schemas/MovementIn"},
+                            }
+                        },
+                    },
+                ]
+            }
+        }
+    },
 }
 
 
@@ -214,7 +247,9 @@ class EnvironmentIn(Schema):
 class IntakeItemOut(Schema):
     index: int
     movement_id: str
-    status: str = Field(description="accepted (recibido) o already_received (ya recibido: mismo id y mismo contenido)")
+    status: str = Field(
+        description="accepted (recibido) o already_received (ya recibido: mismo id y mismo contenido)"
+    )
     document_id: int | None
 
 
@@ -310,7 +345,9 @@ class GeneratorOut(Schema):
     running: bool
     changed_at: datetime | None
     changed_by: str | None
-    pending: int = Field(description="Documentos con input = 1 (por validar, por timbrar o sin timbres)")
+    pending: int = Field(
+        description="Documentos con input = 1 (por validar, por timbrar o sin timbres)"
+    )
     events: list[GeneratorEventOut]
     changed: bool | None = None
 
@@ -336,13 +373,18 @@ class CreditsOut(Schema):
 
 
 class DocumentFilters(Schema):
-    state: str = Field("", description="received, mapping_error, pre, validation_error, waiting_for_input, stamped, generator_error, cancelled, no_credits")
+    state: str = Field(
+        "",
+        description="received, mapping_error, pre, validation_error, waiting_for_input, stamped, generator_error, cancelled, no_credits",
+    )
     type: str = Field("", description="I, E, P o N")
     series: str | None = None
     receptor_rfc: str = ""
     date_from: date | None = Field(None, description="Fecha de recepción, desde")
     date_to: date | None = Field(None, description="Fecha de recepción, hasta (incluida)")
-    search: str = Field("", description="UUID, nombre de archivo, serie-folio (A-123) o número de movimiento")
+    search: str = Field(
+        "", description="UUID, nombre de archivo, serie-folio (A-123) o número de movimiento"
+    )
     sort: str = Field("recientes", description="recientes (más nuevos primero) o antiguos")
     page: int = 1
     page_size: int = Field(50, le=200, ge=1)
@@ -357,9 +399,23 @@ def _name(user) -> str | None:
 
 def _environment_out(environment: InvoicingEnvironment) -> dict:
     return {
-        **{f: getattr(environment, f) for f in ("id", "name", "emitter_rfc", "emitter_name", "tax_regime", "postal_code",
-                                                "adapter", "generator_running", "certificate_number",
-                                                "certificate_valid_until", "has_csd", "is_active")},
+        **{
+            f: getattr(environment, f)
+            for f in (
+                "id",
+                "name",
+                "emitter_rfc",
+                "emitter_name",
+                "tax_regime",
+                "postal_code",
+                "adapter",
+                "generator_running",
+                "certificate_number",
+                "certificate_valid_until",
+                "has_csd",
+                "is_active",
+            )
+        },
         "company": environment.company,
         "series": {t.value: environment.series_for(t.value) for t in DocumentType},
     }
@@ -367,9 +423,27 @@ def _environment_out(environment: InvoicingEnvironment) -> dict:
 
 def _document_out(document: Document) -> dict:
     return {
-        **{f: getattr(document, f) for f in ("id", "environment_id", "movement_id", "document_type", "series", "folio",
-                                             "series_folio", "state", "receptor_rfc", "receptor_name", "currency",
-                                             "total", "uuid", "file_name", "created_at", "stamped_at")},
+        **{
+            f: getattr(document, f)
+            for f in (
+                "id",
+                "environment_id",
+                "movement_id",
+                "document_type",
+                "series",
+                "folio",
+                "series_folio",
+                "state",
+                "receptor_rfc",
+                "receptor_name",
+                "currency",
+                "total",
+                "uuid",
+                "file_name",
+                "created_at",
+                "stamped_at",
+            )
+        },
         "state_label": str(State(document.state).label),
         "waiting_for_input": document.input_flag,
     }
@@ -381,8 +455,15 @@ def _generator_out(environment: InvoicingEnvironment, changed: bool | None = Non
         "changed_at": environment.generator_changed_at,
         "changed_by": _name(environment.generator_changed_by),
         "pending": Document.objects.filter(environment=environment, input_flag=True).count(),
-        "events": [{"action": e.action, "actor": _name(e.actor), "reason": e.reason, "created_at": e.created_at}
-                   for e in selectors.generator_events(environment)],
+        "events": [
+            {
+                "action": e.action,
+                "actor": _name(e.actor),
+                "reason": e.reason,
+                "created_at": e.created_at,
+            }
+            for e in selectors.generator_events(environment)
+        ],
         "changed": changed,
     }
 
@@ -404,7 +485,11 @@ def list_environments(request, company: int | None = None):
     return [_environment_out(e) for e in qs[:500]]
 
 
-@router.post("/environments", response={201: EnvironmentOut}, summary="Crear un ambiente (empieza con el generador pausado)")
+@router.post(
+    "/environments",
+    response={201: EnvironmentOut},
+    summary="Crear un ambiente (empieza con el generador pausado)",
+)
 def create_environment(request, payload: EnvironmentIn):
     if not has_capability(request.user, "invoicing.manage"):
         raise PermissionDenied
@@ -414,7 +499,11 @@ def create_environment(request, payload: EnvironmentIn):
     return Status(201, _environment_out(environment))
 
 
-@router.get("/environments/{environment_id}", response=EnvironmentDetailOut, summary="Un ambiente, con sus documentos por estado y sus timbres")
+@router.get(
+    "/environments/{environment_id}",
+    response=EnvironmentDetailOut,
+    summary="Un ambiente, con sus documentos por estado y sus timbres",
+)
 def get_environment(request, environment_id: int):
     environment = get_environment_for(request.user, environment_id)
     return {
@@ -424,14 +513,27 @@ def get_environment(request, environment_id: int):
     }
 
 
-@router.post("/environments/{environment_id}/csd", response={200: EnvironmentOut}, summary="Cargar el CSD (.cer, .key y contraseña)")
-def upload_csd(request, environment_id: int, certificate: File[UploadedFile], key: File[UploadedFile], password: Form[str]):
+@router.post(
+    "/environments/{environment_id}/csd",
+    response={200: EnvironmentOut},
+    summary="Cargar el CSD (.cer, .key y contraseña)",
+)
+def upload_csd(
+    request,
+    environment_id: int,
+    certificate: File[UploadedFile],
+    key: File[UploadedFile],
+    password: Form[str],
+):
     """Se rechaza si la contraseña no es la de la llave, si la llave no es del certificado, si es una e.firma o si el
     certificado es de otro RFC. La llave y la contraseña se guardan cifradas y nunca se devuelven."""
     environment = get_environment_for(request.user, environment_id, capability="invoicing.manage")
     environment = services.environment_set_csd(
-        actor=request.user, environment=environment, certificate=certificate.read(64 * 1024 + 1),
-        key=key.read(64 * 1024 + 1), password=password,
+        actor=request.user,
+        environment=environment,
+        certificate=certificate.read(64 * 1024 + 1),
+        key=key.read(64 * 1024 + 1),
+        password=password,
     )
     return _environment_out(environment)
 
@@ -456,36 +558,75 @@ def post_movements(request, environment_id: int):
     try:
         raw = request.body
     except RequestDataTooBig:
-        return Status(413, {"detail": _("El envío pesa más de %(mb)s MB: divide el lote (hasta %(n)s movimientos por envío).")
-                           % {"mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1048576, "n": settings.INVOICING_BATCH_MAX}})
+        return Status(
+            413,
+            {
+                "detail": _(
+                    "El envío pesa más de %(mb)s MB: divide el lote (hasta %(n)s movimientos por envío)."
+                )
+                % {
+                    "mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1048576,
+                    "n": settings.INVOICING_BATCH_MAX,
+                }
+            },
+        )
     try:
         body = json.loads(raw or b"null", parse_float=Decimal)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return Status(422, {"detail": _("El cuerpo no es JSON válido: %(error)s.") % {"error": getattr(exc, "msg", str(exc))}, "errors": []})
+        return Status(
+            422,
+            {
+                "detail": _("El cuerpo no es JSON válido: %(error)s.")
+                % {"error": getattr(exc, "msg", str(exc))},
+                "errors": [],
+            },
+        )
     if isinstance(body, dict) and "movements" in body:
         body = body["movements"]
     payloads = body if isinstance(body, list) else [body]
     try:
-        result = services.movements_receive(environment=environment, payloads=payloads, actor=request.user)
+        result = services.movements_receive(
+            environment=environment, payloads=payloads, actor=request.user
+        )
     except services.IntakeRefused as exc:
         return _refused(exc)
-    return Status(202, {"accepted": result.accepted, "already_received": result.already_received,
-                        "items": [vars(i) for i in result.items]})
+    return Status(
+        202,
+        {
+            "accepted": result.accepted,
+            "already_received": result.already_received,
+            "items": [vars(i) for i in result.items],
+        },
+    )
 
 
 # ---------------------------------------------------------------- documents
 
 
-@router.get("/environments/{environment_id}/documents", response=DocumentPage, summary="Documentos de un ambiente")
+@router.get(
+    "/environments/{environment_id}/documents",
+    response=DocumentPage,
+    summary="Documentos de un ambiente",
+)
 def list_documents(request, environment_id: int, filters: Query[DocumentFilters]):
     environment = get_environment_for(request.user, environment_id)
     qs = selectors.document_list(
-        environment=environment, state=filters.state, document_type=filters.type.upper(), series=filters.series,
-        receptor_rfc=filters.receptor_rfc, date_from=filters.date_from, date_to=filters.date_to, query=filters.search[:100],
+        environment=environment,
+        state=filters.state,
+        document_type=filters.type.upper(),
+        series=filters.series,
+        receptor_rfc=filters.receptor_rfc,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        query=filters.search[:100],
         sort=filters.sort,
     )
     page = page_of(qs, number=filters.page, size=filters.page_size)
-    return {"items": [_document_out(d) for d in page.items], "page": page.number, "has_next": page.has_next}
+    return {
+        "items": [_document_out(d) for d in page.items],
+        "page": page.number,
+        "has_next": page.has_next,
+    }
 
 
 class ImportFileOut(Schema):
@@ -516,16 +657,37 @@ def import_documents(request, environment_id: int, file: File[UploadedFile]):
     environment = get_environment_for(request.user, environment_id, capability="invoicing.operate")
     limit = settings.INVOICING_UPLOAD_MAX_BYTES
     if getattr(request, "upload_too_large", False) or (file.size or 0) > limit:
-        return Status(413, {"detail": _("El archivo pesa más de %(mb)s MB.") % {"mb": limit // 1048576}, "errors": []})
+        return Status(
+            413,
+            {
+                "detail": _("El archivo pesa más de %(mb)s MB.") % {"mb": limit // 1048576},
+                "errors": [],
+            },
+        )
     try:
-        result = services.documents_import(environment=environment, name=file.name or "", data=file.read(limit + 1), actor=request.user)
+        result = services.documents_import(
+            environment=environment,
+            name=file.name or "",
+            data=file.read(limit + 1),
+            actor=request.user,
+        )
     except services.ImportRefused as exc:
         return Status(422, {"detail": exc.message, "errors": [vars(e) for e in exc.errors]})
-    return Status(201, {"imported": len(result.imported), "documents": [_document_out(d) for d in result.imported],
-                        "duplicates": [vars(e) for e in result.duplicates]})
+    return Status(
+        201,
+        {
+            "imported": len(result.imported),
+            "documents": [_document_out(d) for d in result.imported],
+            "duplicates": [vars(e) for e in result.duplicates],
+        },
+    )
 
 
-@router.get("/documents/{document_id}", response=DocumentDetailOut, summary="Un documento: estado, errores, historial, bitácora")
+@router.get(
+    "/documents/{document_id}",
+    response=DocumentDetailOut,
+    summary="Un documento: estado, errores, historial, bitácora",
+)
 def get_document(request, document_id: int):
     document = get_document_for(request.user, document_id)
     movement = document.source_movement.payload if document.source_movement_id else None
@@ -534,15 +696,29 @@ def get_document(request, document_id: int):
         **_document_out(document),
         "errors": document.errors,
         "issued_at": document.issued_at,
-        "history": [{"from_state": t.from_state, "to_state": t.to_state, "actor": _name(t.actor), "reason": t.reason,
-                     "created_at": t.created_at} for t in selectors.document_history(document)],
-        "log": selectors.log_lines(environment=document.environment, movement=document.movement_id) if document.movement_id else [],
+        "history": [
+            {
+                "from_state": t.from_state,
+                "to_state": t.to_state,
+                "actor": _name(t.actor),
+                "reason": t.reason,
+                "created_at": t.created_at,
+            }
+            for t in selectors.document_history(document)
+        ],
+        "log": selectors.log_lines(environment=document.environment, movement=document.movement_id)
+        if document.movement_id
+        else [],
         "movement": movement,
         "xml_url": f"/api/v1/documents/{document.pk}/xml" if has_xml else None,
     }
 
 
-@router.get("/documents/{document_id}/xml", summary="El XML: timbrado si lo hay, si no el PRE", response={200: None, 404: MessageOut})
+@router.get(
+    "/documents/{document_id}/xml",
+    summary="El XML: timbrado si lo hay, si no el PRE",
+    response={200: None, 404: MessageOut},
+)
 def get_document_xml(request, document_id: int, kind: str = "auto"):
     """`kind`: auto (timbrado, o el PRE si aún no se timbra), stamped o pre."""
     document = get_document_for(request.user, document_id)
@@ -552,7 +728,10 @@ def get_document_xml(request, document_id: int, kind: str = "auto"):
     if kind == "stamped" or (kind == "auto" and stamped):
         content, name = stamped, document.file_name
     else:
-        content, name = pre, document.file_name if not document.is_stamped else f"PRE_{document.file_name}"
+        content, name = (
+            pre,
+            document.file_name if not document.is_stamped else f"PRE_{document.file_name}",
+        )
     if not content:
         return Status(404, {"detail": _("Este documento aún no tiene ese XML.")})
     response = HttpResponse(content.encode(), content_type="application/xml; charset=utf-8")
@@ -560,59 +739,102 @@ def get_document_xml(request, document_id: int, kind: str = "auto"):
     return response
 
 
-@router.post("/documents/{document_id}/reprocess", response=DocumentOut, summary="Reprocesar (input = 1)")
+@router.post(
+    "/documents/{document_id}/reprocess", response=DocumentOut, summary="Reprocesar (input = 1)"
+)
 def reprocess_document(request, document_id: int, payload: ReasonIn):
     document = get_document_for(request.user, document_id, capability="invoicing.operate")
-    return _document_out(services.document_reprocess(actor=request.user, document=document, reason=payload.reason))
+    return _document_out(
+        services.document_reprocess(actor=request.user, document=document, reason=payload.reason)
+    )
 
 
-@router.post("/documents/{document_id}/hold", response=DocumentOut, summary="Retener (input = 0): el pipeline no lo toma")
+@router.post(
+    "/documents/{document_id}/hold",
+    response=DocumentOut,
+    summary="Retener (input = 0): el pipeline no lo toma",
+)
 def hold_document(request, document_id: int, payload: ReasonIn):
     document = get_document_for(request.user, document_id, capability="invoicing.operate")
-    return _document_out(services.document_hold(actor=request.user, document=document, reason=payload.reason))
+    return _document_out(
+        services.document_hold(actor=request.user, document=document, reason=payload.reason)
+    )
 
 
-@router.post("/documents/{document_id}/cancel", response=DocumentOut, summary="Cancelar un documento aún no timbrado")
+@router.post(
+    "/documents/{document_id}/cancel",
+    response=DocumentOut,
+    summary="Cancelar un documento aún no timbrado",
+)
 def cancel_document(request, document_id: int, payload: ReasonIn):
     document = get_document_for(request.user, document_id, capability="invoicing.operate")
-    return _document_out(services.document_cancel(actor=request.user, document=document, reason=payload.reason))
+    return _document_out(
+        services.document_cancel(actor=request.user, document=document, reason=payload.reason)
+    )
 
 
 # ---------------------------------------------------------------- generator, log, credits
 
 
-@router.get("/environments/{environment_id}/generator", response=GeneratorOut, summary="Estado del generador")
+@router.get(
+    "/environments/{environment_id}/generator",
+    response=GeneratorOut,
+    summary="Estado del generador",
+)
 def get_generator(request, environment_id: int):
     return _generator_out(get_environment_for(request.user, environment_id))
 
 
-@router.post("/environments/{environment_id}/generator", response={200: GeneratorOut, 422: MessageOut}, summary="Pausar o reanudar el generador")
+@router.post(
+    "/environments/{environment_id}/generator",
+    response={200: GeneratorOut, 422: MessageOut},
+    summary="Pausar o reanudar el generador",
+)
 def set_generator(request, environment_id: int, payload: GeneratorIn):
     environment = get_environment_for(request.user, environment_id, capability="invoicing.operate")
     if payload.action not in ("pause", "resume"):
         return Status(422, {"detail": _("La acción es «pause» o «resume».")})
     service = services.generator_pause if payload.action == "pause" else services.generator_resume
-    environment, changed = service(actor=request.user, environment=environment, reason=payload.reason)
+    environment, changed = service(
+        actor=request.user, environment=environment, reason=payload.reason
+    )
     environment = get_environment_for(request.user, environment.pk)
     return Status(200, _generator_out(environment, changed))
 
 
-@router.get("/environments/{environment_id}/log", response=list[LogLineOut], summary="Bitácora (debug) del ambiente")
+@router.get(
+    "/environments/{environment_id}/log",
+    response=list[LogLineOut],
+    summary="Bitácora (debug) del ambiente",
+)
 def get_log(request, environment_id: int, movement: str = "", limit: int = 200):
     """Con `movement`, todas las líneas de ese movimiento (como «control f con movto» en el debug)."""
     environment = get_environment_for(request.user, environment_id)
-    return selectors.log_lines(environment=environment, movement=movement[:100], limit=max(1, min(limit, 1000)))
+    return selectors.log_lines(
+        environment=environment, movement=movement[:100], limit=max(1, min(limit, 1000))
+    )
 
 
-@router.get("/environments/{environment_id}/credits", response=CreditsOut, summary="Timbres del RFC emisor")
+@router.get(
+    "/environments/{environment_id}/credits", response=CreditsOut, summary="Timbres del RFC emisor"
+)
 def get_credits(request, environment_id: int):
     environment = get_environment_for(request.user, environment_id)
     balance = services.balance_of(environment.emitter_rfc)
     return {"rfc": balance.rfc, "available": balance.available, "used": balance.used}
 
 
-@router.post("/environments/{environment_id}/credits", response=CreditsOut, summary="Cargar timbres al RFC emisor")
+@router.post(
+    "/environments/{environment_id}/credits",
+    response=CreditsOut,
+    summary="Cargar timbres al RFC emisor",
+)
 def load_credits(request, environment_id: int, payload: CreditsIn):
     environment = get_environment_for(request.user, environment_id, capability="invoicing.credits")
-    balance = services.credits_load(actor=request.user, rfc=environment.emitter_rfc, quantity=payload.quantity, note=payload.note)
+    balance = services.credits_load(
+        actor=request.user,
+        rfc=environment.emitter_rfc,
+        quantity=payload.quantity,
+        note=payload.note,
+    )
     return {"rfc": balance.rfc, "available": balance.available, "used": balance.used}

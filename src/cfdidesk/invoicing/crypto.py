@@ -40,7 +40,9 @@ def configured_secrets() -> tuple[str, ...]:
 def _fernet(secrets: tuple[str, ...]) -> MultiFernet:
     keys = []
     for secret in secrets:
-        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT, info=b"fernet").derive(secret.encode())
+        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT, info=b"fernet").derive(
+            secret.encode()
+        )
         keys.append(Fernet(base64.urlsafe_b64encode(derived)))
     return MultiFernet(keys)
 

@@ -51,7 +51,9 @@ class InvoicingEnvironment(models.Model):
     """
 
     company = models.ForeignKey(
-        "customers.Company", on_delete=models.PROTECT, related_name="invoicing_environments",
+        "customers.Company",
+        on_delete=models.PROTECT,
+        related_name="invoicing_environments",
         verbose_name=_("cliente"),
     )
     name = models.CharField(_("nombre"), max_length=120)
@@ -60,26 +62,42 @@ class InvoicingEnvironment(models.Model):
     tax_regime = models.CharField(_("régimen fiscal del emisor"), max_length=3)
     postal_code = models.CharField(_("lugar de expedición (código postal)"), max_length=5)
     series_income = models.CharField(_("serie de ingresos"), max_length=25, blank=True, default="A")
-    series_credit_note = models.CharField(_("serie de notas de crédito"), max_length=25, blank=True, default="NC")
+    series_credit_note = models.CharField(
+        _("serie de notas de crédito"), max_length=25, blank=True, default="NC"
+    )
     series_payment = models.CharField(_("serie de pagos"), max_length=25, blank=True, default="P")
-    series_payroll = models.CharField(_("serie de nómina"), max_length=25, blank=True, default="NOM")
+    series_payroll = models.CharField(
+        _("serie de nómina"), max_length=25, blank=True, default="NOM"
+    )
     adapter = models.CharField(_("adaptador de timbrado"), max_length=40, default="sandbox")
 
     generator_running = models.BooleanField(_("generador encendido"), default=False)
     generator_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     generator_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
 
     certificate = models.BinaryField(null=True, blank=True, editable=False)  # DER, public
-    certificate_number = models.CharField(_("número de certificado"), max_length=20, blank=True, editable=False)
+    certificate_number = models.CharField(
+        _("número de certificado"), max_length=20, blank=True, editable=False
+    )
     certificate_valid_from = models.DateTimeField(null=True, blank=True, editable=False)
     certificate_valid_until = models.DateTimeField(null=True, blank=True, editable=False)
     key_encrypted = models.BinaryField(null=True, blank=True, editable=False)
     password_encrypted = models.BinaryField(null=True, blank=True, editable=False)
     csd_loaded_at = models.DateTimeField(null=True, blank=True, editable=False)
     csd_loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
 
     is_active = models.BooleanField(_("activo"), default=True)
@@ -116,9 +134,13 @@ class GeneratorEvent(models.Model):
         PAUSE = "pause", _("Pausado")
         RESUME = "resume", _("Encendido")
 
-    environment = models.ForeignKey(InvoicingEnvironment, on_delete=models.CASCADE, related_name="generator_events")
+    environment = models.ForeignKey(
+        InvoicingEnvironment, on_delete=models.CASCADE, related_name="generator_events"
+    )
     action = models.CharField(max_length=10, choices=Action.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -157,18 +179,24 @@ class Movement(models.Model):
         FILE = "file", _("Archivo")
         DEMO = "demo", _("Demostración")
 
-    environment = models.ForeignKey(InvoicingEnvironment, on_delete=models.CASCADE, related_name="+", db_index=False)
+    environment = models.ForeignKey(
+        InvoicingEnvironment, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     movement_id = models.CharField(_("movimiento"), max_length=100)
     payload = PayloadField()
     # sha256 of the canonical payload: the same id with the same content is "ya recibido".
     content_hash = models.CharField(max_length=64)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.API)
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     received_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["environment", "movement_id"], name="inv_movement_unique"),
+            models.UniqueConstraint(
+                fields=["environment", "movement_id"], name="inv_movement_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -183,14 +211,20 @@ class Document(models.Model):
     The XML lives in DocumentXml so list queries read narrow rows.
     """
 
-    environment = models.ForeignKey(InvoicingEnvironment, on_delete=models.CASCADE, related_name="documents", db_index=False)
+    environment = models.ForeignKey(
+        InvoicingEnvironment, on_delete=models.CASCADE, related_name="documents", db_index=False
+    )
     # The movement it was built from (None for a CFDI imported as XML); `movement_id` is its id as text.
-    source_movement = models.OneToOneField(Movement, null=True, blank=True, on_delete=models.PROTECT, related_name="document")
+    source_movement = models.OneToOneField(
+        Movement, null=True, blank=True, on_delete=models.PROTECT, related_name="document"
+    )
     movement_id = models.CharField(_("movimiento"), max_length=100, blank=True)
     document_type = models.CharField(_("tipo"), max_length=1, choices=DocumentType.choices)
     series = models.CharField(_("serie"), max_length=25, blank=True)
     folio = models.PositiveBigIntegerField(_("folio"), null=True, blank=True)
-    state = models.CharField(_("estado"), max_length=20, choices=State.choices, default=State.RECEIVED)
+    state = models.CharField(
+        _("estado"), max_length=20, choices=State.choices, default=State.RECEIVED
+    )
     input_flag = models.BooleanField(_("input = 1"), default=True)
     receptor_rfc = models.CharField(_("RFC del receptor"), max_length=13, blank=True)
     receptor_name = models.CharField(_("receptor"), max_length=300, blank=True)
@@ -211,7 +245,8 @@ class Document(models.Model):
             # No folio is used twice in a series and type: the database holds it, not only the generator.
             models.UniqueConstraint(
                 fields=["environment", "series", "document_type", "folio"],
-                condition=Q(folio__isnull=False), name="inv_document_folio_unique",
+                condition=Q(folio__isnull=False),
+                name="inv_document_folio_unique",
             ),
         ]
         # Every list is per environment, newest first (id), with at most one filter served by its
@@ -229,7 +264,9 @@ class Document(models.Model):
             models.Index(fields=["environment", "movement_id"], name="inv_doc_movement"),
             models.Index(fields=["environment", "file_name"], name="inv_doc_file"),
             # What the pipeline still has to take: small, whatever the size of the table.
-            models.Index(fields=["environment", "id"], condition=Q(input_flag=True), name="inv_doc_pending"),
+            models.Index(
+                fields=["environment", "id"], condition=Q(input_flag=True), name="inv_doc_pending"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -254,12 +291,16 @@ class StateCount(models.Model):
     numbers instead of grouping a million documents.
     """
 
-    environment = models.ForeignKey(InvoicingEnvironment, on_delete=models.CASCADE, related_name="+", db_index=False)
+    environment = models.ForeignKey(
+        InvoicingEnvironment, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     state = models.CharField(max_length=20, choices=State.choices)
     count = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["environment", "state"], name="inv_state_count_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["environment", "state"], name="inv_state_count_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.state}: {self.count}"
@@ -268,7 +309,9 @@ class StateCount(models.Model):
 class DocumentXml(models.Model):
     """The heavy part of a document: its pre-document and its stamped XML (UTF-8 text)."""
 
-    document = models.OneToOneField(Document, primary_key=True, on_delete=models.CASCADE, related_name="xml")
+    document = models.OneToOneField(
+        Document, primary_key=True, on_delete=models.CASCADE, related_name="xml"
+    )
     pre_xml = XmlField(blank=True)
     stamped_xml = XmlField(blank=True)
 
@@ -282,7 +325,9 @@ class DocumentTransition(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="transitions")
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -316,7 +361,9 @@ class LogLine(models.Model):
         WARNING = "warning", _("Aviso")
         ERROR = "error", _("Error")
 
-    environment = models.ForeignKey(InvoicingEnvironment, on_delete=models.CASCADE, related_name="+", db_index=False)
+    environment = models.ForeignKey(
+        InvoicingEnvironment, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     movement_id = models.CharField(max_length=100, blank=True)
     stage = models.CharField(max_length=12, choices=Stage.choices)
     level = models.CharField(max_length=7, choices=Level.choices, default=Level.INFO)
@@ -336,14 +383,21 @@ class LogLine(models.Model):
 class FolioCounter(models.Model):
     """The last folio used per environment, series and document type."""
 
-    environment = models.ForeignKey(InvoicingEnvironment, on_delete=models.CASCADE, related_name="folio_counters", db_index=False)
+    environment = models.ForeignKey(
+        InvoicingEnvironment,
+        on_delete=models.CASCADE,
+        related_name="folio_counters",
+        db_index=False,
+    )
     series = models.CharField(max_length=25, blank=True)
     document_type = models.CharField(max_length=1, choices=DocumentType.choices)
     last = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["environment", "series", "document_type"], name="inv_folio_counter_unique"),
+            models.UniqueConstraint(
+                fields=["environment", "series", "document_type"], name="inv_folio_counter_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -361,7 +415,9 @@ class StampBalance(models.Model):
     class Meta:
         verbose_name = _("saldo de timbres")
         verbose_name_plural = _("saldos de timbres")
-        constraints = [models.CheckConstraint(condition=Q(available__gte=0), name="inv_balance_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=Q(available__gte=0), name="inv_balance_not_negative")
+        ]
 
     def __str__(self) -> str:
         return f"{self.rfc}: {self.available}"
@@ -373,7 +429,9 @@ class CreditLoad(models.Model):
     rfc = models.CharField(_("RFC"), max_length=13, db_index=True)
     quantity = models.PositiveIntegerField(_("timbres"))
     note = models.CharField(_("nota"), max_length=300, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -23,8 +23,22 @@ from .models import (
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _SERIES_FOLIO = re.compile(r"^(?P<series>[A-Za-z]{0,25})[- ]?(?P<folio>\d{1,18})$")
 LIST_COLUMNS = (
-    "id", "environment_id", "movement_id", "document_type", "series", "folio", "state", "input_flag",
-    "receptor_rfc", "receptor_name", "currency", "total", "uuid", "file_name", "created_at", "stamped_at",
+    "id",
+    "environment_id",
+    "movement_id",
+    "document_type",
+    "series",
+    "folio",
+    "state",
+    "input_flag",
+    "receptor_rfc",
+    "receptor_name",
+    "currency",
+    "total",
+    "uuid",
+    "file_name",
+    "created_at",
+    "stamped_at",
 )
 
 
@@ -55,7 +69,12 @@ def document_search_conditions(query: str) -> list[Q]:
     conditions = [Q(movement_id=text)]
     match = _SERIES_FOLIO.match(text)
     if match:
-        conditions.append(Q(series__in=sorted({match["series"], match["series"].upper()}), folio=int(match["folio"])))
+        conditions.append(
+            Q(
+                series__in=sorted({match["series"], match["series"].upper()}),
+                folio=int(match["folio"]),
+            )
+        )
     return conditions
 
 
@@ -67,7 +86,11 @@ def _search_ids(environment: InvoicingEnvironment, query: str) -> list[int]:
     """
     ids: set[int] = set()
     for condition in document_search_conditions(query):
-        ids.update(Document.objects.filter(condition, environment=environment).order_by().values_list("id", flat=True)[:SEARCH_LIMIT])
+        ids.update(
+            Document.objects.filter(condition, environment=environment)
+            .order_by()
+            .values_list("id", flat=True)[:SEARCH_LIMIT]
+        )
     return sorted(ids)
 
 
@@ -80,8 +103,15 @@ SEARCH_LIMIT = 1000
 
 
 def document_list(
-    *, environment: InvoicingEnvironment, state: str = "", document_type: str = "", series: str | None = None,
-    receptor_rfc: str = "", date_from: date | None = None, date_to: date | None = None, query: str = "",
+    *,
+    environment: InvoicingEnvironment,
+    state: str = "",
+    document_type: str = "",
+    series: str | None = None,
+    receptor_rfc: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    query: str = "",
     sort: str = "recientes",
 ) -> QuerySet[Document]:
     """Newest (or oldest) first by arrival; every single filter walks its own index in that order.
@@ -108,7 +138,9 @@ def document_list(
         qs = qs.filter(created_at__lt=_day_start(date_to) + timezone.timedelta(days=1))
     if query.strip():
         qs = qs.filter(id__in=_search_ids(environment, query))
-    by_date = bool(date_from or date_to) and not (state or document_type or series is not None or receptor_rfc or query.strip())
+    by_date = bool(date_from or date_to) and not (
+        state or document_type or series is not None or receptor_rfc or query.strip()
+    )
     order = ["created_at", "id"] if by_date else ["id"]
     if sort != "antiguos":
         order = [f"-{name}" for name in order]
@@ -116,10 +148,14 @@ def document_list(
 
 
 def document_history(document: Document) -> QuerySet[DocumentTransition]:
-    return DocumentTransition.objects.filter(document=document).select_related("actor").order_by("id")
+    return (
+        DocumentTransition.objects.filter(document=document).select_related("actor").order_by("id")
+    )
 
 
-def log_lines(*, environment: InvoicingEnvironment, movement: str = "", limit: int = 200) -> list[LogLine]:
+def log_lines(
+    *, environment: InvoicingEnvironment, movement: str = "", limit: int = 200
+) -> list[LogLine]:
     """The latest lines, or every line of one movement (seed: "control f con movto"), oldest first."""
     qs = LogLine.objects.filter(environment=environment)
     if movement:
@@ -127,5 +163,11 @@ def log_lines(*, environment: InvoicingEnvironment, movement: str = "", limit: i
     return list(reversed(qs.order_by("-id")[:limit]))
 
 
-def generator_events(environment: InvoicingEnvironment, *, limit: int = 20) -> QuerySet[GeneratorEvent]:
-    return GeneratorEvent.objects.filter(environment=environment).select_related("actor").order_by("-id")[:limit]
+def generator_events(
+    environment: InvoicingEnvironment, *, limit: int = 20
+) -> QuerySet[GeneratorEvent]:
+    return (
+        GeneratorEvent.objects.filter(environment=environment)
+        .select_related("actor")
+        .order_by("-id")[:limit]
+    )

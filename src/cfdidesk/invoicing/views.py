@@ -54,14 +54,25 @@ def _documents(request, environment) -> dict:
     if sort not in selectors.SORTS:
         sort = "recientes"
     qs = selectors.document_list(
-        environment=environment, state=params["estado"], document_type=params["tipo"],
-        series=params["serie"] or None, receptor_rfc=params["rfc"], date_from=_date(params["desde"]),
-        date_to=_date(params["hasta"]), query=query, sort=sort,
+        environment=environment,
+        state=params["estado"],
+        document_type=params["tipo"],
+        series=params["serie"] or None,
+        receptor_rfc=params["rfc"],
+        date_from=_date(params["desde"]),
+        date_to=_date(params["hasta"]),
+        query=query,
+        sort=sort,
     )
-    return {"page": page_of(qs, number=_int(request.GET.get("pagina")), size=PAGE_SIZE),
-            "filters": params, "query": query, "sort": sort,
-            "states": State.choices, "types": DocumentType.choices,
-            "series_options": sorted({environment.series_for(t) for t in DocumentType.values} - {""})}
+    return {
+        "page": page_of(qs, number=_int(request.GET.get("pagina")), size=PAGE_SIZE),
+        "filters": params,
+        "query": query,
+        "sort": sort,
+        "states": State.choices,
+        "types": DocumentType.choices,
+        "series_options": sorted({environment.series_for(t) for t in DocumentType.values} - {""}),
+    }
 
 
 @require_capability("invoicing.view")
@@ -89,8 +100,14 @@ def _environment_context(request, environment, **extra):
 def environment_detail(request, pk: int):
     environment = get_environment_for(request.user, pk)
     if request.htmx and request.htmx.target == "document-results":
-        return render(request, "invoicing/_document_rows.html", {"environment": environment, **_documents(request, environment)})
-    return render(request, "invoicing/environment_detail.html", _environment_context(request, environment))
+        return render(
+            request,
+            "invoicing/_document_rows.html",
+            {"environment": environment, **_documents(request, environment)},
+        )
+    return render(
+        request, "invoicing/environment_detail.html", _environment_context(request, environment)
+    )
 
 
 @require_capability("invoicing.view")
@@ -104,18 +121,32 @@ def documents_import(request, pk: int):
     elif form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = services.documents_import(environment=environment, name=upload.name,
-                                               data=upload.read(settings.INVOICING_UPLOAD_MAX_BYTES + 1), actor=request.user)
+            result = services.documents_import(
+                environment=environment,
+                name=upload.name,
+                data=upload.read(settings.INVOICING_UPLOAD_MAX_BYTES + 1),
+                actor=request.user,
+            )
         except services.ImportRefused as exc:
             refused = exc
         else:
-            messages.success(request, _("Importados %(n)d CFDI timbrados; %(d)d ya estaban registrados (no se duplicaron).")
-                             % {"n": len(result.imported), "d": len(result.duplicates)})
+            messages.success(
+                request,
+                _(
+                    "Importados %(n)d CFDI timbrados; %(d)d ya estaban registrados (no se duplicaron)."
+                )
+                % {"n": len(result.imported), "d": len(result.duplicates)},
+            )
             for duplicate in result.duplicates[:20]:
                 messages.warning(request, f"{duplicate.file}: {duplicate.message}")
             return redirect("invoicing:environment", pk=pk)
     context = _environment_context(request, environment, import_form=form, import_refused=refused)
-    return render(request, "invoicing/environment_detail.html", context, status=422 if refused or form.errors else 200)
+    return render(
+        request,
+        "invoicing/environment_detail.html",
+        context,
+        status=422 if refused or form.errors else 200,
+    )
 
 
 @require_capability("invoicing.view")
@@ -124,14 +155,23 @@ def generator_set(request, pk: int):
     environment = get_environment_for(request.user, pk, capability="invoicing.operate")
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    service = services.generator_resume if request.POST.get("action") == "resume" else services.generator_pause
+    service = (
+        services.generator_resume
+        if request.POST.get("action") == "resume"
+        else services.generator_pause
+    )
     try:
         environment, changed = service(actor=request.user, environment=environment, reason=reason)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         if changed:
-            messages.success(request, _("Generador encendido.") if environment.generator_running else _("Generador pausado: los documentos esperan."))
+            messages.success(
+                request,
+                _("Generador encendido.")
+                if environment.generator_running
+                else _("Generador pausado: los documentos esperan."),
+            )
     return redirect("invoicing:environment", pk=pk)
 
 
@@ -146,26 +186,38 @@ def movements_upload(request, pk: int):
         elif form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                result = services.movements_upload(environment=environment, name=upload.name,
-                                                   data=upload.read(settings.INVOICING_UPLOAD_MAX_BYTES + 1),
-                                                   actor=request.user)
+                result = services.movements_upload(
+                    environment=environment,
+                    name=upload.name,
+                    data=upload.read(settings.INVOICING_UPLOAD_MAX_BYTES + 1),
+                    actor=request.user,
+                )
             except services.IntakeRefused as exc:
                 refused = exc
             else:
-                messages.success(request, _("Recibidos %(accepted)d movimientos; %(already)d ya se habían recibido.")
-                                 % {"accepted": result.accepted, "already": result.already_received})
+                messages.success(
+                    request,
+                    _("Recibidos %(accepted)d movimientos; %(already)d ya se habían recibido.")
+                    % {"accepted": result.accepted, "already": result.already_received},
+                )
                 return redirect("invoicing:environment", pk=pk)
     context = _environment_context(request, environment, upload_form=form, refused=refused)
-    return render(request, "invoicing/environment_detail.html", context, status=422 if refused else 200)
+    return render(
+        request, "invoicing/environment_detail.html", context, status=422 if refused else 200
+    )
 
 
 @require_capability("invoicing.view")
 @require_GET
 def movements_example(request, kind: str):
     if kind == "jsonl":
-        response = HttpResponse(services.EXAMPLE_JSONL, content_type="application/x-ndjson; charset=utf-8")
+        response = HttpResponse(
+            services.EXAMPLE_JSONL, content_type="application/x-ndjson; charset=utf-8"
+        )
     elif kind == "csv":
-        response = HttpResponse("\ufeff" + services.EXAMPLE_CSV, content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            "\ufeff" + services.EXAMPLE_CSV, content_type="text/csv; charset=utf-8"
+        )
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="ejemplo_movimientos.{kind}"'
@@ -182,19 +234,29 @@ def document_detail(request, pk: int):
             readable = pretty(xml.stamped_xml or xml.pre_xml)
         except XmlRefused:
             readable = xml.stamped_xml or xml.pre_xml
-    return render(request, "invoicing/document_detail.html", {
-        "document": document,
-        "environment": document.environment,
-        "state": State(document.state),
-        "history": list(selectors.document_history(document)),
-        "log": selectors.log_lines(environment=document.environment, movement=document.movement_id) if document.movement_id else [],
-        "xml": readable,
-        "has_pre": bool(xml and xml.pre_xml),
-        "can_operate": has_capability(request.user, "invoicing.operate"),
-        "can_reprocess": document.state in services.ALLOWED and State.RECEIVED in services.ALLOWED[document.state],
-        "can_hold": document.input_flag and document.state in (State.RECEIVED, State.WAITING_FOR_INPUT, State.NO_CREDITS),
-        "can_cancel": document.state not in (State.STAMPED, State.CANCELLED),
-    })
+    return render(
+        request,
+        "invoicing/document_detail.html",
+        {
+            "document": document,
+            "environment": document.environment,
+            "state": State(document.state),
+            "history": list(selectors.document_history(document)),
+            "log": selectors.log_lines(
+                environment=document.environment, movement=document.movement_id
+            )
+            if document.movement_id
+            else [],
+            "xml": readable,
+            "has_pre": bool(xml and xml.pre_xml),
+            "can_operate": has_capability(request.user, "invoicing.operate"),
+            "can_reprocess": document.state in services.ALLOWED
+            and State.RECEIVED in services.ALLOWED[document.state],
+            "can_hold": document.input_flag
+            and document.state in (State.RECEIVED, State.WAITING_FOR_INPUT, State.NO_CREDITS),
+            "can_cancel": document.state not in (State.STAMPED, State.CANCELLED),
+        },
+    )
 
 
 @require_capability("invoicing.view")
@@ -217,8 +279,11 @@ def document_action(request, pk: int, action: str):
     document = get_document_for(request.user, pk, capability="invoicing.operate")
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    service = {"reprocesar": services.document_reprocess, "retener": services.document_hold,
-               "cancelar": services.document_cancel}.get(action)
+    service = {
+        "reprocesar": services.document_reprocess,
+        "retener": services.document_hold,
+        "cancelar": services.document_cancel,
+    }.get(action)
     if service is None:
         raise Http404
     try:
@@ -226,6 +291,12 @@ def document_action(request, pk: int, action: str):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, {"reprocesar": _("Marcado para reprocesar (input = 1)."),
-                                   "retener": _("Retenido (input = 0)."), "cancelar": _("Documento cancelado.")}[action])
+        messages.success(
+            request,
+            {
+                "reprocesar": _("Marcado para reprocesar (input = 1)."),
+                "retener": _("Retenido (input = 0)."),
+                "cancelar": _("Documento cancelado."),
+            }[action],
+        )
     return redirect("invoicing:document", pk=pk)

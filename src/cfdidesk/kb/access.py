@@ -11,12 +11,20 @@ from .models import Article, State, Visibility
 def get_article_for(user, slug: str, *, capability: str = "kb.view") -> Article:
     """Staff with the capability reach every article; any other signed-in user reading (kb.view)
     reaches only published public articles (404 otherwise); everyone else is refused."""
-    article = Article.objects.select_related("category", "author", "source_ticket").filter(slug=slug).first()
+    article = (
+        Article.objects.select_related("category", "author", "source_ticket")
+        .filter(slug=slug)
+        .first()
+    )
     if has_capability(user, capability):
         if article is None:
             raise Http404
         return article
-    if capability != "kb.view" or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if (
+        capability != "kb.view"
+        or not getattr(user, "is_authenticated", False)
+        or not user.is_active
+    ):
         raise PermissionDenied
     if article is None or not article.is_visible_to_customers:
         raise Http404

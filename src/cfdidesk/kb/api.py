@@ -26,12 +26,18 @@ class ArticleOut(Schema):
     slug: str
     title: str
     body: str = Field(..., description="Texto en Markdown")
-    html: str = Field(..., description="El texto convertido a HTML seguro (lista de etiquetas permitidas)")
+    html: str = Field(
+        ..., description="El texto convertido a HTML seguro (lista de etiquetas permitidas)"
+    )
     summary: str
     category: CategoryOut | None
-    visibility: str = Field(..., description="internal (solo el equipo) o public (también clientes)")
+    visibility: str = Field(
+        ..., description="internal (solo el equipo) o public (también clientes)"
+    )
     state: str = Field(..., description="draft o published")
-    source_ticket: str | None = Field(None, description="Número del ticket documentado (solo para el equipo)")
+    source_ticket: str | None = Field(
+        None, description="Número del ticket documentado (solo para el equipo)"
+    )
     author: str | None = Field(None, description="Usuario que lo escribió (solo para el equipo)")
     created_at: datetime
     updated_at: datetime
@@ -59,7 +65,9 @@ class ArticlePatch(Schema):
     category_id: int | None = None
     visibility: str | None = None
     state: str | None = Field(None, description="draft o published: publica o regresa a borrador")
-    version: int | None = Field(None, description="Versión leída; si otro usuario guardó después, la petición se rechaza")
+    version: int | None = Field(
+        None, description="Versión leída; si otro usuario guardó después, la petición se rechaza"
+    )
 
 
 def _require(request, capability: str) -> None:
@@ -72,13 +80,22 @@ def _category(category_id: int | None) -> ArticleCategory | None:
         return None
     category = ArticleCategory.objects.filter(pk=category_id).first()
     if category is None:
-        raise ValidationError({"category_id": [_("No existe la categoría %(id)s.") % {"id": category_id}]})
+        raise ValidationError(
+            {"category_id": [_("No existe la categoría %(id)s.") % {"id": category_id}]}
+        )
     return category
 
 
 def _check_choice(name: str, value: str | None, choices) -> None:
     if value and value not in choices.values:
-        raise ValidationError({name: [_("Valor desconocido: «%(v)s». Usa: %(ok)s.") % {"v": value, "ok": ", ".join(choices.values)}]})
+        raise ValidationError(
+            {
+                name: [
+                    _("Valor desconocido: «%(v)s». Usa: %(ok)s.")
+                    % {"v": value, "ok": ", ".join(choices.values)}
+                ]
+            }
+        )
 
 
 def _out(article: Article, user) -> dict:
@@ -91,11 +108,15 @@ def _out(article: Article, user) -> dict:
         "body": article.body,
         "html": article.body_html,
         "summary": article.summary,
-        "category": {"id": article.category.pk, "name": article.category.name} if article.category else None,
+        "category": {"id": article.category.pk, "name": article.category.name}
+        if article.category
+        else None,
         "visibility": article.visibility,
         "state": article.state,
         # Which ticket (of which customer) and who wrote it is the team's business only.
-        "source_ticket": article.source_ticket.number if staff and article.source_ticket_id else None,
+        "source_ticket": article.source_ticket.number
+        if staff and article.source_ticket_id
+        else None,
         "author": (author.get_username() if author else None),
         "created_at": article.created_at,
         "updated_at": article.updated_at,
@@ -118,17 +139,30 @@ def _reload(article: Article) -> Article:
 
 @router.get("/articles", response=ArticlePage, summary="Buscar y listar artículos")
 def list_articles(
-    request, search: str = "", category: int | None = None, visibility: str = "", state: str = "",
-    page: int = 1, page_size: int = 50,
+    request,
+    search: str = "",
+    category: int | None = None,
+    visibility: str = "",
+    state: str = "",
+    page: int = 1,
+    page_size: int = 50,
 ):
     """El equipo ve todos; un contacto del portal, solo los artículos públicos publicados."""
     _check_choice("visibility", visibility, Visibility)
     _check_choice("state", state, State)
     articles = selectors.visible_articles(
-        request.user, query=search[:100], category=category, visibility=visibility or None, state=state or None
+        request.user,
+        query=search[:100],
+        category=category,
+        visibility=visibility or None,
+        state=state or None,
     ).select_related("source_ticket")
     result = selectors.page_of(articles, number=page, size=max(1, min(page_size, 100)))
-    return {"items": [_out(a, request.user) for a in result.items], "page": result.number, "has_next": result.has_next}
+    return {
+        "items": [_out(a, request.user) for a in result.items],
+        "page": result.number,
+        "has_next": result.has_next,
+    }
 
 
 @router.post("/articles", response={201: ArticleOut}, summary="Crear un artículo")
@@ -137,7 +171,10 @@ def create_article(request, payload: ArticleIn):
     _check_choice("state", payload.state, State)
     with transaction.atomic():
         article = services.article_create(
-            actor=request.user, title=payload.title, body=payload.body, category=_category(payload.category_id),
+            actor=request.user,
+            title=payload.title,
+            body=payload.body,
+            category=_category(payload.category_id),
             visibility=payload.visibility,
         )
         article = _transition(request, article, payload.state)
@@ -149,7 +186,11 @@ def get_article(request, slug: str):
     return _out(get_article_for(request.user, slug), request.user)
 
 
-@router.patch("/articles/{slug}", response=ArticleOut, summary="Modificar, publicar o regresar a borrador un artículo")
+@router.patch(
+    "/articles/{slug}",
+    response=ArticleOut,
+    summary="Modificar, publicar o regresar a borrador un artículo",
+)
 def update_article(request, slug: str, payload: ArticlePatch):
     article = get_article_for(request.user, slug, capability="kb.edit")
     data = payload.dict(exclude_unset=True)
@@ -160,7 +201,9 @@ def update_article(request, slug: str, payload: ArticlePatch):
         data["category"] = _category(data.pop("category_id"))
     with transaction.atomic():
         if data:
-            article = services.article_update(actor=request.user, article=article, data=data, version=version)
+            article = services.article_update(
+                actor=request.user, article=article, data=data, version=version
+            )
         elif version is not None and version != article.version:
             raise ValidationError({"__all__": [services.stale_message()]})
         article = _transition(request, article, state)
@@ -169,7 +212,9 @@ def update_article(request, slug: str, payload: ArticlePatch):
 
 @router.delete("/articles/{slug}", response={204: None}, summary="Eliminar un artículo")
 def delete_article(request, slug: str):
-    services.article_delete(actor=request.user, article=get_article_for(request.user, slug, capability="kb.edit"))
+    services.article_delete(
+        actor=request.user, article=get_article_for(request.user, slug, capability="kb.edit")
+    )
     return Status(204, None)
 
 

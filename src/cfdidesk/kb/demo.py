@@ -115,15 +115,29 @@ UPDATE <tabla> SET useCFDI = 'G03' WHERE movto = '<movimiento>';
 """
 
 ARTICLES = [
-    (gettext_noop("Cómo verificar si una factura está timbrada"), VERIFY_STAMPED, "Timbrado", Visibility.PUBLIC),
-    (gettext_noop("Qué datos enviar al solicitar timbres"), REQUEST_STAMPS, "Timbres fiscales", Visibility.PUBLIC),
+    (
+        gettext_noop("Cómo verificar si una factura está timbrada"),
+        VERIFY_STAMPED,
+        "Timbrado",
+        Visibility.PUBLIC,
+    ),
+    (
+        gettext_noop("Qué datos enviar al solicitar timbres"),
+        REQUEST_STAMPS,
+        "Timbres fiscales",
+        Visibility.PUBLIC,
+    ),
     (
         gettext_noop("Reprocesar un movimiento con error de structure validation"),
-        REPROCESS_MOVEMENT, "Procedimientos internos", Visibility.INTERNAL,
+        REPROCESS_MOVEMENT,
+        "Procedimientos internos",
+        Visibility.INTERNAL,
     ),
     (
         gettext_noop("Cambiar el uso del CFDI de un documento sin timbrar"),
-        CHANGE_CFDI_USE, "Procedimientos internos", Visibility.INTERNAL,
+        CHANGE_CFDI_USE,
+        "Procedimientos internos",
+        Visibility.INTERNAL,
     ),
 ]
 
@@ -133,13 +147,19 @@ def load_demo_articles(actor) -> list[Article]:
     """Create the demo categories and four published articles; running it again adds nothing."""
     categories = {}
     for name, position in CATEGORIES:
-        categories[name], _created = ArticleCategory.objects.get_or_create(name=name, defaults={"position": position})
+        categories[name], _created = ArticleCategory.objects.get_or_create(
+            name=name, defaults={"position": position}
+        )
     articles = []
     for title, body, category, visibility in ARTICLES:
         article = Article.objects.filter(title=title).first()
         if article is None:
             article = services.article_create(
-                actor=actor, title=title, body=body, category=categories[category], visibility=visibility
+                actor=actor,
+                title=title,
+                body=body,
+                category=categories[category],
+                visibility=visibility,
             )
             article = services.article_publish(actor=actor, article=article)
         articles.append(article)

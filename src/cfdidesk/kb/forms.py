@@ -9,15 +9,25 @@ from .models import ArticleCategory, Visibility
 
 
 class ArticleForm(forms.Form):
-    title = forms.CharField(label=_("Título"), required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    title = forms.CharField(
+        label=_("Título"), required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
     category = forms.ModelChoiceField(
-        label=_("Categoría"), queryset=ArticleCategory.objects.none(), required=False, empty_label=_("Sin categoría")
+        label=_("Categoría"),
+        queryset=ArticleCategory.objects.none(),
+        required=False,
+        empty_label=_("Sin categoría"),
     )
     visibility = forms.ChoiceField(
-        label=_("Visibilidad"), choices=Visibility.choices, initial=Visibility.INTERNAL, widget=forms.RadioSelect,
+        label=_("Visibilidad"),
+        choices=Visibility.choices,
+        initial=Visibility.INTERNAL,
+        widget=forms.RadioSelect,
     )
     body = forms.CharField(
-        label=_("Contenido"), required=False, strip=False,
+        label=_("Contenido"),
+        required=False,
+        strip=False,
         widget=forms.Textarea(attrs={"rows": 22, "spellcheck": "true", "class": "kb-source"}),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -28,4 +38,7 @@ class ArticleForm(forms.Form):
         self.fields["title"].widget.attrs["aria-required"] = "true"
 
     def service_data(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in ("title", "body", "category", "visibility")}
+        return {
+            name: self.cleaned_data.get(name)
+            for name in ("title", "body", "category", "visibility")
+        }

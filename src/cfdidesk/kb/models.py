@@ -44,17 +44,31 @@ class Article(models.Model):
     search_title = models.CharField(max_length=TITLE_MAX, editable=False, default="")
     search_text = models.TextField(editable=False, default="")
     category = models.ForeignKey(
-        ArticleCategory, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles",
+        ArticleCategory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
         verbose_name=_("categoría"),
     )
-    visibility = models.CharField(_("visibilidad"), max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL)
+    visibility = models.CharField(
+        _("visibilidad"), max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
     state = models.CharField(_("estado"), max_length=10, choices=State.choices, default=State.DRAFT)
     source_ticket = models.ForeignKey(
-        "desk.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "desk.Ticket",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("ticket de origen"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("autor"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -68,7 +82,9 @@ class Article(models.Model):
         ordering = ["-updated_at", "-id"]
         indexes = [
             models.Index(fields=["-updated_at", "-id"], name="kb_article_recent"),
-            models.Index(fields=["state", "visibility", "-updated_at"], name="kb_article_state_visibility"),
+            models.Index(
+                fields=["state", "visibility", "-updated_at"], name="kb_article_state_visibility"
+            ),
             models.Index(fields=["category", "-updated_at"], name="kb_article_category"),
         ]
         constraints = [

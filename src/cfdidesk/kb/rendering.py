@@ -11,10 +11,32 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-ALLOWED_TAGS = frozenset({
-    "p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "code", "pre", "blockquote", "a", "hr", "br", "img",
-    "table", "thead", "tbody", "tr", "th", "td",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "h2",
+        "h3",
+        "h4",
+        "ul",
+        "ol",
+        "li",
+        "strong",
+        "em",
+        "code",
+        "pre",
+        "blockquote",
+        "a",
+        "hr",
+        "br",
+        "img",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    }
+)
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt"},
@@ -53,7 +75,9 @@ def render_markdown(text: str) -> SafeString:
     <script> and <style> go with their content; event handlers, styles, classes and
     javascript:/data: URLs are always removed; links get rel="noopener noreferrer".
     """
-    source = markdown.markdown(text or "", extensions=["extra", "sane_lists", _ShiftHeadingsExtension()])
+    source = markdown.markdown(
+        text or "", extensions=["extra", "sane_lists", _ShiftHeadingsExtension()]
+    )
     cleaned = nh3.clean(
         source,
         tags=set(ALLOWED_TAGS),
@@ -68,7 +92,9 @@ def render_markdown(text: str) -> SafeString:
 
 
 _HEADINGS = re.compile(r"<h[2-4]>.*?</h[2-4]>", re.DOTALL)
-_BLOCK_TAGS = re.compile(r"</?(p|h[2-4]|ul|ol|li|pre|blockquote|table|thead|tbody|tr|th|td|hr|br|img)\b[^>]*>")
+_BLOCK_TAGS = re.compile(
+    r"</?(p|h[2-4]|ul|ol|li|pre|blockquote|table|thead|tbody|tr|th|td|hr|br|img)\b[^>]*>"
+)
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
 

@@ -55,11 +55,26 @@ def article_search(
         return qs.order_by("-updated_at", "-id")
     for term in terms:
         qs = qs.filter(search_text__contains=term)
-    hits = [Case(When(search_title__contains=term, then=Value(1)), default=Value(0), output_field=IntegerField()) for term in terms]
+    hits = [
+        Case(
+            When(search_title__contains=term, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        for term in terms
+    ]
     if len(terms) > 1:  # the whole phrase in the title counts once more
         phrase = " ".join(terms)
-        hits.append(Case(When(search_title__contains=phrase, then=Value(1)), default=Value(0), output_field=IntegerField()))
-    return qs.annotate(title_hits=reduce(lambda a, b: a + b, hits)).order_by("-title_hits", "-updated_at", "-id")
+        hits.append(
+            Case(
+                When(search_title__contains=phrase, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    return qs.annotate(title_hits=reduce(lambda a, b: a + b, hits)).order_by(
+        "-title_hits", "-updated_at", "-id"
+    )
 
 
 def visible_articles(user, **filters) -> QuerySet[Article]:

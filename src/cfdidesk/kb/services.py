@@ -45,14 +45,18 @@ def _clean(values: dict) -> dict:
             errors["title"] = [_("Escribe el título del artículo.")]
         elif len(title) > TITLE_MAX:
             errors["title"] = [
-                _("El título admite como máximo %(max)d caracteres; tiene %(n)d.") % {"max": TITLE_MAX, "n": len(title)}
+                _("El título admite como máximo %(max)d caracteres; tiene %(n)d.")
+                % {"max": TITLE_MAX, "n": len(title)}
             ]
         values["title"] = title
     if "body" in values:
-        body = (values["body"] or "").replace("\r\n", "\n").replace("\r", "\n").rstrip().lstrip("\n")
+        body = (
+            (values["body"] or "").replace("\r\n", "\n").replace("\r", "\n").rstrip().lstrip("\n")
+        )
         if len(body) > BODY_MAX:
             errors["body"] = [
-                _("El contenido es demasiado largo: máximo %(max)d caracteres; tiene %(n)d.") % {"max": BODY_MAX, "n": len(body)}
+                _("El contenido es demasiado largo: máximo %(max)d caracteres; tiene %(n)d.")
+                % {"max": BODY_MAX, "n": len(body)}
             ]
         values["body"] = body
     if "visibility" in values and values["visibility"] not in Visibility.values:
@@ -82,7 +86,11 @@ def _slug_base(title: str) -> str:
 
 def _free_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = _slug_base(title)
-    taken = set(Article.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
+    taken = set(
+        Article.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
     taken |= RESERVED_SLUGS
     if base not in taken:
         return base
@@ -92,7 +100,9 @@ def _free_slug(title: str, *, exclude_pk: int | None = None) -> str:
     return f"{base}-{n}"
 
 
-def _with_free_slug(title: str, write: Callable[[str], None], *, exclude_pk: int | None = None) -> str:
+def _with_free_slug(
+    title: str, write: Callable[[str], None], *, exclude_pk: int | None = None
+) -> str:
     """Call write(slug) with a slug nobody has; tries again when a concurrent writer took it first.
 
     The unique index decides; each attempt runs in its own savepoint so a lost race leaves the
@@ -132,13 +142,25 @@ def _insert(article: Article, title: str) -> Article:
 
 @transaction.atomic
 def article_create(
-    *, actor, title: str, body: str = "", category: ArticleCategory | None = None, visibility: str = Visibility.INTERNAL
+    *,
+    actor,
+    title: str,
+    body: str = "",
+    category: ArticleCategory | None = None,
+    visibility: str = Visibility.INTERNAL,
 ) -> Article:
     """A new article, always as a draft; publish it with article_publish."""
     values = _clean({"title": title, "body": body, "category": category, "visibility": visibility})
-    article = Article(**values, **_derived(values["title"], values["body"]), author=_actor(actor), state=State.DRAFT)
+    article = Article(
+        **values,
+        **_derived(values["title"], values["body"]),
+        author=_actor(actor),
+        state=State.DRAFT,
+    )
     _insert(article, values["title"])
-    audit_record(actor=actor, action="kb.article.create", target=article, changes=_audit_values(values))
+    audit_record(
+        actor=actor, action="kb.article.create", target=article, changes=_audit_values(values)
+    )
     return article
 
 
@@ -151,7 +173,11 @@ def article_update(*, actor, article: Article, data: dict, version: int | None =
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
-            {"__all__": [_("Campos que no se pueden cambiar: %(f)s.") % {"f": ", ".join(sorted(unknown))}]}
+            {
+                "__all__": [
+                    _("Campos que no se pueden cambiar: %(f)s.") % {"f": ", ".join(sorted(unknown))}
+                ]
+            }
         )
     values = _clean(dict(data))
     current = Article.objects.select_for_update().filter(pk=article.pk).first()
@@ -170,14 +196,21 @@ def article_update(*, actor, article: Article, data: dict, version: int | None =
     now = timezone.now()
 
     def write(slug: str) -> None:
-        Article.objects.filter(pk=current.pk).update(**updates, slug=slug, version=F("version") + 1, updated_at=now)
+        Article.objects.filter(pk=current.pk).update(
+            **updates, slug=slug, version=F("version") + 1, updated_at=now
+        )
 
     if "title" in changed and current.published_at is None:
         _with_free_slug(title, write, exclude_pk=current.pk)
     else:
         write(current.slug)
     old, new = _audit_values({k: before[k] for k in changed}), _audit_values(changed)
-    audit_record(actor=actor, action="kb.article.update", target=current, changes={k: [old[k], new[k]] for k in new})
+    audit_record(
+        actor=actor,
+        action="kb.article.update",
+        target=current,
+        changes={k: [old[k], new[k]] for k in new},
+    )
     current.refresh_from_db()
     return current
 
@@ -189,12 +222,22 @@ def article_publish(*, actor, article: Article) -> Article:
     if current.state == State.PUBLISHED:
         return current
     if not current.body.strip():
-        raise ValidationError({"body": [_("Escribe el contenido del artículo antes de publicarlo.")]})
+        raise ValidationError(
+            {"body": [_("Escribe el contenido del artículo antes de publicarlo.")]}
+        )
     now = timezone.now()
     Article.objects.filter(pk=current.pk).update(
-        state=State.PUBLISHED, published_at=current.published_at or now, version=F("version") + 1, updated_at=now
+        state=State.PUBLISHED,
+        published_at=current.published_at or now,
+        version=F("version") + 1,
+        updated_at=now,
     )
-    audit_record(actor=actor, action="kb.article.publish", target=current, changes={"visibility": current.visibility})
+    audit_record(
+        actor=actor,
+        action="kb.article.publish",
+        target=current,
+        changes={"visibility": current.visibility},
+    )
     current.refresh_from_db()
     return current
 
@@ -206,7 +249,9 @@ def article_unpublish(*, actor, article: Article) -> Article:
     if current.state == State.DRAFT:
         return current
     now = timezone.now()
-    Article.objects.filter(pk=current.pk).update(state=State.DRAFT, version=F("version") + 1, updated_at=now)
+    Article.objects.filter(pk=current.pk).update(
+        state=State.DRAFT, version=F("version") + 1, updated_at=now
+    )
     audit_record(actor=actor, action="kb.article.unpublish", target=current)
     current.refresh_from_db()
     return current
@@ -215,7 +260,10 @@ def article_unpublish(*, actor, article: Article) -> Article:
 @transaction.atomic
 def article_delete(*, actor, article: Article) -> None:
     audit_record(
-        actor=actor, action="kb.article.delete", target=article, changes={"title": article.title, "slug": article.slug}
+        actor=actor,
+        action="kb.article.delete",
+        target=article,
+        changes={"title": article.title, "slug": article.slug},
     )
     Article.objects.filter(pk=article.pk).delete()
 
@@ -236,8 +284,12 @@ def draft_body(ticket: Ticket) -> str:
         .order_by("created_at", "id")
         .values_list("body", flat=True)
     )
-    references = [f"- {ref.get_kind_display()}: `{ref.value}`" for ref in ticket.references.order_by("id")]
-    problem = (ticket.description or "").strip() or _("_El ticket no tiene descripción: describe aquí el problema._")
+    references = [
+        f"- {ref.get_kind_display()}: `{ref.value}`" for ref in ticket.references.order_by("id")
+    ]
+    problem = (ticket.description or "").strip() or _(
+        "_El ticket no tiene descripción: describe aquí el problema._"
+    )
     solution = "\n\n".join(r.strip() for r in replies if r.strip()) or _(
         "_El ticket no tiene respuestas al cliente: describe aquí cómo se resolvió._"
     )
@@ -268,7 +320,11 @@ def article_draft_from_ticket(*, actor, ticket: Ticket) -> Article:
         }
     )
     article = Article(
-        **values, **_derived(values["title"], values["body"]), author=_actor(actor), state=State.DRAFT, source_ticket=ticket
+        **values,
+        **_derived(values["title"], values["body"]),
+        author=_actor(actor),
+        state=State.DRAFT,
+        source_ticket=ticket,
     )
     try:
         _insert(article, values["title"])
@@ -279,6 +335,9 @@ def article_draft_from_ticket(*, actor, ticket: Ticket) -> Article:
             raise
         return existing
     audit_record(
-        actor=actor, action="kb.article.create", target=article, changes={**_audit_values(values), "ticket": ticket.number}
+        actor=actor,
+        action="kb.article.create",
+        target=article,
+        changes={**_audit_values(values), "ticket": ticket.number},
     )
     return article

@@ -45,7 +45,9 @@ def _list_params(request, *, staff: bool) -> dict:
 def article_list(request):
     params = _list_params(request, staff=True)
     articles = selectors.article_search(
-        query=params["q"], category=params["categoria"], visibility=params["visibilidad"] or None,
+        query=params["q"],
+        category=params["categoria"],
+        visibility=params["visibilidad"] or None,
         state=params["estado"] or None,
     ).defer(*selectors.HEAVY_COLUMNS)
     page = selectors.page_of(articles, number=_int(request.GET.get("pagina"), 1), size=PAGE_SIZE)
@@ -60,7 +62,9 @@ def article_list(request):
         "filtered": any(params[k] for k in ("categoria", "visibilidad", "estado")),
     }
     partial = request.htmx and request.htmx.target == "article-results"
-    return render(request, "kb/_article_results.html" if partial else "kb/article_list.html", context)
+    return render(
+        request, "kb/_article_results.html" if partial else "kb/article_list.html", context
+    )
 
 
 def _form_page(request, form: ArticleForm, article: Article | None = None):
@@ -81,7 +85,11 @@ def article_create(request):
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, _("Borrador «%(title)s» guardado. Publícalo cuando esté listo.") % {"title": article.title})
+            messages.success(
+                request,
+                _("Borrador «%(title)s» guardado. Publícalo cuando esté listo.")
+                % {"title": article.title},
+            )
             return redirect("kb:detail", slug=article.slug)
     return _form_page(request, form)
 
@@ -94,7 +102,9 @@ def article_edit(request, slug: str):
         if form.is_valid():
             try:
                 article = services.article_update(
-                    actor=request.user, article=article, data=form.service_data(),
+                    actor=request.user,
+                    article=article,
+                    data=form.service_data(),
                     version=form.cleaned_data.get("version") or article.version,
                 )
             except ValidationError as exc:
@@ -103,10 +113,15 @@ def article_edit(request, slug: str):
                 messages.success(request, _("Cambios guardados."))
                 return redirect("kb:detail", slug=article.slug)
         return _form_page(request, form, article)
-    form = ArticleForm(initial={
-        "title": article.title, "body": article.body, "category": article.category_id,
-        "visibility": article.visibility, "version": article.version,
-    })
+    form = ArticleForm(
+        initial={
+            "title": article.title,
+            "body": article.body,
+            "category": article.category_id,
+            "visibility": article.visibility,
+            "version": article.version,
+        }
+    )
     return _form_page(request, form, article)
 
 
@@ -116,7 +131,11 @@ def article_preview(request):
     """htmx: the Markdown being typed, rendered and sanitised exactly as it will be shown."""
     body = request.POST.get("body", "")
     too_long = len(body) > BODY_MAX
-    return render(request, "kb/_preview.html", {"preview": render_markdown(body[:BODY_MAX]), "too_long": too_long})
+    return render(
+        request,
+        "kb/_preview.html",
+        {"preview": render_markdown(body[:BODY_MAX]), "too_long": too_long},
+    )
 
 
 @require_capability("kb.view")
@@ -125,7 +144,11 @@ def article_detail(request, slug: str):
     return render(
         request,
         "kb/article_detail.html",
-        {"article": article, "history": audit_for(article, limit=20), "can_edit": has_capability(request.user, "kb.edit")},
+        {
+            "article": article,
+            "history": audit_for(article, limit=20),
+            "can_edit": has_capability(request.user, "kb.edit"),
+        },
     )
 
 
@@ -148,7 +171,9 @@ def article_publish(request, slug: str):
 @require_capability("kb.edit")
 @require_POST
 def article_unpublish(request, slug: str):
-    article = services.article_unpublish(actor=request.user, article=get_article_for(request.user, slug, capability="kb.edit"))
+    article = services.article_unpublish(
+        actor=request.user, article=get_article_for(request.user, slug, capability="kb.edit")
+    )
     messages.info(request, _("El artículo volvió a borrador."))
     return redirect("kb:detail", slug=article.slug)
 
@@ -166,7 +191,11 @@ def article_delete(request, slug: str):
 def article_from_ticket(request, number: str):
     """Confirm (GET), then create the draft from the ticket (POST) and open it for editing."""
     ticket = get_ticket_for(request.user, number)
-    existing = Article.objects.filter(source_ticket=ticket).only("slug", "title", "state", "visibility").first()
+    existing = (
+        Article.objects.filter(source_ticket=ticket)
+        .only("slug", "title", "state", "visibility")
+        .first()
+    )
     if request.method == "POST":
         article = services.article_draft_from_ticket(actor=request.user, ticket=ticket)
         if existing is not None:
@@ -174,7 +203,9 @@ def article_from_ticket(request, number: str):
         else:
             messages.success(
                 request,
-                _("Borrador creado a partir del ticket #%(n)s. Revísalo y quita datos del cliente antes de publicarlo.")
+                _(
+                    "Borrador creado a partir del ticket #%(n)s. Revísalo y quita datos del cliente antes de publicarlo."
+                )
                 % {"n": ticket.number},
             )
         return redirect("kb:edit", slug=article.slug)
@@ -192,14 +223,19 @@ def public_list(request):
     """Published public articles, for every signed-in user (portal contacts included)."""
     params = _list_params(request, staff=False)
     articles = selectors.article_search(
-        query=params["q"], category=params["categoria"], visibility=Visibility.PUBLIC, published_only=True
+        query=params["q"],
+        category=params["categoria"],
+        visibility=Visibility.PUBLIC,
+        published_only=True,
     ).defer(*selectors.HEAVY_COLUMNS)
     page = selectors.page_of(articles, number=_int(request.GET.get("pagina"), 1), size=PAGE_SIZE)
     context = {
         "page": page,
         "params": params,
         "query": params["q"],
-        "categories": selectors.categories().filter(articles__state=State.PUBLISHED, articles__visibility=Visibility.PUBLIC).distinct(),
+        "categories": selectors.categories()
+        .filter(articles__state=State.PUBLISHED, articles__visibility=Visibility.PUBLIC)
+        .distinct(),
     }
     partial = request.htmx and request.htmx.target == "public-results"
     return render(request, "kb/_public_results.html" if partial else "kb/public_list.html", context)
@@ -208,4 +244,8 @@ def public_list(request):
 @login_required
 def public_detail(request, slug: str):
     article = get_public_article(slug)
-    return render(request, "kb/public_detail.html", {"article": article, "is_staff": has_capability(request.user, "kb.view")})
+    return render(
+        request,
+        "kb/public_detail.html",
+        {"article": article, "is_staff": has_capability(request.user, "kb.view")},
+    )

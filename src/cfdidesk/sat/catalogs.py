@@ -244,4 +244,7 @@ def job_risks() -> dict[str, str]:
 @cache
 def states() -> dict[str, str]:
     """c_Estado (the key of Nómina's ClaveEntFed): code -> "name (country)"."""
-    return {code: f"{value[1]} ({value[0]})" for code, value in _satcfdi_catalog("C756_c_Estado").items()}
+    return {
+        code: f"{value[1]} ({value[0]})"
+        for code, value in _satcfdi_catalog("C756_c_Estado").items()
+    }

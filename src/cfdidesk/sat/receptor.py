@@ -39,9 +39,7 @@ def check_postal_code(code: str) -> str | None:
     return None
 
 
-def check_receptor(
-    *, rfc: str, tax_regime: str, cfdi_use: str, postal_code: str
-) -> ReceptorCheck:
+def check_receptor(*, rfc: str, tax_regime: str, cfdi_use: str, postal_code: str) -> ReceptorCheck:
     """Every SAT rule for a customer as CFDI receptor; field names match the Company model."""
     rfc_check = check_rfc(rfc)
     result = ReceptorCheck(rfc_check.rfc, rfc_check.person_type)
@@ -57,7 +55,8 @@ def check_receptor(
     elif regime is None:
         result.add(
             "tax_regime",
-            _("%(code)s no es un régimen fiscal del catálogo c_RegimenFiscal.") % {"code": tax_regime},
+            _("%(code)s no es un régimen fiscal del catálogo c_RegimenFiscal.")
+            % {"code": tax_regime},
         )
     elif person_type and person_type not in regime.person_types:
         result.add(

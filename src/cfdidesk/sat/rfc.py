@@ -87,9 +87,13 @@ def check_rfc(value: str | None) -> RfcCheck:
         stdnum_rfc.validate(rfc)
     except stdnum_errors.InvalidFormat:
         if person_type == PERSON_MORAL:
-            msg = _("El RFC de persona moral son 3 letras, 6 dígitos de fecha (AAMMDD) y 3 de homoclave.")
+            msg = _(
+                "El RFC de persona moral son 3 letras, 6 dígitos de fecha (AAMMDD) y 3 de homoclave."
+            )
         else:
-            msg = _("El RFC de persona física son 4 letras, 6 dígitos de fecha (AAMMDD) y 3 de homoclave.")
+            msg = _(
+                "El RFC de persona física son 4 letras, 6 dígitos de fecha (AAMMDD) y 3 de homoclave."
+            )
         return RfcCheck(rfc, person_type, [msg])
     except stdnum_errors.InvalidComponent:
         if person_type == PERSON_FISICA and rfc[:4] in stdnum_rfc._name_blacklist:

@@ -37,7 +37,9 @@ class AdministratorInline:
     def _allowed(self, request, obj=None):
         return has_capability(request.user, "settings.manage")
 
-    has_view_permission = has_add_permission = has_change_permission = has_delete_permission = _allowed
+    has_view_permission = has_add_permission = has_change_permission = has_delete_permission = (
+        _allowed
+    )
 
 
 class IntervalInline(AdministratorInline, admin.TabularInline):
@@ -63,7 +65,8 @@ class BusinessCalendarAdmin(CatalogAdmin):
     @admin.display(description=_("horas por semana"))
     def weekly_hours(self, obj):
         total = sum(
-            high - low for low, high in (interval_bounds(i.start, i.end) for i in obj.intervals.all())
+            high - low
+            for low, high in (interval_bounds(i.start, i.end) for i in obj.intervals.all())
         )
         return f"{total / SECOND / 3600:g}"
 

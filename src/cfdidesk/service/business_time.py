@@ -103,7 +103,9 @@ def interval_bounds(start: dt.time, end: dt.time) -> tuple[int, int]:
     return time_us(start), end_us or DAY
 
 
-def _week_template(intervals: Iterable[tuple[int, dt.time, dt.time]]) -> tuple[tuple[tuple[int, int], ...], ...]:
+def _week_template(
+    intervals: Iterable[tuple[int, dt.time, dt.time]],
+) -> tuple[tuple[tuple[int, int], ...], ...]:
     days: list[list[tuple[int, int]]] = [[] for _ in range(7)]
     for weekday, start, end in intervals:
         if not 0 <= weekday <= 6:
@@ -158,7 +160,9 @@ class _Year:
     def __init__(self, year: int, first: int, starts: list[int], cum: list[int], days: list[tuple]):
         self.year = year
         self.first = first  # ordinal of 1 January
-        self.starts = starts  # starts[k]: instant (µs since the epoch) local day k begins; one extra
+        self.starts = (
+            starts  # starts[k]: instant (µs since the epoch) local day k begins; one extra
+        )
         self.cum = cum  # cum[k]: business µs from 1 January to the start of day k; one extra
         self.days = days  # days[k]: open stretches, as µs offsets from starts[k]
         self.total = cum[-1]
@@ -234,7 +238,9 @@ class CompiledCalendar:
                 return moment.astimezone(UTC) if elapsed >= a else _instant(table.starts[k] + a)
         level = table.cum[k + 1]
         while True:
-            i = bisect_right(table.cum, level)  # the first day after which more business has accrued
+            i = bisect_right(
+                table.cum, level
+            )  # the first day after which more business has accrued
             if i < len(table.cum):
                 day = i - 1
                 return _instant(table.starts[day] + table.days[day][0][0])
@@ -259,7 +265,9 @@ class CompiledCalendar:
 
     def _build_year(self, year: int) -> _Year:
         if not MIN_YEAR <= year <= MAX_YEAR:
-            raise OutOfRange(f"business time is computed for years {MIN_YEAR}..{MAX_YEAR}, not {year}")
+            raise OutOfRange(
+                f"business time is computed for years {MIN_YEAR}..{MAX_YEAR}, not {year}"
+            )
         first = dt.date(year, 1, 1).toordinal()
         n = dt.date(year + 1, 1, 1).toordinal() - first
         closed = self._closed_ordinals(year, first, first + n - 1)
@@ -290,7 +298,10 @@ class CompiledCalendar:
         for start, end in self._closures:
             closed.update(range(max(start, first), min(end, last) + 1))
         if self.spec.mexican_holidays:
-            closed.update(day.toordinal() for day in holidays.country_holidays("MX", years=year, categories=(PUBLIC,)))
+            closed.update(
+                day.toordinal()
+                for day in holidays.country_holidays("MX", years=year, categories=(PUBLIC,))
+            )
         return closed
 
     # ------------------------------------------------------------ time zone edges (compile time only)

@@ -19,15 +19,20 @@ class BusinessCalendar(models.Model):
 
     name = models.CharField(_("nombre"), max_length=120, unique=True)
     time_zone = models.CharField(
-        _("zona horaria"), max_length=64, default=DEFAULT_TIME_ZONE, validators=[validate_time_zone],
+        _("zona horaria"),
+        max_length=64,
+        default=DEFAULT_TIME_ZONE,
+        validators=[validate_time_zone],
         help_text=_("Nombre de zona IANA, como America/Mexico_City o America/Tijuana."),
     )
     is_default = models.BooleanField(
-        _("predeterminado"), default=False,
+        _("predeterminado"),
+        default=False,
         help_text=_("El calendario que se usa cuando no se elige otro. Solo puede haber uno."),
     )
     use_mexican_holidays = models.BooleanField(
-        _("cerrar en días de descanso obligatorio"), default=True,
+        _("cerrar en días de descanso obligatorio"),
+        default=True,
         help_text=_("Los días de descanso obligatorio de la Ley Federal del Trabajo (art. 74)."),
     )
     # A fresh value after every change to the calendar, its intervals or closures: compiled copies
@@ -42,7 +47,9 @@ class BusinessCalendar(models.Model):
         ordering = ["-is_default", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["is_default"], condition=models.Q(is_default=True), name="service_one_default_calendar",
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="service_one_default_calendar",
                 violation_error_message=DEFAULT_TAKEN,
             ),
         ]
@@ -54,7 +61,9 @@ class BusinessCalendar(models.Model):
 class CalendarInterval(models.Model):
     """An open interval on one weekday, in the calendar's local time; a day may have several."""
 
-    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="intervals")
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="intervals"
+    )
     weekday = models.PositiveSmallIntegerField(_("día"), choices=WEEKDAYS)
     start = models.TimeField(_("desde"))
     end = models.TimeField(_("hasta"), help_text=_("00:00 significa medianoche, al final del día."))
@@ -75,7 +84,9 @@ class CalendarInterval(models.Model):
 class CalendarClosure(models.Model):
     """Dates the provider is closed on top of the official holidays (inclusive range)."""
 
-    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="closures")
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="closures"
+    )
     start_date = models.DateField(_("desde"))
     end_date = models.DateField(_("hasta (incluido)"))
     reason = models.CharField(_("motivo"), max_length=200, blank=True)
@@ -105,22 +116,38 @@ class SlaPolicy(models.Model):
 
     priority = models.PositiveSmallIntegerField(_("prioridad"), choices=PRIORITIES)
     company = models.ForeignKey(
-        "customers.Company", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-        verbose_name=_("cliente"), help_text=_("Vacío: la política general de esa prioridad."),
+        "customers.Company",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("cliente"),
+        help_text=_("Vacío: la política general de esa prioridad."),
     )
-    first_response = models.DurationField(_("primera respuesta"), help_text=_("Por ejemplo 4:00:00 para cuatro horas."))
+    first_response = models.DurationField(
+        _("primera respuesta"), help_text=_("Por ejemplo 4:00:00 para cuatro horas.")
+    )
     resolution = models.DurationField(_("resolución"))
     around_the_clock = models.BooleanField(
-        _("24×7"), default=False,
+        _("24×7"),
+        default=False,
         help_text=_("Cuenta todas las horas. Si no, solo las horas del calendario de atención."),
     )
     calendar = models.ForeignKey(
-        BusinessCalendar, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("calendario"), help_text=_("Vacío: el calendario predeterminado."),
+        BusinessCalendar,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("calendario"),
+        help_text=_("Vacío: el calendario predeterminado."),
     )
     at_risk_percent = models.PositiveSmallIntegerField(
-        _("en riesgo a partir de (%)"), default=75,
-        help_text=_("Porcentaje del plazo consumido a partir del cual el ticket se marca en riesgo y se escala."),
+        _("en riesgo a partir de (%)"),
+        default=75,
+        help_text=_(
+            "Porcentaje del plazo consumido a partir del cual el ticket se marca en riesgo y se escala."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -129,15 +156,26 @@ class SlaPolicy(models.Model):
         verbose_name_plural = _("políticas de SLA")
         ordering = ["company_id", "priority"]
         constraints = [
-            models.UniqueConstraint(fields=["priority"], condition=models.Q(company__isnull=True), name="sla_one_general_per_priority",
-                                    violation_error_message=_("Ya hay una política general para esa prioridad.")),
-            models.UniqueConstraint(fields=["priority", "company"], condition=models.Q(company__isnull=False),
-                                    name="sla_one_per_company_priority",
-                                    violation_error_message=_("Ese cliente ya tiene una política para esa prioridad.")),
+            models.UniqueConstraint(
+                fields=["priority"],
+                condition=models.Q(company__isnull=True),
+                name="sla_one_general_per_priority",
+                violation_error_message=_("Ya hay una política general para esa prioridad."),
+            ),
+            models.UniqueConstraint(
+                fields=["priority", "company"],
+                condition=models.Q(company__isnull=False),
+                name="sla_one_per_company_priority",
+                violation_error_message=_("Ese cliente ya tiene una política para esa prioridad."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_priority_display()}{f' · {self.company}' if self.company_id else ''}"
 
     def clean(self):
-        check_policy(first_response=self.first_response, resolution=self.resolution, at_risk_percent=self.at_risk_percent)
+        check_policy(
+            first_response=self.first_response,
+            resolution=self.resolution,
+            at_risk_percent=self.at_risk_percent,
+        )

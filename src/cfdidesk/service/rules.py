@@ -26,7 +26,9 @@ WEEKDAYS = [
     (6, _("domingo")),
 ]
 WEEKDAY_NAMES = dict(WEEKDAYS)
-DEFAULT_TAKEN = _("Ya hay un calendario predeterminado. Quita la marca en ese calendario antes de marcar este.")
+DEFAULT_TAKEN = _(
+    "Ya hay un calendario predeterminado. Quita la marca en ese calendario antes de marcar este."
+)
 
 
 class IntervalData(NamedTuple):
@@ -61,7 +63,9 @@ def validate_time_zone(value: str) -> None:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError):
         raise ValidationError(
-            _("Zona horaria desconocida: «%(zone)s». Usa un nombre de zona IANA, como America/Mexico_City."),
+            _(
+                "Zona horaria desconocida: «%(zone)s». Usa un nombre de zona IANA, como America/Mexico_City."
+            ),
             code="unknown_time_zone",
             params={"zone": value},
         ) from None
@@ -70,12 +74,16 @@ def validate_time_zone(value: str) -> None:
 def check_interval(weekday: int, start: dt.time, end: dt.time) -> None:
     """One interval: a known weekday and an end after its start (an end of 00:00 is midnight)."""
     if weekday not in WEEKDAY_NAMES:
-        raise ValidationError(_("Día de la semana desconocido: %(day)s."), code="weekday", params={"day": weekday})
+        raise ValidationError(
+            _("Día de la semana desconocido: %(day)s."), code="weekday", params={"day": weekday}
+        )
     low, high = interval_bounds(start, end)
     if high <= low:
         raise ValidationError(
-            _("%(day)s: el intervalo %(span)s termina antes de empezar o a la misma hora "
-              "(un fin a las 00:00 significa medianoche)."),
+            _(
+                "%(day)s: el intervalo %(span)s termina antes de empezar o a la misma hora "
+                "(un fin a las 00:00 significa medianoche)."
+            ),
             code="inverted_interval",
             params={"day": WEEKDAY_NAMES[weekday], "span": _span(start, end)},
         )
@@ -94,19 +102,30 @@ def check_week(intervals: Iterable[tuple[int, dt.time, dt.time]]) -> None:
         by_day.setdefault(weekday, []).append((*interval_bounds(start, end), start, end))
     for weekday in sorted(by_day):
         rows = sorted(by_day[weekday])
-        for (_low, high, start, end), (next_low, _h, next_start, next_end) in zip(rows, rows[1:], strict=False):
+        for (_low, high, start, end), (next_low, _h, next_start, next_end) in zip(
+            rows, rows[1:], strict=False
+        ):
             if next_low < high:
-                errors.append(ValidationError(
-                    _("%(day)s: los intervalos %(first)s y %(second)s se traslapan."),
-                    code="overlapping_intervals",
-                    params={"day": WEEKDAY_NAMES[weekday], "first": _span(start, end),
-                            "second": _span(next_start, next_end)},
-                ))
+                errors.append(
+                    ValidationError(
+                        _("%(day)s: los intervalos %(first)s y %(second)s se traslapan."),
+                        code="overlapping_intervals",
+                        params={
+                            "day": WEEKDAY_NAMES[weekday],
+                            "first": _span(start, end),
+                            "second": _span(next_start, next_end),
+                        },
+                    )
+                )
     if not by_day and not errors:
-        errors.append(ValidationError(
-            _("El calendario no tiene ninguna hora de atención en la semana: agrega al menos un intervalo."),
-            code="no_open_hours",
-        ))
+        errors.append(
+            ValidationError(
+                _(
+                    "El calendario no tiene ninguna hora de atención en la semana: agrega al menos un intervalo."
+                ),
+                code="no_open_hours",
+            )
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -131,18 +150,35 @@ def check_closures(closures: Iterable[tuple]) -> None:
         raise ValidationError(errors)
 
 
-def check_policy(*, first_response: dt.timedelta | None, resolution: dt.timedelta | None, at_risk_percent: int | None) -> None:
+def check_policy(
+    *,
+    first_response: dt.timedelta | None,
+    resolution: dt.timedelta | None,
+    at_risk_percent: int | None,
+) -> None:
     """An SLA policy's targets: both positive, resolution not before first response, a risk share in 1–99 %."""
     errors: dict[str, list] = {}
     zero = dt.timedelta(0)
     for name, value in (("first_response", first_response), ("resolution", resolution)):
         if value is not None and value <= zero:
-            errors[name] = [ValidationError(_("El plazo debe ser mayor que cero."), code="non_positive_target")]
-    if (first_response is not None and resolution is not None and zero < resolution < first_response
-            and "resolution" not in errors):
-        errors["resolution"] = [ValidationError(
-            _("La resolución no puede vencer antes que la primera respuesta."), code="resolution_before_response")]
+            errors[name] = [
+                ValidationError(_("El plazo debe ser mayor que cero."), code="non_positive_target")
+            ]
+    if (
+        first_response is not None
+        and resolution is not None
+        and zero < resolution < first_response
+        and "resolution" not in errors
+    ):
+        errors["resolution"] = [
+            ValidationError(
+                _("La resolución no puede vencer antes que la primera respuesta."),
+                code="resolution_before_response",
+            )
+        ]
     if at_risk_percent is not None and not 1 <= at_risk_percent <= 99:
-        errors["at_risk_percent"] = [ValidationError(_("Escribe un porcentaje entre 1 y 99."), code="bad_share")]
+        errors["at_risk_percent"] = [
+            ValidationError(_("Escribe un porcentaje entre 1 y 99."), code="bad_share")
+        ]
     if errors:
         raise ValidationError(errors)

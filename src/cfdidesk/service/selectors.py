@@ -21,8 +21,12 @@ def calendar_spec(calendar: BusinessCalendar) -> CalendarSpec:
     """The plain definition of a stored calendar (two queries: intervals and closures)."""
     return CalendarSpec(
         time_zone=calendar.time_zone,
-        intervals=tuple(calendar.intervals.order_by("weekday", "start").values_list("weekday", "start", "end")),
-        closures=tuple(calendar.closures.order_by("start_date").values_list("start_date", "end_date")),
+        intervals=tuple(
+            calendar.intervals.order_by("weekday", "start").values_list("weekday", "start", "end")
+        ),
+        closures=tuple(
+            calendar.closures.order_by("start_date").values_list("start_date", "end_date")
+        ),
         mexican_holidays=calendar.use_mexican_holidays,
     )
 
@@ -36,7 +40,11 @@ def load_calendar(calendar_id: int | None = None) -> CompiledCalendar:
     apply. Raises BusinessCalendar.DoesNotExist for an unknown id.
     """
     calendars = BusinessCalendar.objects.all()
-    calendars = calendars.filter(is_default=True) if calendar_id is None else calendars.filter(pk=calendar_id)
+    calendars = (
+        calendars.filter(is_default=True)
+        if calendar_id is None
+        else calendars.filter(pk=calendar_id)
+    )
     row = calendars.values_list("pk", "revision").first()
     if row is None:
         if calendar_id is not None:
@@ -76,15 +84,25 @@ class SlaTargets:
 
 
 def _targets(policy: SlaPolicy) -> SlaTargets:
-    return SlaTargets(policy.first_response, policy.resolution, policy.around_the_clock, policy.calendar_id,
-                      policy.at_risk_percent / 100)
+    return SlaTargets(
+        policy.first_response,
+        policy.resolution,
+        policy.around_the_clock,
+        policy.calendar_id,
+        policy.at_risk_percent / 100,
+    )
 
 
 def sla_targets_for(*, priority: int, company_id: int | None) -> SlaTargets | None:
     """The company's own policy for that priority, else the general one; None when there is none."""
-    policies = SlaPolicy.objects.filter(priority=priority).filter(Q(company__isnull=True) | Q(company_id=company_id))
-    return targets_from_table({(p.priority, p.company_id): _targets(p) for p in policies},
-                              priority=priority, company_id=company_id)
+    policies = SlaPolicy.objects.filter(priority=priority).filter(
+        Q(company__isnull=True) | Q(company_id=company_id)
+    )
+    return targets_from_table(
+        {(p.priority, p.company_id): _targets(p) for p in policies},
+        priority=priority,
+        company_id=company_id,
+    )
 
 
 def sla_policy_table() -> dict[tuple[int, int | None], SlaTargets]:

@@ -76,24 +76,43 @@ def calendar_save(
             calendar.intervals.all().delete()
             calendar.closures.all().delete()
             CalendarInterval.objects.bulk_create(
-                CalendarInterval(calendar=calendar, weekday=row.weekday, start=row.start, end=row.end)
+                CalendarInterval(
+                    calendar=calendar, weekday=row.weekday, start=row.start, end=row.end
+                )
                 for row in intervals
             )
             CalendarClosure.objects.bulk_create(
-                CalendarClosure(calendar=calendar, start_date=row.start_date, end_date=row.end_date,
-                                reason=(row.reason or "").strip()[:200])
+                CalendarClosure(
+                    calendar=calendar,
+                    start_date=row.start_date,
+                    end_date=row.end_date,
+                    reason=(row.reason or "").strip()[:200],
+                )
                 for row in closures
             )
             calendar_touch(calendar.pk, instance=calendar)
             after = {field: getattr(calendar, field) for field in CALENDAR_FIELDS}
-            changes = after if creating else {k: [before[k], v] for k, v in after.items() if before[k] != v}
-            changes["intervals"] = [f"{row.weekday} {row.start:%H:%M}-{row.end:%H:%M}" for row in intervals]
+            changes = (
+                after
+                if creating
+                else {k: [before[k], v] for k, v in after.items() if before[k] != v}
+            )
+            changes["intervals"] = [
+                f"{row.weekday} {row.start:%H:%M}-{row.end:%H:%M}" for row in intervals
+            ]
             changes["closures"] = [f"{row.start_date}..{row.end_date}" for row in closures]
-            audit_record(actor=actor, action="calendar.created" if creating else "calendar.updated",
-                         target=calendar, changes=changes)
+            audit_record(
+                actor=actor,
+                action="calendar.created" if creating else "calendar.updated",
+                target=calendar,
+                changes=changes,
+            )
     except IntegrityError:
         # Another calendar was made the default at the same moment: the partial unique index decided.
-        if is_default and BusinessCalendar.objects.filter(is_default=True).exclude(pk=calendar.pk).exists():
+        if (
+            is_default
+            and BusinessCalendar.objects.filter(is_default=True).exclude(pk=calendar.pk).exists()
+        ):
             if creating:
                 calendar.pk = None
             raise ValidationError({"is_default": [DEFAULT_TAKEN]}) from None

@@ -28,8 +28,14 @@ def _part_changed(sender, instance, raw=False, **kwargs):
 
 
 def connect() -> None:
-    post_save.connect(_calendar_saved, sender=BusinessCalendar, dispatch_uid="service.calendar_saved")
-    post_delete.connect(_calendar_deleted, sender=BusinessCalendar, dispatch_uid="service.calendar_deleted")
+    post_save.connect(
+        _calendar_saved, sender=BusinessCalendar, dispatch_uid="service.calendar_saved"
+    )
+    post_delete.connect(
+        _calendar_deleted, sender=BusinessCalendar, dispatch_uid="service.calendar_deleted"
+    )
     for model in (CalendarInterval, CalendarClosure):
         for signal in (post_save, post_delete):
-            signal.connect(_part_changed, sender=model, dispatch_uid=f"service.{model.__name__}.{id(signal)}")
+            signal.connect(
+                _part_changed, sender=model, dispatch_uid=f"service.{model.__name__}.{id(signal)}"
+            )

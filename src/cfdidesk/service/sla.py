@@ -56,15 +56,23 @@ class Deadline:
     risk: dt.datetime
 
 
-def deadline(clock: Clock, start: dt.datetime, target: dt.timedelta, *, stopped: dt.timedelta = ZERO,
-             share: float) -> Deadline:
+def deadline(
+    clock: Clock,
+    start: dt.datetime,
+    target: dt.timedelta,
+    *,
+    stopped: dt.timedelta = ZERO,
+    share: float,
+) -> Deadline:
     """When a target of `target` counted from `start` falls due, and when it starts to be at risk."""
     if target <= ZERO:
         raise ValueError("an SLA target must be positive")
     if not 0 < share < 1:
         raise ValueError("the at-risk share must be between 0 and 1")
     risk_after = dt.timedelta(microseconds=int(target / dt.timedelta(microseconds=1) * share))
-    return Deadline(due=clock.add(start, target + stopped), risk=clock.add(start, risk_after + stopped))
+    return Deadline(
+        due=clock.add(start, target + stopped), risk=clock.add(start, risk_after + stopped)
+    )
 
 
 class State:
@@ -78,8 +86,14 @@ class State:
     BREACHED = "breached"
 
 
-def state(*, now: dt.datetime, due: dt.datetime | None, risk: dt.datetime | None, done_at: dt.datetime | None,
-          paused: bool) -> str | None:
+def state(
+    *,
+    now: dt.datetime,
+    due: dt.datetime | None,
+    risk: dt.datetime | None,
+    done_at: dt.datetime | None,
+    paused: bool,
+) -> str | None:
     """The state of one target; None when the ticket has no target."""
     if due is None:
         return None

@@ -16,5 +16,13 @@ DEFAULT_POLICIES = [
 def ensure_default_policies(policy_model) -> None:
     """Create the general policies that are missing (the migration passes its historical model)."""
     for priority, first, resolution, always in DEFAULT_POLICIES:
-        policy_model.objects.get_or_create(priority=priority, company=None, defaults={
-            "first_response": first, "resolution": resolution, "around_the_clock": always, "at_risk_percent": 75})
+        policy_model.objects.get_or_create(
+            priority=priority,
+            company=None,
+            defaults={
+                "first_response": first,
+                "resolution": resolution,
+                "around_the_clock": always,
+                "at_risk_percent": 75,
+            },
+        )

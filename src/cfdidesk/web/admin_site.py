@@ -24,7 +24,9 @@ class CatalogAdmin(admin.ModelAdmin):
     def _allowed(self, request, obj=None):
         return has_capability(request.user, "settings.manage")
 
-    has_view_permission = has_add_permission = has_change_permission = has_delete_permission = _allowed
+    has_view_permission = has_add_permission = has_change_permission = has_delete_permission = (
+        _allowed
+    )
 
     def has_module_permission(self, request):
         return self._allowed(request)

@@ -10,7 +10,11 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-WIDTH, HEIGHT, TOP = 300, 100, 6  # the column chart's viewBox; TOP keeps room above the tallest column
+WIDTH, HEIGHT, TOP = (
+    300,
+    100,
+    6,
+)  # the column chart's viewBox; TOP keeps room above the tallest column
 
 
 def _n(value: float) -> str:
@@ -43,15 +47,46 @@ def daily_columns(days, label: str) -> dict:
         x = _n(k * slot + slot * 0.14)
         date = formats.date_format(day.date, "D d/m")
         if not day.total:
-            bars.append(format_html('<g><title>{}</title><rect class="columns__empty" x="{}" y="{}" width="{}" height="1.5"/></g>',
-                                    _("%(date)s: sin casos") % {"date": date}, x, _n(HEIGHT - 1.5), width))
+            bars.append(
+                format_html(
+                    '<g><title>{}</title><rect class="columns__empty" x="{}" y="{}" width="{}" height="1.5"/></g>',
+                    _("%(date)s: sin casos") % {"date": date},
+                    x,
+                    _n(HEIGHT - 1.5),
+                    width,
+                )
+            )
             continue
         met_h, missed_h = day.met * scale, day.missed * scale
-        title = _("%(date)s: %(met)d de %(total)d a tiempo") % {"date": date, "met": day.met, "total": day.total}
-        bars.append(format_html(
-            '<g><title>{}</title><rect class="columns__met" x="{}" y="{}" width="{}" height="{}"/>'
-            '<rect class="columns__missed" x="{}" y="{}" width="{}" height="{}"/></g>',
-            title, x, _n(HEIGHT - met_h), width, _n(met_h), x, _n(HEIGHT - met_h - missed_h), width, _n(missed_h)))
-    svg = format_html('<svg class="columns" viewBox="0 0 {} {}" preserveAspectRatio="none" role="img" aria-label="{}">{}</svg>',
-                      WIDTH, HEIGHT, label, mark_safe("".join(bars)))  # each bar was escaped by format_html
-    return {"svg": svg, "first": days[0].date if days else None, "last": days[-1].date if days else None}
+        title = _("%(date)s: %(met)d de %(total)d a tiempo") % {
+            "date": date,
+            "met": day.met,
+            "total": day.total,
+        }
+        bars.append(
+            format_html(
+                '<g><title>{}</title><rect class="columns__met" x="{}" y="{}" width="{}" height="{}"/>'
+                '<rect class="columns__missed" x="{}" y="{}" width="{}" height="{}"/></g>',
+                title,
+                x,
+                _n(HEIGHT - met_h),
+                width,
+                _n(met_h),
+                x,
+                _n(HEIGHT - met_h - missed_h),
+                width,
+                _n(missed_h),
+            )
+        )
+    svg = format_html(
+        '<svg class="columns" viewBox="0 0 {} {}" preserveAspectRatio="none" role="img" aria-label="{}">{}</svg>',
+        WIDTH,
+        HEIGHT,
+        label,
+        mark_safe("".join(bars)),
+    )  # each bar was escaped by format_html
+    return {
+        "svg": svg,
+        "first": days[0].date if days else None,
+        "last": days[-1].date if days else None,
+    }

@@ -11,7 +11,12 @@ from cfdidesk.accounts.roles import has_capability, is_staff_member
 
 from . import charts
 
-STATUS_TONES = {"new": "info", "open": "brand", "waiting_customer": "muted", "waiting_third_party": "warn"}
+STATUS_TONES = {
+    "new": "info",
+    "open": "brand",
+    "waiting_customer": "muted",
+    "waiting_third_party": "warn",
+}
 PRIORITY_TONES = {1: "err", 2: "warn", 3: "brand", 4: "muted"}
 
 
@@ -60,12 +65,19 @@ def _dashboard(request):
         else:
             base = {"vista": "sin-asignar"}
         load.links = {
-            "open": _list_url(**base), "critical": _list_url(**base, priority=1),
-            "at_risk": _list_url(**base, sla="en-riesgo"), "breached": _list_url(**base, sla="vencido"),
+            "open": _list_url(**base),
+            "critical": _list_url(**base, priority=1),
+            "at_risk": _list_url(**base, sla="en-riesgo"),
+            "breached": _list_url(**base, sla="vencido"),
         }
     compliance = [
-        {"c": c, "ring": charts.ring(c.percent),
-         "columns": charts.daily_columns(c.days, _("%(target)s por día: a tiempo y fuera de plazo") % {"target": c.label})}
+        {
+            "c": c,
+            "ring": charts.ring(c.percent),
+            "columns": charts.daily_columns(
+                c.days, _("%(target)s por día: a tiempo y fuera de plazo") % {"target": c.label}
+            ),
+        }
         for c in dash.compliance
     ]
     context = {
@@ -73,8 +85,10 @@ def _dashboard(request):
         "compliance": compliance,
         "compliance_days": len(dash.compliance[0].days),
         "links": {
-            "open": _list_url(vista="abiertos"), "critical": _list_url(vista="criticos"),
-            "unassigned": _list_url(vista="sin-asignar"), "at_risk": _list_url(sla="en-riesgo"),
+            "open": _list_url(vista="abiertos"),
+            "critical": _list_url(vista="criticos"),
+            "unassigned": _list_url(vista="sin-asignar"),
+            "at_risk": _list_url(sla="en-riesgo"),
             "breached": _list_url(sla="vencido"),
         },
     }

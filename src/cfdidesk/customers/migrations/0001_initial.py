@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,107 +16,293 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Company',
+            name="Company",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('legal_name', models.CharField(db_index=True, max_length=254, verbose_name='razón social')),
-                ('trade_name', models.CharField(blank=True, max_length=254, verbose_name='nombre comercial')),
-                ('rfc', models.CharField(db_index=True, max_length=13, verbose_name='RFC')),
-                ('person_type', models.GeneratedField(db_persist=True, expression=models.Case(models.When(django.db.models.lookups.Exact(django.db.models.functions.text.Length('rfc'), 12), then=models.Value('moral')), default=models.Value('fisica')), output_field=models.CharField(choices=[('moral', 'Persona moral'), ('fisica', 'Persona física')], max_length=6), verbose_name='tipo de persona')),
-                ('tax_regime', models.CharField(max_length=3, verbose_name='régimen fiscal')),
-                ('cfdi_use', models.CharField(max_length=4, verbose_name='uso del CFDI')),
-                ('email', models.CharField(db_index=True, max_length=254, verbose_name='correo electrónico')),
-                ('email_2', models.CharField(blank=True, db_index=True, max_length=254, verbose_name='correo adicional 1')),
-                ('email_3', models.CharField(blank=True, db_index=True, max_length=254, verbose_name='correo adicional 2')),
-                ('postal_code', models.CharField(db_index=True, max_length=5, verbose_name='código postal')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='teléfono')),
-                ('notes', models.TextField(blank=True, verbose_name='notas')),
-                ('ship_street', models.CharField(blank=True, max_length=200, verbose_name='calle')),
-                ('ship_exterior_number', models.CharField(blank=True, max_length=30, verbose_name='número exterior')),
-                ('ship_interior_number', models.CharField(blank=True, max_length=30, verbose_name='número interior')),
-                ('ship_neighbourhood', models.CharField(blank=True, max_length=120, verbose_name='colonia')),
-                ('ship_municipality', models.CharField(blank=True, max_length=120, verbose_name='municipio o alcaldía')),
-                ('ship_state', models.CharField(blank=True, max_length=120, verbose_name='estado')),
-                ('ship_postal_code', models.CharField(blank=True, max_length=5, verbose_name='código postal de envío')),
-                ('ship_country', models.CharField(blank=True, max_length=80, verbose_name='país')),
-                ('search_name', models.CharField(default='', editable=False, max_length=510)),
-                ('is_active', models.BooleanField(default=True, verbose_name='activo')),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "legal_name",
+                    models.CharField(db_index=True, max_length=254, verbose_name="razón social"),
+                ),
+                (
+                    "trade_name",
+                    models.CharField(blank=True, max_length=254, verbose_name="nombre comercial"),
+                ),
+                ("rfc", models.CharField(db_index=True, max_length=13, verbose_name="RFC")),
+                (
+                    "person_type",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=models.Case(
+                            models.When(
+                                django.db.models.lookups.Exact(
+                                    django.db.models.functions.text.Length("rfc"), 12
+                                ),
+                                then=models.Value("moral"),
+                            ),
+                            default=models.Value("fisica"),
+                        ),
+                        output_field=models.CharField(
+                            choices=[("moral", "Persona moral"), ("fisica", "Persona física")],
+                            max_length=6,
+                        ),
+                        verbose_name="tipo de persona",
+                    ),
+                ),
+                ("tax_regime", models.CharField(max_length=3, verbose_name="régimen fiscal")),
+                ("cfdi_use", models.CharField(max_length=4, verbose_name="uso del CFDI")),
+                (
+                    "email",
+                    models.CharField(
+                        db_index=True, max_length=254, verbose_name="correo electrónico"
+                    ),
+                ),
+                (
+                    "email_2",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=254, verbose_name="correo adicional 1"
+                    ),
+                ),
+                (
+                    "email_3",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=254, verbose_name="correo adicional 2"
+                    ),
+                ),
+                (
+                    "postal_code",
+                    models.CharField(db_index=True, max_length=5, verbose_name="código postal"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="teléfono")),
+                ("notes", models.TextField(blank=True, verbose_name="notas")),
+                ("ship_street", models.CharField(blank=True, max_length=200, verbose_name="calle")),
+                (
+                    "ship_exterior_number",
+                    models.CharField(blank=True, max_length=30, verbose_name="número exterior"),
+                ),
+                (
+                    "ship_interior_number",
+                    models.CharField(blank=True, max_length=30, verbose_name="número interior"),
+                ),
+                (
+                    "ship_neighbourhood",
+                    models.CharField(blank=True, max_length=120, verbose_name="colonia"),
+                ),
+                (
+                    "ship_municipality",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="municipio o alcaldía"
+                    ),
+                ),
+                ("ship_state", models.CharField(blank=True, max_length=120, verbose_name="estado")),
+                (
+                    "ship_postal_code",
+                    models.CharField(
+                        blank=True, max_length=5, verbose_name="código postal de envío"
+                    ),
+                ),
+                ("ship_country", models.CharField(blank=True, max_length=80, verbose_name="país")),
+                ("search_name", models.CharField(default="", editable=False, max_length=510)),
+                ("is_active", models.BooleanField(default=True, verbose_name="activo")),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'cliente',
-                'verbose_name_plural': 'clientes',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('rfc__in', ['XAXX010101000', 'XEXX010101000']), _negated=True), fields=('rfc',), name='company_rfc_unique_except_generic')],
+                "verbose_name": "cliente",
+                "verbose_name_plural": "clientes",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(
+                            ("rfc__in", ["XAXX010101000", "XEXX010101000"]), _negated=True
+                        ),
+                        fields=("rfc",),
+                        name="company_rfc_unique_except_generic",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nombre')),
-                ('email', models.CharField(blank=True, db_index=True, max_length=254, verbose_name='correo electrónico')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='teléfono')),
-                ('position', models.CharField(blank=True, max_length=120, verbose_name='puesto')),
-                ('language', models.CharField(choices=[('es-mx', 'Español (México)'), ('en', 'English'), ('it', 'Italiano')], default='es-mx', max_length=10, verbose_name='idioma')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='customers.company', verbose_name='cliente')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contact', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nombre")),
+                (
+                    "email",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=254, verbose_name="correo electrónico"
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="teléfono")),
+                ("position", models.CharField(blank=True, max_length=120, verbose_name="puesto")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("es-mx", "Español (México)"),
+                            ("en", "English"),
+                            ("it", "Italiano"),
+                        ],
+                        default="es-mx",
+                        max_length=10,
+                        verbose_name="idioma",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="customers.company",
+                        verbose_name="cliente",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contact",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contacto',
-                'ordering': ['name', 'id'],
+                "verbose_name": "contacto",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('file', models.FileField(upload_to='imports/%Y/%m/')),
-                ('original_name', models.CharField(max_length=255)),
-                ('size_bytes', models.PositiveBigIntegerField(default=0)),
-                ('encoding', models.CharField(blank=True, max_length=20)),
-                ('delimiter', models.CharField(default=',', max_length=1)),
-                ('mode', models.CharField(choices=[('create', 'Solo crear clientes nuevos'), ('upsert', 'Crear nuevos y actualizar los existentes (por RFC)')], default='create', max_length=10)),
-                ('auto_confirm', models.BooleanField(default=False)),
-                ('state', models.CharField(choices=[('queued', 'En cola'), ('validating', 'Validando'), ('awaiting_confirmation', 'Espera confirmación'), ('writing', 'Guardando'), ('done', 'Terminado'), ('failed', 'Fallido'), ('cancelled', 'Cancelado')], db_index=True, default='queued', max_length=24)),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('processed_rows', models.PositiveIntegerField(default=0)),
-                ('valid_rows', models.PositiveIntegerField(default=0)),
-                ('invalid_rows', models.PositiveIntegerField(default=0)),
-                ('warning_rows', models.PositiveIntegerField(default=0)),
-                ('created_count', models.PositiveIntegerField(default=0)),
-                ('updated_count', models.PositiveIntegerField(default=0)),
-                ('unchanged_count', models.PositiveIntegerField(default=0)),
-                ('message', models.TextField(blank=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("file", models.FileField(upload_to="imports/%Y/%m/")),
+                ("original_name", models.CharField(max_length=255)),
+                ("size_bytes", models.PositiveBigIntegerField(default=0)),
+                ("encoding", models.CharField(blank=True, max_length=20)),
+                ("delimiter", models.CharField(default=",", max_length=1)),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("create", "Solo crear clientes nuevos"),
+                            ("upsert", "Crear nuevos y actualizar los existentes (por RFC)"),
+                        ],
+                        default="create",
+                        max_length=10,
+                    ),
+                ),
+                ("auto_confirm", models.BooleanField(default=False)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "En cola"),
+                            ("validating", "Validando"),
+                            ("awaiting_confirmation", "Espera confirmación"),
+                            ("writing", "Guardando"),
+                            ("done", "Terminado"),
+                            ("failed", "Fallido"),
+                            ("cancelled", "Cancelado"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=24,
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("processed_rows", models.PositiveIntegerField(default=0)),
+                ("valid_rows", models.PositiveIntegerField(default=0)),
+                ("invalid_rows", models.PositiveIntegerField(default=0)),
+                ("warning_rows", models.PositiveIntegerField(default=0)),
+                ("created_count", models.PositiveIntegerField(default=0)),
+                ("updated_count", models.PositiveIntegerField(default=0)),
+                ("unchanged_count", models.PositiveIntegerField(default=0)),
+                ("message", models.TextField(blank=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'carga masiva',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "carga masiva",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRowIssue',
+            name="ImportRowIssue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField()),
-                ('column', models.CharField(blank=True, max_length=60)),
-                ('message', models.TextField()),
-                ('severity', models.CharField(choices=[('error', 'Error'), ('warning', 'Aviso')], default='error', max_length=8)),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='issues', to='customers.importjob')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row_number", models.PositiveIntegerField()),
+                ("column", models.CharField(blank=True, max_length=60)),
+                ("message", models.TextField()),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("error", "Error"), ("warning", "Aviso")],
+                        default="error",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="issues",
+                        to="customers.importjob",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['row_number', 'id'],
-                'indexes': [models.Index(fields=['job', 'severity', 'row_number'], name='customers_i_job_id_79ef52_idx')],
+                "ordering": ["row_number", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["job", "severity", "row_number"],
+                        name="customers_i_job_id_79ef52_idx",
+                    )
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='company',
-            name='ship_state',
-            field=models.CharField(blank=True, max_length=120, verbose_name='entidad federativa'),
+            model_name="company",
+            name="ship_state",
+            field=models.CharField(blank=True, max_length=120, verbose_name="entidad federativa"),
         ),
     ]

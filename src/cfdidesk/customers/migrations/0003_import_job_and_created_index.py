@@ -5,20 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0002_labels'),
+        ("customers", "0002_labels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='company',
-            name='import_job',
-            field=models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='customers.importjob'),
+            model_name="company",
+            name="import_job",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="customers.importjob",
+            ),
         ),
         migrations.AlterField(
-            model_name='company',
-            name='created_at',
+            model_name="company",
+            name="created_at",
             field=models.DateTimeField(auto_now_add=True, db_index=True),
         ),
     ]

@@ -4,46 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0003_import_job_and_created_index'),
+        ("customers", "0003_import_job_and_created_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='company',
-            name='email',
-            field=models.CharField(max_length=254, verbose_name='correo electrónico'),
+            model_name="company",
+            name="email",
+            field=models.CharField(max_length=254, verbose_name="correo electrónico"),
         ),
         migrations.AlterField(
-            model_name='company',
-            name='email_2',
-            field=models.CharField(blank=True, max_length=254, verbose_name='correo adicional 1'),
+            model_name="company",
+            name="email_2",
+            field=models.CharField(blank=True, max_length=254, verbose_name="correo adicional 1"),
         ),
         migrations.AlterField(
-            model_name='company',
-            name='email_3',
-            field=models.CharField(blank=True, max_length=254, verbose_name='correo adicional 2'),
+            model_name="company",
+            name="email_3",
+            field=models.CharField(blank=True, max_length=254, verbose_name="correo adicional 2"),
         ),
         migrations.AlterField(
-            model_name='company',
-            name='legal_name',
-            field=models.CharField(max_length=254, verbose_name='razón social'),
+            model_name="company",
+            name="legal_name",
+            field=models.CharField(max_length=254, verbose_name="razón social"),
         ),
         migrations.AddIndex(
-            model_name='company',
-            index=models.Index(fields=['legal_name', 'id'], name='company_legal_name'),
+            model_name="company",
+            index=models.Index(fields=["legal_name", "id"], name="company_legal_name"),
         ),
         migrations.AddIndex(
-            model_name='company',
-            index=models.Index(fields=['email'], name='company_email', opclasses=['varchar_pattern_ops']),
+            model_name="company",
+            index=models.Index(
+                fields=["email"], name="company_email", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='company',
-            index=models.Index(fields=['email_2'], name='company_email_2', opclasses=['varchar_pattern_ops']),
+            model_name="company",
+            index=models.Index(
+                fields=["email_2"], name="company_email_2", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='company',
-            index=models.Index(fields=['email_3'], name='company_email_3', opclasses=['varchar_pattern_ops']),
+            model_name="company",
+            index=models.Index(
+                fields=["email_3"], name="company_email_3", opclasses=["varchar_pattern_ops"]
+            ),
         ),
     ]

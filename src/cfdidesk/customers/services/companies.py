@@ -41,7 +41,10 @@ def has_history(company: Company) -> bool:
 
 def duplicate_rfc_message(rfc: str, existing: Company | None = None) -> str:
     if existing is not None:
-        return _("Ya existe un cliente con el RFC %(rfc)s: %(name)s.") % {"rfc": rfc, "name": existing.legal_name}
+        return _("Ya existe un cliente con el RFC %(rfc)s: %(name)s.") % {
+            "rfc": rfc,
+            "name": existing.legal_name,
+        }
     return _("Ya existe un cliente con el RFC %(rfc)s.") % {"rfc": rfc}
 
 
@@ -77,7 +80,9 @@ def company_create(*, actor, data: dict) -> tuple[Company, dict[str, list[str]]]
     return company, check.warnings
 
 
-def company_update(*, actor, company: Company, data: dict, version: int | None = None) -> tuple[Company, dict]:
+def company_update(
+    *, actor, company: Company, data: dict, version: int | None = None
+) -> tuple[Company, dict]:
     """Save new values. With `version`, refuses if someone else saved the company since it was read."""
     merged = {name: getattr(company, name) for name in EDITABLE_FIELDS}
     merged.update({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
@@ -87,7 +92,9 @@ def company_update(*, actor, company: Company, data: dict, version: int | None =
     if not changes:
         return company, check.warnings
     expected_version = company.version if version is None else version
-    updates = dict(check.values, search_name=search_key(check.values["legal_name"], check.values["trade_name"]))
+    updates = dict(
+        check.values, search_name=search_key(check.values["legal_name"], check.values["trade_name"])
+    )
     try:
         with transaction.atomic():
             saved = Company.objects.filter(pk=company.pk, version=expected_version).update(

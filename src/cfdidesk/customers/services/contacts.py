@@ -24,7 +24,9 @@ def _clean(data: dict) -> dict[str, str]:
         errors["name"] = [_("Máximo %(n)d caracteres.") % {"n": 200}]
     if values["email"]:
         if not is_valid_email(values["email"]):
-            errors["email"] = [_("«%(email)s» no es un correo electrónico válido.") % {"email": values["email"]}]
+            errors["email"] = [
+                _("«%(email)s» no es un correo electrónico válido.") % {"email": values["email"]}
+            ]
     if len(values["phone"]) > 40:
         errors["phone"] = [_("Máximo %(n)d caracteres.") % {"n": 40}]
     if len(values["position"]) > 120:
@@ -39,11 +41,18 @@ def _clean(data: dict) -> dict[str, str]:
 @transaction.atomic
 def contact_create(*, actor, company: Company, data: dict) -> Contact:
     if not company.is_active:
-        raise ValidationError({"__all__": [_("El cliente está archivado; restáuralo para agregar contactos.")]})
+        raise ValidationError(
+            {"__all__": [_("El cliente está archivado; restáuralo para agregar contactos.")]}
+        )
     values = _clean(data)
     contact = Contact.objects.create(company=company, **values)
     audit_record(actor=actor, action="contact.create", target=contact, changes=values)
-    audit_record(actor=actor, action="company.contact_add", target=company, changes={"contact": values["name"]})
+    audit_record(
+        actor=actor,
+        action="company.contact_add",
+        target=company,
+        changes={"contact": values["name"]},
+    )
     return contact
 
 
@@ -63,6 +72,9 @@ def contact_update(*, actor, contact: Contact, data: dict) -> Contact:
 @transaction.atomic
 def contact_delete(*, actor, contact: Contact) -> None:
     audit_record(
-        actor=actor, action="company.contact_remove", target=contact.company, changes={"contact": contact.name}
+        actor=actor,
+        action="company.contact_remove",
+        target=contact.company,
+        changes={"contact": contact.name},
     )
     contact.delete()

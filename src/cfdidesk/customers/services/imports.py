@@ -33,15 +33,26 @@ BATCH = 2000
 State = ImportJob.State
 
 
-def import_job_create(*, actor, upload, mode: str = ImportJob.Mode.CREATE, auto_confirm: bool = False) -> ImportJob:
+def import_job_create(
+    *, actor, upload, mode: str = ImportJob.Mode.CREATE, auto_confirm: bool = False
+) -> ImportJob:
     """Refuse at once what is not a CSV of ours; queue the rest for background validation."""
     name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1]
     if not name.lower().endswith(".csv"):
-        raise ValidationError({"file": [_("Solo se aceptan archivos .CSV. El archivo «%(name)s» no lo es.") % {"name": name}]})
+        raise ValidationError(
+            {
+                "file": [
+                    _("Solo se aceptan archivos .CSV. El archivo «%(name)s» no lo es.")
+                    % {"name": name}
+                ]
+            }
+        )
     if upload.size > settings.CUSTOMER_IMPORT_MAX_BYTES:
         raise ValidationError({"file": [too_large_message(upload.size)]})
     if mode not in ImportJob.Mode.values:
-        raise ValidationError({"mode": [_("Modo de carga desconocido: %(mode)s.") % {"mode": mode}]})
+        raise ValidationError(
+            {"mode": [_("Modo de carga desconocido: %(mode)s.") % {"mode": mode}]}
+        )
     data = upload.read()
     try:
         info = csv_format.inspect(data)
@@ -56,12 +67,16 @@ def import_job_create(*, actor, upload, mode: str = ImportJob.Mode.CREATE, auto_
         delimiter=info.delimiter,
         mode=mode,
         auto_confirm=bool(auto_confirm),
-        total_rows=max(data.count(b"\n") - 1, 1),  # an estimate for the progress bar until validated
+        total_rows=max(
+            data.count(b"\n") - 1, 1
+        ),  # an estimate for the progress bar until validated
     )
     with transaction.atomic():
         job.file.save(f"{uuid.uuid4().hex}.csv", ContentFile(data), save=False)
         job.save()
-        audit_record(actor=actor, action="import.create", target=job, changes={"file": name, "mode": mode})
+        audit_record(
+            actor=actor, action="import.create", target=job, changes={"file": name, "mode": mode}
+        )
         transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 
@@ -69,8 +84,12 @@ def import_job_create(*, actor, upload, mode: str = ImportJob.Mode.CREATE, auto_
 def too_large_message(size: int | None = None) -> str:
     limit = filesizeformat(min(settings.CUSTOMER_IMPORT_MAX_BYTES, settings.MAX_UPLOAD_BYTES))
     if size is None:
-        return _("El archivo pesa más de %(max)s, el máximo. Divídelo en varios archivos más pequeños.") % {"max": limit}
-    return _("El archivo pesa %(size)s y el máximo es %(max)s. Divídelo en varios archivos más pequeños.") % {
+        return _(
+            "El archivo pesa más de %(max)s, el máximo. Divídelo en varios archivos más pequeños."
+        ) % {"max": limit}
+    return _(
+        "El archivo pesa %(size)s y el máximo es %(max)s. Divídelo en varios archivos más pequeños."
+    ) % {
         "size": filesizeformat(size),
         "max": limit,
     }
@@ -141,7 +160,13 @@ def import_job_run(*, job_id: int) -> None:
             warning_rows=len(result.warning_rows),
         )
         if valid == 0:
-            _finish(job, State.FAILED, _("Ninguna fila es válida: no se guardó ningún cliente. Corrige los errores y vuelve a subir el archivo."))
+            _finish(
+                job,
+                State.FAILED,
+                _(
+                    "Ninguna fila es válida: no se guardó ningún cliente. Corrige los errores y vuelve a subir el archivo."
+                ),
+            )
             return
         if result.invalid and not (job.auto_confirm or job.confirmed_at):
             _finish(
@@ -163,12 +188,18 @@ def import_job_run(*, job_id: int) -> None:
         _finish(
             job,
             State.DONE,
-            _("Clientes creados: %(created)d; actualizados: %(updated)d; sin cambios: %(unchanged)d.")
+            _(
+                "Clientes creados: %(created)d; actualizados: %(updated)d; sin cambios: %(unchanged)d."
+            )
             % {"created": created, "updated": updated, "unchanged": unchanged},
         )
     except Exception:
         logger.exception("customer import %s failed", job_id)
-        _finish(job, State.FAILED, _("Ocurrió un error inesperado al procesar el archivo; no se guardó ningún cliente."))
+        _finish(
+            job,
+            State.FAILED,
+            _("Ocurrió un error inesperado al procesar el archivo; no se guardó ningún cliente."),
+        )
     finally:
         if result is not None and result.staged is not None:
             result.staged.close()
@@ -194,7 +225,9 @@ CHUNK = 4000
 PARALLEL_FROM = 10_000  # below this, starting processes costs more than it saves
 
 
-def _check_block(task: tuple[int, str, csv_format.CsvInfo]) -> tuple[int, list, list[str], list[int], bytes]:
+def _check_block(
+    task: tuple[int, str, csv_format.CsvInfo],
+) -> tuple[int, list, list[str], list[int], bytes]:
     """Parse and check one block of records; pure, so it runs in worker processes.
 
     Returns how many rows the block has (blank ones aside), their issues (number, column, message, severity), and its
@@ -211,13 +244,29 @@ def _check_block(task: tuple[int, str, csv_format.CsvInfo]) -> tuple[int, list, 
             issues.append((number, "", error, ImportRowIssue.Severity.ERROR))
             continue
         check = check_company(values)
-        issues += [(number, label.get(n, ""), m, ImportRowIssue.Severity.ERROR) for n, ms in check.errors.items() for m in ms]
-        issues += [(number, label.get(n, ""), m, ImportRowIssue.Severity.WARNING) for n, ms in check.warnings.items() for m in ms]
+        issues += [
+            (number, label.get(n, ""), m, ImportRowIssue.Severity.ERROR)
+            for n, ms in check.errors.items()
+            for m in ms
+        ]
+        issues += [
+            (number, label.get(n, ""), m, ImportRowIssue.Severity.WARNING)
+            for n, ms in check.warnings.items()
+            for m in ms
+        ]
         if not check.errors:
             v = check.values
             rfcs.append(v["rfc"])
             numbers.append(number)
-            staged.append((number, (*[v[f] for f in EDITABLE_FIELDS], search_key(v["legal_name"], v["trade_name"]))))
+            staged.append(
+                (
+                    number,
+                    (
+                        *[v[f] for f in EDITABLE_FIELDS],
+                        search_key(v["legal_name"], v["trade_name"]),
+                    ),
+                )
+            )
     return count, issues, rfcs, numbers, marshal.dumps(staged)
 
 
@@ -237,7 +286,11 @@ def _validate(job: ImportJob) -> _Validation:
         text = f.read().decode(info.encoding)
 
     def issue(number: int, column: str, message: str, severity=ImportRowIssue.Severity.ERROR):
-        result.issues.append(ImportRowIssue(job=job, row_number=number, column=column, message=message, severity=severity))
+        result.issues.append(
+            ImportRowIssue(
+                job=job, row_number=number, column=column, message=message, severity=severity
+            )
+        )
         if severity == ImportRowIssue.Severity.ERROR:
             result.invalid.add(number)
         else:
@@ -255,7 +308,9 @@ def _validate(job: ImportJob) -> _Validation:
         # Forked workers only compute; they never touch the database connection they inherit.
         pool = multiprocessing.get_context("fork").Pool(processes=min(4, os.cpu_count() or 1))
     try:
-        tasks = ((first, block, info) for first, block in csv_format.record_blocks(text, info, CHUNK))
+        tasks = (
+            (first, block, info) for first, block in csv_format.record_blocks(text, info, CHUNK)
+        )
         checked = pool.imap(_check_block, tasks) if pool else map(_check_block, tasks)
         for count, issues, rfcs, numbers, staged in checked:
             result.total += count
@@ -266,8 +321,12 @@ def _validate(job: ImportJob) -> _Validation:
                 if is_generic(rfc):
                     continue
                 if rfc in first_row_of:
-                    issue(number, csv_format.LABEL_OF["rfc"],
-                          _("El RFC %(rfc)s ya aparece en la fila %(row)d del archivo.") % {"rfc": rfc, "row": first_row_of[rfc]})
+                    issue(
+                        number,
+                        csv_format.LABEL_OF["rfc"],
+                        _("El RFC %(rfc)s ya aparece en la fila %(row)d del archivo.")
+                        % {"rfc": rfc, "row": first_row_of[rfc]},
+                    )
                     continue
                 first_row_of[rfc] = number
                 fresh.append((rfc, number))
@@ -275,9 +334,14 @@ def _validate(job: ImportJob) -> _Validation:
                 existing = _existing_rfcs([rfc for rfc, _n in fresh])
                 for rfc, number in fresh:
                     if rfc in existing:
-                        issue(number, csv_format.LABEL_OF["rfc"],
-                              _("Ya existe un cliente con el RFC %(rfc)s. Para actualizarlo usa el modo «Crear nuevos y actualizar los existentes».")
-                              % {"rfc": rfc})
+                        issue(
+                            number,
+                            csv_format.LABEL_OF["rfc"],
+                            _(
+                                "Ya existe un cliente con el RFC %(rfc)s. Para actualizarlo usa el modo «Crear nuevos y actualizar los existentes»."
+                            )
+                            % {"rfc": rfc},
+                        )
             if numbers:
                 result.staged.write(staged)
             flush()
@@ -301,14 +365,24 @@ def _existing_rfcs(rfcs: list[str]) -> dict[str, int]:
     qn = connection.ops.quote_name
     select = f"SELECT {qn('rfc')}, {qn('id')} FROM {qn(Company._meta.db_table)} WHERE {qn('rfc')}"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one array parameter: psycopg parses no long query text
+        if (
+            connection.vendor == "postgresql"
+        ):  # one array parameter: psycopg parses no long query text
             cursor.execute(f"{select} = ANY(%s)", [rfcs])
         else:
             cursor.execute(f"{select} IN ({', '.join(['%s'] * len(rfcs))})", rfcs)
         return dict(cursor.fetchall())
 
 
-INSERT_FIELDS = [*EDITABLE_FIELDS, "search_name", "is_active", "version", "import_job", "created_at", "updated_at"]
+INSERT_FIELDS = [
+    *EDITABLE_FIELDS,
+    "search_name",
+    "is_active",
+    "version",
+    "import_job",
+    "created_at",
+    "updated_at",
+]
 UPDATE_FIELDS = [*EDITABLE_FIELDS, "search_name", "updated_at"]
 
 
@@ -327,7 +401,9 @@ def _insert(cursor, insert_sql: str, rows: list[tuple]) -> None:
     if connection.vendor == "postgresql":
         qn = connection.ops.quote_name
         columns = ", ".join(qn(Company._meta.get_field(f).column) for f in INSERT_FIELDS)
-        with cursor.cursor.copy(f"COPY {qn(Company._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        with cursor.cursor.copy(
+            f"COPY {qn(Company._meta.db_table)} ({columns}) FROM STDIN"
+        ) as copy:
             for row in rows:
                 copy.write_row(row)
     else:
@@ -343,7 +419,10 @@ def _write(job: ImportJob, staged: IO[bytes], *, skip: set[int]) -> tuple[int, i
     created = updated = unchanged = 0
     actor_id = job.confirmed_by_id or job.created_by_id
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    insert_sql, update_sql = _statement("insert", INSERT_FIELDS), _statement("update", UPDATE_FIELDS)
+    insert_sql, update_sql = (
+        _statement("insert", INSERT_FIELDS),
+        _statement("update", UPDATE_FIELDS),
+    )
     rfc_at = EDITABLE_FIELDS.index("rfc")
     width = len(EDITABLE_FIELDS)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -357,7 +436,12 @@ def _write(job: ImportJob, staged: IO[bytes], *, skip: set[int]) -> tuple[int, i
             existing = _existing_rfcs([row[rfc_at] for _n, row in batch])
             current = {}
             if existing and job.mode == ImportJob.Mode.UPSERT:
-                current = {r[0]: r[1:] for r in Company.objects.filter(pk__in=existing.values()).values_list("pk", *EDITABLE_FIELDS)}
+                current = {
+                    r[0]: r[1:]
+                    for r in Company.objects.filter(pk__in=existing.values()).values_list(
+                        "pk", *EDITABLE_FIELDS
+                    )
+                }
             inserts, updates = [], []
             for _number, row in batch:
                 pk = None if is_generic(row[rfc_at]) else existing.get(row[rfc_at])
@@ -365,7 +449,9 @@ def _write(job: ImportJob, staged: IO[bytes], *, skip: set[int]) -> tuple[int, i
                     inserts.append((*row, True, 1, job.pk, now, now))
                 elif job.mode == ImportJob.Mode.CREATE:
                     raise _Conflict(
-                        _("Mientras se procesaba el archivo alguien creó el cliente con RFC %(rfc)s. No se guardó ningún cliente; vuelve a subir el archivo.")
+                        _(
+                            "Mientras se procesaba el archivo alguien creó el cliente con RFC %(rfc)s. No se guardó ningún cliente; vuelve a subir el archivo."
+                        )
                         % {"rfc": row[rfc_at]}
                     )
                 elif tuple(row[:width]) == tuple(current[pk]):
@@ -377,8 +463,16 @@ def _write(job: ImportJob, staged: IO[bytes], *, skip: set[int]) -> tuple[int, i
             if updates:
                 cursor.executemany(update_sql, updates)
                 AuditEntry.objects.bulk_create(
-                    [AuditEntry(actor_id=actor_id, action="company.import_update", target_type="customers.company",
-                                target_id=str(u[-1]), changes={"import_job": job.pk}) for u in updates],
+                    [
+                        AuditEntry(
+                            actor_id=actor_id,
+                            action="company.import_update",
+                            target_type="customers.company",
+                            target_id=str(u[-1]),
+                            changes={"import_job": job.pk},
+                        )
+                        for u in updates
+                    ],
                     batch_size=1000,
                 )
             created += len(inserts)

@@ -8,155 +8,407 @@ import cfdidesk.desk.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CannedReply',
+            name="CannedReply",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120, unique=True, verbose_name='título')),
-                ('body', models.TextField(verbose_name='texto')),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, unique=True, verbose_name="título")),
+                ("body", models.TextField(verbose_name="texto")),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name': 'respuesta predefinida',
-                'ordering': ['title'],
+                "verbose_name": "respuesta predefinida",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True, verbose_name='nombre')),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True, verbose_name="nombre")),
+                ("is_active", models.BooleanField(default=True)),
             ],
             options={
-                'verbose_name': 'equipo',
-                'ordering': ['name'],
+                "verbose_name": "equipo",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='TicketCounter',
+            name="TicketCounter",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='nombre')),
-                ('kind', models.CharField(choices=[('incident', 'Incidente'), ('request', 'Solicitud de servicio')], max_length=10, verbose_name='tipo')),
-                ('is_active', models.BooleanField(default=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="nombre")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("incident", "Incidente"), ("request", "Solicitud de servicio")],
+                        max_length=10,
+                        verbose_name="tipo",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'categoría',
-                'ordering': ['kind', 'position', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'name'), name='category_unique_name_per_kind')],
+                "verbose_name": "categoría",
+                "ordering": ["kind", "position", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "name"), name="category_unique_name_per_kind"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Ticket',
+            name="Ticket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=12, unique=True, verbose_name='número')),
-                ('subject', models.CharField(max_length=200, verbose_name='asunto')),
-                ('description', models.TextField(blank=True, verbose_name='descripción')),
-                ('channel', models.CharField(choices=[('phone', 'Teléfono'), ('email', 'Correo'), ('portal', 'Portal'), ('remote', 'Sesión remota'), ('onsite', 'Presencial'), ('api', 'API')], default='phone', max_length=10, verbose_name='canal')),
-                ('kind', models.CharField(choices=[('incident', 'Incidente'), ('request', 'Solicitud de servicio')], default='incident', max_length=10, verbose_name='tipo')),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'Crítica'), (2, 'Alta'), (3, 'Normal'), (4, 'Baja')], default=3, verbose_name='prioridad')),
-                ('affects_operation', models.BooleanField(default=False, verbose_name='afecta la operación')),
-                ('status', models.CharField(choices=[('new', 'Nuevo'), ('open', 'Abierto'), ('waiting_customer', 'Esperando al cliente'), ('waiting_third_party', 'Esperando a un tercero'), ('resolved', 'Resuelto'), ('closed', 'Cerrado')], default='new', max_length=20, verbose_name='estado')),
-                ('upset_customer', models.BooleanField(default=False, verbose_name='cliente molesto')),
-                ('protocol_done', models.JSONField(blank=True, default=list)),
-                ('verified_product', models.BooleanField(default=False, verbose_name='verificó que el problema es de nuestro producto')),
-                ('reproduced', models.BooleanField(default=False, verbose_name='pudo reproducir el problema')),
-                ('exact_messages', models.TextField(blank=True, verbose_name='mensajes exactos')),
-                ('steps_before', models.TextField(blank=True, verbose_name='pasos previos al problema')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('first_response_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='consultor')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='desk.category', verbose_name='categoría')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='customers.company', verbose_name='cliente')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tickets', to='customers.contact', verbose_name='contacto')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='desk.team', verbose_name='equipo')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=12, unique=True, verbose_name="número")),
+                ("subject", models.CharField(max_length=200, verbose_name="asunto")),
+                ("description", models.TextField(blank=True, verbose_name="descripción")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Teléfono"),
+                            ("email", "Correo"),
+                            ("portal", "Portal"),
+                            ("remote", "Sesión remota"),
+                            ("onsite", "Presencial"),
+                            ("api", "API"),
+                        ],
+                        default="phone",
+                        max_length=10,
+                        verbose_name="canal",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("incident", "Incidente"), ("request", "Solicitud de servicio")],
+                        default="incident",
+                        max_length=10,
+                        verbose_name="tipo",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Crítica"), (2, "Alta"), (3, "Normal"), (4, "Baja")],
+                        default=3,
+                        verbose_name="prioridad",
+                    ),
+                ),
+                (
+                    "affects_operation",
+                    models.BooleanField(default=False, verbose_name="afecta la operación"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Nuevo"),
+                            ("open", "Abierto"),
+                            ("waiting_customer", "Esperando al cliente"),
+                            ("waiting_third_party", "Esperando a un tercero"),
+                            ("resolved", "Resuelto"),
+                            ("closed", "Cerrado"),
+                        ],
+                        default="new",
+                        max_length=20,
+                        verbose_name="estado",
+                    ),
+                ),
+                (
+                    "upset_customer",
+                    models.BooleanField(default=False, verbose_name="cliente molesto"),
+                ),
+                ("protocol_done", models.JSONField(blank=True, default=list)),
+                (
+                    "verified_product",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="verificó que el problema es de nuestro producto",
+                    ),
+                ),
+                (
+                    "reproduced",
+                    models.BooleanField(default=False, verbose_name="pudo reproducir el problema"),
+                ),
+                ("exact_messages", models.TextField(blank=True, verbose_name="mensajes exactos")),
+                (
+                    "steps_before",
+                    models.TextField(blank=True, verbose_name="pasos previos al problema"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("first_response_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="consultor",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="desk.category",
+                        verbose_name="categoría",
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tickets",
+                        to="customers.company",
+                        verbose_name="cliente",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tickets",
+                        to="customers.contact",
+                        verbose_name="contacto",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="desk.team",
+                        verbose_name="equipo",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ticket',
+                "verbose_name": "ticket",
             },
         ),
         migrations.CreateModel(
-            name='TicketEvent',
+            name="TicketEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('kind', models.CharField(choices=[('created', 'Alta'), ('reply', 'Respuesta al cliente'), ('customer_reply', 'Respuesta del cliente'), ('note', 'Nota interna'), ('status', 'Cambio de estado'), ('fields', 'Cambio de datos'), ('attachment', 'Adjunto'), ('protocol', 'Protocolo de atención'), ('email', 'Correo enviado')], max_length=20)),
-                ('is_public', models.BooleanField(default=False)),
-                ('body', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='desk.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Alta"),
+                            ("reply", "Respuesta al cliente"),
+                            ("customer_reply", "Respuesta del cliente"),
+                            ("note", "Nota interna"),
+                            ("status", "Cambio de estado"),
+                            ("fields", "Cambio de datos"),
+                            ("attachment", "Adjunto"),
+                            ("protocol", "Protocolo de atención"),
+                            ("email", "Correo enviado"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("is_public", models.BooleanField(default=False)),
+                ("body", models.TextField(blank=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="desk.ticket",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, upload_to=cfdidesk.desk.models.attachment_path)),
-                ('filename', models.CharField(max_length=200)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='desk.ticket')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='attachments', to='desk.ticketevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=255, upload_to=cfdidesk.desk.models.attachment_path
+                    ),
+                ),
+                ("filename", models.CharField(max_length=200)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="desk.ticket",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="attachments",
+                        to="desk.ticketevent",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TicketReference',
+            name="TicketReference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('movement', 'Movimiento'), ('folio', 'Serie-folio'), ('uuid', 'UUID'), ('other', 'Otra')], default='other', max_length=10)),
-                ('value', models.CharField(db_index=True, max_length=80)),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='references', to='desk.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("movement", "Movimiento"),
+                            ("folio", "Serie-folio"),
+                            ("uuid", "UUID"),
+                            ("other", "Otra"),
+                        ],
+                        default="other",
+                        max_length=10,
+                    ),
+                ),
+                ("value", models.CharField(db_index=True, max_length=80)),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="references",
+                        to="desk.ticket",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['status', 'priority', 'created_at'], name='ticket_status_prio'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["status", "priority", "created_at"], name="ticket_status_prio"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['assignee', 'status', 'created_at'], name='ticket_assignee_status'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["assignee", "status", "created_at"], name="ticket_assignee_status"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['company', 'created_at'], name='ticket_company'),
+            model_name="ticket",
+            index=models.Index(fields=["company", "created_at"], name="ticket_company"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['team', 'status', 'created_at'], name='ticket_team_status'),
+            model_name="ticket",
+            index=models.Index(fields=["team", "status", "created_at"], name="ticket_team_status"),
         ),
         migrations.AddIndex(
-            model_name='ticketevent',
-            index=models.Index(fields=['ticket', 'created_at', 'id'], name='ticket_event_timeline'),
+            model_name="ticketevent",
+            index=models.Index(fields=["ticket", "created_at", "id"], name="ticket_event_timeline"),
         ),
         migrations.AddConstraint(
-            model_name='ticketreference',
-            constraint=models.UniqueConstraint(fields=('ticket', 'kind', 'value'), name='ticket_reference_unique'),
+            model_name="ticketreference",
+            constraint=models.UniqueConstraint(
+                fields=("ticket", "kind", "value"), name="ticket_reference_unique"
+            ),
         ),
     ]

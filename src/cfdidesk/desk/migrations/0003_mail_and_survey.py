@@ -5,69 +5,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('desk', '0002_categories_and_team'),
+        ("desk", "0002_categories_and_team"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ticket',
-            name='rating',
+            model_name="ticket",
+            name="rating",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='InboundEmail',
+            name="InboundEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('message_id', models.CharField(blank=True, db_index=True, max_length=250)),
-                ('from_address', models.CharField(blank=True, max_length=254)),
-                ('subject', models.CharField(blank=True, max_length=250)),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('outcome', models.CharField(choices=[('created', 'Abrió un ticket'), ('appended', 'Se agregó a un ticket'), ('unmatched', 'Remitente desconocido: espera que se le asigne un cliente'), ('automatic', 'Ignorado: respuesta automática o rebote'), ('duplicate', 'Ignorado: ya recibido'), ('rejected', 'Rechazado')], max_length=10)),
-                ('reason', models.TextField(blank=True)),
-                ('unknown_sender', models.BooleanField(default=False)),
-                ('raw', models.FileField(blank=True, upload_to='inbound/%Y/%m/')),
-                ('ticket', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='inbound_emails', to='desk.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                ("message_id", models.CharField(blank=True, db_index=True, max_length=250)),
+                ("from_address", models.CharField(blank=True, max_length=254)),
+                ("subject", models.CharField(blank=True, max_length=250)),
+                ("size", models.PositiveIntegerField(default=0)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("created", "Abrió un ticket"),
+                            ("appended", "Se agregó a un ticket"),
+                            (
+                                "unmatched",
+                                "Remitente desconocido: espera que se le asigne un cliente",
+                            ),
+                            ("automatic", "Ignorado: respuesta automática o rebote"),
+                            ("duplicate", "Ignorado: ya recibido"),
+                            ("rejected", "Rechazado"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("unknown_sender", models.BooleanField(default=False)),
+                ("raw", models.FileField(blank=True, upload_to="inbound/%Y/%m/")),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="inbound_emails",
+                        to="desk.ticket",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-id'],
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OutboundEmail',
+            name="OutboundEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opened', 'Ticket abierto'), ('reply', 'Respuesta'), ('resolved', 'Ticket resuelto'), ('survey', 'Encuesta de satisfacción')], max_length=10)),
-                ('to', models.CharField(max_length=254)),
-                ('language', models.CharField(default='es-mx', max_length=10)),
-                ('message_id', models.CharField(max_length=200, unique=True)),
-                ('state', models.CharField(choices=[('queued', 'En cola'), ('sent', 'Enviado'), ('retrying', 'Reintentando'), ('failed', 'Falló'), ('skipped', 'Omitido')], db_index=True, default='queued', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='desk.ticketevent')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outbound_emails', to='desk.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "Ticket abierto"),
+                            ("reply", "Respuesta"),
+                            ("resolved", "Ticket resuelto"),
+                            ("survey", "Encuesta de satisfacción"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("to", models.CharField(max_length=254)),
+                ("language", models.CharField(default="es-mx", max_length=10)),
+                ("message_id", models.CharField(max_length=200, unique=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "En cola"),
+                            ("sent", "Enviado"),
+                            ("retrying", "Reintentando"),
+                            ("failed", "Falló"),
+                            ("skipped", "Omitido"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="desk.ticketevent",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outbound_emails",
+                        to="desk.ticket",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SurveyResponse',
+            name="SurveyResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('solved', models.BooleanField()),
-                ('rating', models.PositiveSmallIntegerField()),
-                ('comment', models.TextField(blank=True)),
-                ('answered_at', models.DateTimeField(auto_now_add=True)),
-                ('resolution', models.DateTimeField(help_text='resolved_at of the resolution this answer is about')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_responses', to='desk.ticket')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("solved", models.BooleanField()),
+                ("rating", models.PositiveSmallIntegerField()),
+                ("comment", models.TextField(blank=True)),
+                ("answered_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "resolution",
+                    models.DateTimeField(
+                        help_text="resolved_at of the resolution this answer is about"
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_responses",
+                        to="desk.ticket",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('ticket', 'resolution'), name='one_survey_answer_per_resolution'), models.CheckConstraint(condition=models.Q(('rating__gte', 1), ('rating__lte', 5)), name='survey_rating_1_to_5')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("ticket", "resolution"), name="one_survey_answer_per_resolution"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("rating__gte", 1), ("rating__lte", 5)),
+                        name="survey_rating_1_to_5",
+                    ),
+                ],
             },
         ),
     ]

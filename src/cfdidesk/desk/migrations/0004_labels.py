@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('desk', '0003_mail_and_survey'),
+        ("desk", "0003_mail_and_survey"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='ticketevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Apertura'), ('reply', 'Respuesta al cliente'), ('customer_reply', 'Respuesta del cliente'), ('note', 'Nota interna'), ('status', 'Cambio de estado'), ('fields', 'Cambio de datos'), ('attachment', 'Adjunto'), ('protocol', 'Protocolo de atención'), ('email', 'Correo enviado')], max_length=20),
+            model_name="ticketevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Apertura"),
+                    ("reply", "Respuesta al cliente"),
+                    ("customer_reply", "Respuesta del cliente"),
+                    ("note", "Nota interna"),
+                    ("status", "Cambio de estado"),
+                    ("fields", "Cambio de datos"),
+                    ("attachment", "Adjunto"),
+                    ("protocol", "Protocolo de atención"),
+                    ("email", "Correo enviado"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -6,110 +6,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0003_import_job_and_created_index'),
-        ('desk', '0004_labels'),
+        ("customers", "0003_import_job_and_created_index"),
+        ("desk", "0004_labels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='ticket',
-            name='ticket_status_prio',
+            model_name="ticket",
+            name="ticket_status_prio",
         ),
         migrations.RemoveIndex(
-            model_name='ticket',
-            name='ticket_assignee_status',
+            model_name="ticket",
+            name="ticket_assignee_status",
         ),
         migrations.RemoveIndex(
-            model_name='ticket',
-            name='ticket_company',
+            model_name="ticket",
+            name="ticket_company",
         ),
         migrations.RemoveIndex(
-            model_name='ticket',
-            name='ticket_team_status',
+            model_name="ticket",
+            name="ticket_team_status",
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='is_open',
-            field=models.GeneratedField(db_persist=True, expression=models.Q(('status__in', ('new', 'open', 'waiting_customer', 'waiting_third_party'))), output_field=models.BooleanField()),
+            model_name="ticket",
+            name="is_open",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=models.Q(
+                    ("status__in", ("new", "open", "waiting_customer", "waiting_third_party"))
+                ),
+                output_field=models.BooleanField(),
+            ),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='assignee',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='consultor'),
+            model_name="ticket",
+            name="assignee",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="consultor",
+            ),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='category',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='desk.category', verbose_name='categoría'),
+            model_name="ticket",
+            name="category",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="desk.category",
+                verbose_name="categoría",
+            ),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='company',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='customers.company', verbose_name='cliente'),
+            model_name="ticket",
+            name="company",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tickets",
+                to="customers.company",
+                verbose_name="cliente",
+            ),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='created_at',
+            model_name="ticket",
+            name="created_at",
             field=models.DateTimeField(auto_now_add=True),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='team',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='desk.team', verbose_name='equipo'),
+            model_name="ticket",
+            name="team",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="desk.team",
+                verbose_name="equipo",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['is_open', 'created_at', 'id'], name='ticket_open_created'),
+            model_name="ticket",
+            index=models.Index(fields=["is_open", "created_at", "id"], name="ticket_open_created"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['is_open', 'assignee', 'created_at', 'id'], name='ticket_open_assignee'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["is_open", "assignee", "created_at", "id"], name="ticket_open_assignee"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['is_open', 'priority', 'created_at', 'id'], name='ticket_open_priority'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["is_open", "priority", "created_at", "id"], name="ticket_open_priority"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['is_open', 'team', 'created_at', 'id'], name='ticket_open_team'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["is_open", "team", "created_at", "id"], name="ticket_open_team"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['is_open', 'updated_at', 'id'], name='ticket_open_updated'),
+            model_name="ticket",
+            index=models.Index(fields=["is_open", "updated_at", "id"], name="ticket_open_updated"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['created_at', 'id'], name='ticket_created'),
+            model_name="ticket",
+            index=models.Index(fields=["created_at", "id"], name="ticket_created"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['status', 'created_at', 'id'], name='ticket_status'),
+            model_name="ticket",
+            index=models.Index(fields=["status", "created_at", "id"], name="ticket_status"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['assignee', 'created_at', 'id'], name='ticket_assignee'),
+            model_name="ticket",
+            index=models.Index(fields=["assignee", "created_at", "id"], name="ticket_assignee"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['company', 'created_at', 'id'], name='ticket_company'),
+            model_name="ticket",
+            index=models.Index(fields=["company", "created_at", "id"], name="ticket_company"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['team', 'created_at', 'id'], name='ticket_team'),
+            model_name="ticket",
+            index=models.Index(fields=["team", "created_at", "id"], name="ticket_team"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['category', 'created_at', 'id'], name='ticket_category'),
+            model_name="ticket",
+            index=models.Index(fields=["category", "created_at", "id"], name="ticket_category"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['priority', 'created_at', 'id'], name='ticket_priority'),
+            model_name="ticket",
+            index=models.Index(fields=["priority", "created_at", "id"], name="ticket_priority"),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['updated_at', 'id'], name='ticket_updated'),
+            model_name="ticket",
+            index=models.Index(fields=["updated_at", "id"], name="ticket_updated"),
         ),
     ]

@@ -8,176 +8,281 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0004_company_search_indexes'),
-        ('desk', '0005_ticket_is_open_indexes'),
+        ("customers", "0004_company_search_indexes"),
+        ("desk", "0005_ticket_is_open_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EscalationStep',
+            name="EscalationStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(verbose_name='nivel')),
-                ('title', models.CharField(max_length=80, verbose_name='puesto')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.PositiveSmallIntegerField(verbose_name="nivel")),
+                ("title", models.CharField(max_length=80, verbose_name="puesto")),
             ],
             options={
-                'verbose_name': 'nivel de escalamiento',
-                'verbose_name_plural': 'cadena de escalamiento',
-                'ordering': ['team', 'level'],
+                "verbose_name": "nivel de escalamiento",
+                "verbose_name_plural": "cadena de escalamiento",
+                "ordering": ["team", "level"],
             },
         ),
         migrations.CreateModel(
-            name='OnCallShift',
+            name="OnCallShift",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='desde')),
-                ('ends_at', models.DateTimeField(verbose_name='hasta')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='nota')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="desde")),
+                ("ends_at", models.DateTimeField(verbose_name="hasta")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="nota")),
             ],
             options={
-                'verbose_name': 'turno de guardia',
-                'verbose_name_plural': 'guardias',
-                'ordering': ['starts_at', 'id'],
+                "verbose_name": "turno de guardia",
+                "verbose_name_plural": "guardias",
+                "ordering": ["starts_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='escalation_level',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='nivel de escalamiento'),
+            model_name="ticket",
+            name="escalation_level",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="nivel de escalamiento"),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_around_the_clock',
+            model_name="ticket",
+            name="sla_around_the_clock",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_breach_alerted',
+            model_name="ticket",
+            name="sla_breach_alerted",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_calendar_id',
+            model_name="ticket",
+            name="sla_calendar_id",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_first_response_due',
+            model_name="ticket",
+            name="sla_first_response_due",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_resolution_due',
+            model_name="ticket",
+            name="sla_resolution_due",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_first_response_met',
+            model_name="ticket",
+            name="sla_first_response_met",
             field=models.BooleanField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_first_response_risk',
+            model_name="ticket",
+            name="sla_first_response_risk",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_resolution_met',
+            model_name="ticket",
+            name="sla_resolution_met",
             field=models.BooleanField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_resolution_risk',
+            model_name="ticket",
+            name="sla_resolution_risk",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_risk_alerted',
+            model_name="ticket",
+            name="sla_risk_alerted",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_stopped',
+            model_name="ticket",
+            name="sla_stopped",
             field=models.DurationField(default=datetime.timedelta(0)),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_stopped_at',
+            model_name="ticket",
+            name="sla_stopped_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='outboundemail',
-            name='kind',
-            field=models.CharField(choices=[('opened', 'Ticket abierto'), ('reply', 'Respuesta'), ('resolved', 'Ticket resuelto'), ('survey', 'Encuesta de satisfacción'), ('alert', 'Aviso al equipo')], max_length=10),
+            model_name="outboundemail",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("opened", "Ticket abierto"),
+                    ("reply", "Respuesta"),
+                    ("resolved", "Ticket resuelto"),
+                    ("survey", "Encuesta de satisfacción"),
+                    ("alert", "Aviso al equipo"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='ticketevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Apertura'), ('reply', 'Respuesta al cliente'), ('customer_reply', 'Respuesta del cliente'), ('note', 'Nota interna'), ('status', 'Cambio de estado'), ('fields', 'Cambio de datos'), ('attachment', 'Adjunto'), ('protocol', 'Protocolo de atención'), ('email', 'Correo enviado'), ('escalation', 'Escalamiento')], max_length=20),
+            model_name="ticketevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Apertura"),
+                    ("reply", "Respuesta al cliente"),
+                    ("customer_reply", "Respuesta del cliente"),
+                    ("note", "Nota interna"),
+                    ("status", "Cambio de estado"),
+                    ("fields", "Cambio de datos"),
+                    ("attachment", "Adjunto"),
+                    ("protocol", "Protocolo de atención"),
+                    ("email", "Correo enviado"),
+                    ("escalation", "Escalamiento"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['first_response_at', 'sla_first_response_met'], name='ticket_first_response'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["first_response_at", "sla_first_response_met"], name="ticket_first_response"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(fields=['resolved_at', 'sla_resolution_met'], name='ticket_resolved'),
+            model_name="ticket",
+            index=models.Index(
+                fields=["resolved_at", "sla_resolution_met"], name="ticket_resolved"
+            ),
         ),
         migrations.AddField(
-            model_name='escalationstep',
-            name='team',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='escalation_steps', to='desk.team', verbose_name='equipo'),
+            model_name="escalationstep",
+            name="team",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="escalation_steps",
+                to="desk.team",
+                verbose_name="equipo",
+            ),
         ),
         migrations.AddField(
-            model_name='escalationstep',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='responsable'),
+            model_name="escalationstep",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="responsable",
+            ),
         ),
         migrations.AddField(
-            model_name='oncallshift',
-            name='team',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shifts', to='desk.team', verbose_name='equipo'),
+            model_name="oncallshift",
+            name="team",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="shifts",
+                to="desk.team",
+                verbose_name="equipo",
+            ),
         ),
         migrations.AddField(
-            model_name='oncallshift',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='consultor de guardia'),
+            model_name="oncallshift",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="consultor de guardia",
+            ),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_due',
-            field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(models.Q(('status__in', ('new', 'open', 'waiting_third_party')), ('first_response_at__isnull', True)), then=models.F('sla_first_response_due')), models.When(models.Q(('status__in', ('new', 'open', 'waiting_third_party'))), then=models.F('sla_resolution_due')), default=None), output_field=models.DateTimeField(null=True)),
+            model_name="ticket",
+            name="sla_due",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=models.Case(
+                    models.When(
+                        models.Q(
+                            ("status__in", ("new", "open", "waiting_third_party")),
+                            ("first_response_at__isnull", True),
+                        ),
+                        then=models.F("sla_first_response_due"),
+                    ),
+                    models.When(
+                        models.Q(("status__in", ("new", "open", "waiting_third_party"))),
+                        then=models.F("sla_resolution_due"),
+                    ),
+                    default=None,
+                ),
+                output_field=models.DateTimeField(null=True),
+            ),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='sla_risk',
-            field=models.GeneratedField(db_persist=True, expression=models.Case(models.When(models.Q(('status__in', ('new', 'open', 'waiting_third_party')), ('first_response_at__isnull', True)), then=models.F('sla_first_response_risk')), models.When(models.Q(('status__in', ('new', 'open', 'waiting_third_party'))), then=models.F('sla_resolution_risk')), default=None), output_field=models.DateTimeField(null=True)),
+            model_name="ticket",
+            name="sla_risk",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=models.Case(
+                    models.When(
+                        models.Q(
+                            ("status__in", ("new", "open", "waiting_third_party")),
+                            ("first_response_at__isnull", True),
+                        ),
+                        then=models.F("sla_first_response_risk"),
+                    ),
+                    models.When(
+                        models.Q(("status__in", ("new", "open", "waiting_third_party"))),
+                        then=models.F("sla_resolution_risk"),
+                    ),
+                    default=None,
+                ),
+                output_field=models.DateTimeField(null=True),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='escalationstep',
-            constraint=models.UniqueConstraint(fields=('team', 'level'), name='escalation_step_unique_level'),
+            model_name="escalationstep",
+            constraint=models.UniqueConstraint(
+                fields=("team", "level"), name="escalation_step_unique_level"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='escalationstep',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1)), name='escalation_step_level_positive'),
+            model_name="escalationstep",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 1)), name="escalation_step_level_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='oncallshift',
-            index=models.Index(fields=['team', 'ends_at', 'starts_at'], name='oncall_team_time'),
+            model_name="oncallshift",
+            index=models.Index(fields=["team", "ends_at", "starts_at"], name="oncall_team_time"),
         ),
         migrations.AddConstraint(
-            model_name='oncallshift',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='oncall_ends_after_start'),
+            model_name="oncallshift",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="oncall_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('sla_due__isnull', False)), fields=['sla_due', 'id'], name='ticket_sla_due'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("sla_due__isnull", False)),
+                fields=["sla_due", "id"],
+                name="ticket_sla_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('sla_risk__isnull', False)), fields=['sla_risk', 'id'], name='ticket_sla_risk'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("sla_risk__isnull", False)),
+                fields=["sla_risk", "id"],
+                name="ticket_sla_risk",
+            ),
         ),
     ]

@@ -6,47 +6,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('desk', '0006_sla_oncall_escalation'),
+        ("desk", "0006_sla_oncall_escalation"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AlertWebhook',
+            name="AlertWebhook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True, verbose_name='nombre')),
-                ('url', models.URLField(max_length=500, validators=[django.core.validators.URLValidator(message='Escribe una dirección http:// o https:// completa.', schemes=['http', 'https'])], verbose_name='dirección')),
-                ('secret', models.CharField(blank=True, help_text='Opcional. Si lo pones, cada envío lleva la firma HMAC-SHA256 del cuerpo en X-CFDIDesk-Signature.', max_length=200, verbose_name='secreto')),
-                ('is_active', models.BooleanField(default=True, verbose_name='activo')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True, verbose_name="nombre")),
+                (
+                    "url",
+                    models.URLField(
+                        max_length=500,
+                        validators=[
+                            django.core.validators.URLValidator(
+                                message="Escribe una dirección http:// o https:// completa.",
+                                schemes=["http", "https"],
+                            )
+                        ],
+                        verbose_name="dirección",
+                    ),
+                ),
+                (
+                    "secret",
+                    models.CharField(
+                        blank=True,
+                        help_text="Opcional. Si lo pones, cada envío lleva la firma HMAC-SHA256 del cuerpo en X-CFDIDesk-Signature.",
+                        max_length=200,
+                        verbose_name="secreto",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="activo")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'webhook de avisos',
-                'verbose_name_plural': 'webhooks de avisos',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('url__startswith', 'http://'), ('url__startswith', 'https://'), _connector='OR'), name='alert_webhook_http_url')],
+                "verbose_name": "webhook de avisos",
+                "verbose_name_plural": "webhooks de avisos",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("url__startswith", "http://"),
+                            ("url__startswith", "https://"),
+                            _connector="OR",
+                        ),
+                        name="alert_webhook_http_url",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WebhookDelivery',
+            name="WebhookDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(max_length=30, verbose_name='evento')),
-                ('payload', models.JSONField(default=dict)),
-                ('state', models.CharField(choices=[('queued', 'En cola'), ('sent', 'Enviado'), ('retrying', 'Reintentando'), ('failed', 'Falló')], db_index=True, default='queued', max_length=10, verbose_name='estado')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='intentos')),
-                ('last_error', models.TextField(blank=True, verbose_name='último error')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='creado')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='enviado')),
-                ('ticket', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='desk.ticket', verbose_name='ticket')),
-                ('webhook', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='desk.alertwebhook', verbose_name='webhook')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event", models.CharField(max_length=30, verbose_name="evento")),
+                ("payload", models.JSONField(default=dict)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "En cola"),
+                            ("sent", "Enviado"),
+                            ("retrying", "Reintentando"),
+                            ("failed", "Falló"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=10,
+                        verbose_name="estado",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="intentos")),
+                ("last_error", models.TextField(blank=True, verbose_name="último error")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="creado")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="enviado")),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="desk.ticket",
+                        verbose_name="ticket",
+                    ),
+                ),
+                (
+                    "webhook",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="desk.alertwebhook",
+                        verbose_name="webhook",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'envío de webhook',
-                'verbose_name_plural': 'envíos de webhooks',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "envío de webhook",
+                "verbose_name_plural": "envíos de webhooks",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -19,7 +19,9 @@ def reference_pairs(text: str) -> list[tuple[str, str]]:
 
 
 def _attachments_help() -> str:
-    return gettext("XML, PDF, imágenes, logs, CSV o ZIP; hasta %(n)d archivos.") % {"n": MAX_UPLOADS}
+    return gettext("XML, PDF, imágenes, logs, CSV o ZIP; hasta %(n)d archivos.") % {
+        "n": MAX_UPLOADS
+    }
 
 
 class MultipleFileInput(forms.FileInput):
@@ -37,7 +39,9 @@ class AttachmentsField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         if len(files) > MAX_UPLOADS:
-            raise forms.ValidationError(_("Adjunta como máximo %(n)d archivos a la vez.") % {"n": MAX_UPLOADS})
+            raise forms.ValidationError(
+                _("Adjunta como máximo %(n)d archivos a la vez.") % {"n": MAX_UPLOADS}
+            )
         return [super(AttachmentsField, self).clean(f, initial) for f in files]
 
     @staticmethod
@@ -47,44 +51,69 @@ class AttachmentsField(forms.FileField):
 
 class PortalTicketForm(forms.Form):
     subject = forms.CharField(
-        label=_("Asunto"), max_length=200, help_text=_("Una línea que resuma el problema, p. ej. «No timbra la factura A-123»."),
+        label=_("Asunto"),
+        max_length=200,
+        help_text=_("Una línea que resuma el problema, p. ej. «No timbra la factura A-123»."),
         error_messages={"required": _("Escribe el asunto: una línea que resuma el problema.")},
     )
     description = forms.CharField(
-        label=_("Descripción"), widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Descripción"),
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Qué intentabas hacer, qué pasó y desde cuándo."),
         error_messages={"required": _("Cuéntanos qué pasa.")},
     )
     kind = forms.ChoiceField(
-        label=_("Tipo de reporte"), choices=Kind.choices, initial=Kind.INCIDENT, widget=forms.RadioSelect,
-        help_text=_("Incidente: algo no funciona. Solicitud de servicio: orientación, configuración, capacitación o timbres."),
+        label=_("Tipo de reporte"),
+        choices=Kind.choices,
+        initial=Kind.INCIDENT,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Incidente: algo no funciona. Solicitud de servicio: orientación, configuración, capacitación o timbres."
+        ),
     )
     affects_operation = forms.BooleanField(
-        label=_("Afecta la operación"), required=False,
-        help_text=_("Márcalo solo si el sistema está caído o la operación está bloqueada: se atiende de inmediato, "
-                    "también fuera del horario de oficina. Lo demás se atiende en horario de oficina."),
+        label=_("Afecta la operación"),
+        required=False,
+        help_text=_(
+            "Márcalo solo si el sistema está caído o la operación está bloqueada: se atiende de inmediato, "
+            "también fuera del horario de oficina. Lo demás se atiende en horario de oficina."
+        ),
     )
     verified_product = forms.BooleanField(
-        label=_("Verifiqué que el problema está en el sistema de facturación y no en la red, el sistema operativo, "
-                "la energía o el software de otro proveedor."),
+        label=_(
+            "Verifiqué que el problema está en el sistema de facturación y no en la red, el sistema operativo, "
+            "la energía o el software de otro proveedor."
+        ),
         required=False,
     )
     reproduced = forms.BooleanField(
-        label=_("Intenté reproducir el problema y vuelve a ocurrir (no fue un simple error o desliz)."), required=False,
+        label=_(
+            "Intenté reproducir el problema y vuelve a ocurrir (no fue un simple error o desliz)."
+        ),
+        required=False,
     )
     exact_messages = forms.CharField(
-        label=_("Mensajes exactos que aparecen"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Mensajes exactos que aparecen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Copia y pega el texto del error tal como aparece."),
     )
     steps_before = forms.CharField(
-        label=_("Pasos que diste antes de ver el problema"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Pasos que diste antes de ver el problema"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     references = forms.CharField(
-        label=_("Referencias relacionadas"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Números de movimiento, serie-folio (p. ej. A-123) o UUID, separados por comas o renglones."),
+        label=_("Referencias relacionadas"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Números de movimiento, serie-folio (p. ej. A-123) o UUID, separados por comas o renglones."
+        ),
     )
     attachments = AttachmentsField(
-        label=_("Adjuntos"), help_text=lazy(_attachments_help, str)(),
+        label=_("Adjuntos"),
+        help_text=lazy(_attachments_help, str)(),
     )
 
     def reference_pairs(self) -> list[tuple[str, str]]:
@@ -93,7 +122,8 @@ class PortalTicketForm(forms.Form):
 
 class PortalReplyForm(forms.Form):
     body = forms.CharField(
-        label=_("Tu respuesta"), widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Tu respuesta"),
+        widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Escribe el mensaje.")},
     )
     attachments = AttachmentsField(label=_("Adjuntos"))

@@ -13,9 +13,14 @@ from ..models import OPEN_STATUSES, Attachment, Status, Ticket, TicketEvent
 CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 STATES = {"abiertos": OPEN_STATUSES, "cerrados": CLOSED_STATUSES}
 # What a customer may ever see of the timeline. Internal notes, field changes and protocol marks never.
-VISIBLE_KINDS = frozenset({
-    TicketEvent.Kind.CREATED, TicketEvent.Kind.REPLY, TicketEvent.Kind.CUSTOMER_REPLY, TicketEvent.Kind.ATTACHMENT,
-})
+VISIBLE_KINDS = frozenset(
+    {
+        TicketEvent.Kind.CREATED,
+        TicketEvent.Kind.REPLY,
+        TicketEvent.Kind.CUSTOMER_REPLY,
+        TicketEvent.Kind.ATTACHMENT,
+    }
+)
 
 
 def company_tickets(*, company_id: int, state: str = "") -> QuerySet[Ticket]:
@@ -25,7 +30,16 @@ def company_tickets(*, company_id: int, state: str = "") -> QuerySet[Ticket]:
         qs = qs.filter(status__in=STATES[state])
     return (
         qs.select_related("contact")
-        .only("number", "subject", "status", "priority", "affects_operation", "created_at", "updated_at", "contact__name")
+        .only(
+            "number",
+            "subject",
+            "status",
+            "priority",
+            "affects_operation",
+            "created_at",
+            "updated_at",
+            "contact__name",
+        )
         .order_by("-created_at", "-id")
     )
 
@@ -72,7 +86,9 @@ def public_timeline(ticket: Ticket) -> list[PublicEvent]:
     Status changes are not public events, and the reason a consultant types may be internal, so the
     customer sees only "from → to". Internal notes are never read here.
     """
-    contact_user_ids = set(ticket.company.contacts.exclude(user__isnull=True).values_list("user_id", flat=True))
+    contact_user_ids = set(
+        ticket.company.contacts.exclude(user__isnull=True).values_list("user_id", flat=True)
+    )
     items = []
     for e in selectors.timeline(ticket, public_only=True).filter(kind__in=VISIBLE_KINDS):
         author, from_support = _author(e, ticket, contact_user_ids)
@@ -82,17 +98,32 @@ def public_timeline(ticket: Ticket) -> list[PublicEvent]:
             badge = _("Soporte") if author != _("Soporte") else ""
         else:
             badge = _("Cliente")
-        items.append(PublicEvent(
-            kind=e.kind, label=e.get_kind_display(), created_at=e.created_at, author=author, from_support=from_support,
-            badge=badge, body=e.body, attachments=list(e.attachments.all()),
-        ))
+        items.append(
+            PublicEvent(
+                kind=e.kind,
+                label=e.get_kind_display(),
+                created_at=e.created_at,
+                author=author,
+                from_support=from_support,
+                badge=badge,
+                body=e.body,
+                attachments=list(e.attachments.all()),
+            )
+        )
     status_events = ticket.events.filter(kind=TicketEvent.Kind.STATUS).order_by("created_at", "id")
     for e in status_events:
         data = e.data or {}
-        items.append(PublicEvent(
-            kind=e.kind, label=_("Cambio de estado"), created_at=e.created_at, author="", from_support=True,
-            status_from=_status_label(data.get("from")), status_to=_status_label(data.get("to")),
-        ))
+        items.append(
+            PublicEvent(
+                kind=e.kind,
+                label=_("Cambio de estado"),
+                created_at=e.created_at,
+                author="",
+                from_support=True,
+                status_from=_status_label(data.get("from")),
+                status_to=_status_label(data.get("to")),
+            )
+        )
     items.sort(key=lambda item: item.created_at)
     return items
 
@@ -103,4 +134,6 @@ def _status_label(code) -> str:
 
 def public_attachment(ticket: Ticket, pk: int) -> Attachment | None:
     """An attachment the customer may download: on a public, customer-visible event of this ticket."""
-    return ticket.attachments.filter(pk=pk, event__is_public=True, event__kind__in=VISIBLE_KINDS).first()
+    return ticket.attachments.filter(
+        pk=pk, event__is_public=True, event__kind__in=VISIBLE_KINDS
+    ).first()

@@ -27,7 +27,9 @@ from .forms import AttachmentsField, PortalReplyForm, PortalTicketForm
 PAGE_SIZE = 20
 HELP_ARTICLES_PATH = "/conocimiento/publico/"  # the public knowledge base, linked by path
 STATE_TABS = (
-    ("todos", gettext_lazy("Todos")), ("abiertos", gettext_lazy("Abiertos")), ("cerrados", gettext_lazy("Resueltos y cerrados")),
+    ("todos", gettext_lazy("Todos")),
+    ("abiertos", gettext_lazy("Abiertos")),
+    ("cerrados", gettext_lazy("Resueltos y cerrados")),
 )
 OPENED_KEY = "portal_opened_ticket"
 
@@ -65,13 +67,22 @@ def home(request, contact):
         state = "todos"
     page = page_of(
         selectors.company_tickets(company_id=contact.company_id, state=state),
-        number=_int(request.GET.get("pagina")), size=PAGE_SIZE,
+        number=_int(request.GET.get("pagina")),
+        size=PAGE_SIZE,
     )
     counts = selectors.company_ticket_counts(company_id=contact.company_id)
     tabs = [(code, label, counts.get(code, 0)) for code, label in STATE_TABS]
-    return render(request, "desk/portal/home.html", {
-        "contact": contact, "page": page, "state": state, "tabs": tabs, "help_url": HELP_ARTICLES_PATH,
-    })
+    return render(
+        request,
+        "desk/portal/home.html",
+        {
+            "contact": contact,
+            "page": page,
+            "state": state,
+            "tabs": tabs,
+            "help_url": HELP_ARTICLES_PATH,
+        },
+    )
 
 
 @portal_view
@@ -81,30 +92,51 @@ def ticket_new(request, contact):
         data = form.cleaned_data
         try:
             ticket = services.ticket_create(
-                actor=request.user, contact=contact, channel=Channel.PORTAL, subject=data["subject"],
-                description=data["description"], kind=data["kind"], affects_operation=data["affects_operation"],
-                references=form.reference_pairs(), attachments=AttachmentsField.read(data["attachments"]),
-                verified_product=data["verified_product"], reproduced=data["reproduced"],
-                exact_messages=data["exact_messages"], steps_before=data["steps_before"],
+                actor=request.user,
+                contact=contact,
+                channel=Channel.PORTAL,
+                subject=data["subject"],
+                description=data["description"],
+                kind=data["kind"],
+                affects_operation=data["affects_operation"],
+                references=form.reference_pairs(),
+                attachments=AttachmentsField.read(data["attachments"]),
+                verified_product=data["verified_product"],
+                reproduced=data["reproduced"],
+                exact_messages=data["exact_messages"],
+                steps_before=data["steps_before"],
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             request.session[OPENED_KEY] = ticket.number
             return redirect("portal:detail", number=ticket.number)
-    return render(request, "desk/portal/ticket_form.html", {"form": form, "help_url": HELP_ARTICLES_PATH},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "desk/portal/ticket_form.html",
+        {"form": form, "help_url": HELP_ARTICLES_PATH},
+        status=422 if form.errors else 200,
+    )
 
 
 def _detail(request, contact, ticket: Ticket, *, reply_form=None, status: int = 200):
     opened = request.session.get(OPENED_KEY) == ticket.number
     if opened:
         del request.session[OPENED_KEY]
-    return render(request, "desk/portal/ticket_detail.html", {
-        "ticket": ticket, "contact": contact, "events": selectors.public_timeline(ticket),
-        "references": ticket.references.all(), "reply_form": reply_form or PortalReplyForm(), "just_opened": opened,
-        "reopens": ticket.status in (Status.RESOLVED, Status.CLOSED),
-    }, status=status)
+    return render(
+        request,
+        "desk/portal/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "contact": contact,
+            "events": selectors.public_timeline(ticket),
+            "references": ticket.references.all(),
+            "reply_form": reply_form or PortalReplyForm(),
+            "just_opened": opened,
+            "reopens": ticket.status in (Status.RESOLVED, Status.CLOSED),
+        },
+        status=status,
+    )
 
 
 @portal_view
@@ -121,16 +153,24 @@ def ticket_reply(request, contact, number: str):
         reopens = ticket.status in (Status.RESOLVED, Status.CLOSED)
         try:
             services.ticket_customer_reply(
-                ticket=ticket, body=form.cleaned_data["body"], contact=contact, actor=request.user,
+                ticket=ticket,
+                body=form.cleaned_data["body"],
+                contact=contact,
+                actor=request.user,
                 attachments=AttachmentsField.read(form.cleaned_data["attachments"]),
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             if reopens:
-                messages.success(request, _("Recibimos tu respuesta y el ticket se reabrió: un consultor lo revisará."))
+                messages.success(
+                    request,
+                    _("Recibimos tu respuesta y el ticket se reabrió: un consultor lo revisará."),
+                )
             else:
-                messages.success(request, _("Recibimos tu respuesta. Te avisaremos cuando soporte conteste."))
+                messages.success(
+                    request, _("Recibimos tu respuesta. Te avisaremos cuando soporte conteste.")
+                )
             return redirect(reverse("portal:detail", args=[ticket.number]) + "#ultimo")
     return _detail(request, contact, ticket, reply_form=form, status=422)
 
@@ -141,5 +181,9 @@ def attachment_download(request, contact, number: str, pk: int):
     attachment = selectors.public_attachment(ticket, pk)
     if attachment is None:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.filename,
-                        content_type=attachment.content_type)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )

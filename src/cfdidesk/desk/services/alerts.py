@@ -54,8 +54,16 @@ def ticket_url(ticket: Ticket) -> str:
     return settings.SITE_URL + reverse("desk:detail", args=[ticket.number])
 
 
-def alert_staff(*, ticket: Ticket, users: Sequence, trigger: str, text: str, event: TicketEvent | None = None,
-                level: int | None = None, data: dict | None = None) -> TicketEvent:
+def alert_staff(
+    *,
+    ticket: Ticket,
+    users: Sequence,
+    trigger: str,
+    text: str,
+    event: TicketEvent | None = None,
+    level: int | None = None,
+    data: dict | None = None,
+) -> TicketEvent:
     """Alert `users` about one ticket; returns its timeline entry."""
     return alert_staff_bulk([Alert(ticket, users, trigger, text, event, level, data or {})])[0]
 
@@ -104,10 +112,17 @@ def _timeline(alerts: list[Alert]) -> list[TicketEvent]:
         if alert.event is None:
             level = alert.level if alert.level is not None else alert.ticket.escalation_level
             new[i] = TicketEvent(
-                ticket=alert.ticket, kind=TicketEvent.Kind.ESCALATION, is_public=False, body="",
-                data={"trigger": alert.trigger, "level": level, "text": alert.text,
-                      "to": [{"id": u.pk, "name": display_name(u)} for u in _unique(alert.users)],
-                      **alert.data},
+                ticket=alert.ticket,
+                kind=TicketEvent.Kind.ESCALATION,
+                is_public=False,
+                body="",
+                data={
+                    "trigger": alert.trigger,
+                    "level": level,
+                    "text": alert.text,
+                    "to": [{"id": u.pk, "name": display_name(u)} for u in _unique(alert.users)],
+                    **alert.data,
+                },
             )
     if new:
         TicketEvent.objects.bulk_create(list(new.values()))  # both databases return the new ids
@@ -116,10 +131,17 @@ def _timeline(alerts: list[Alert]) -> list[TicketEvent]:
 
 def _queue_emails(alerts: list[Alert], events: list[TicketEvent]) -> list[int]:
     rows = [
-        OutboundEmail(ticket=alert.ticket, event=event, kind=OutboundEmail.Kind.ALERT, to=user.email,
-                      language=settings.LANGUAGE_CODE, message_id=_message_id())
+        OutboundEmail(
+            ticket=alert.ticket,
+            event=event,
+            kind=OutboundEmail.Kind.ALERT,
+            to=user.email,
+            language=settings.LANGUAGE_CODE,
+            message_id=_message_id(),
+        )
         for alert, event in zip(alerts, events, strict=True)
-        for user in _unique(alert.users) if user.email
+        for user in _unique(alert.users)
+        if user.email
     ]
     return insert_emails(rows) if rows else []
 
@@ -129,20 +151,39 @@ def _queue_deliveries(alerts: list[Alert]) -> list[int]:
     if not hooks:
         return []
     missing = {a.ticket.company_id for a in alerts if not Ticket.company.is_cached(a.ticket)}
-    names = dict(Company.objects.filter(pk__in=missing).values_list("pk", "legal_name")) if missing else {}
+    names = (
+        dict(Company.objects.filter(pk__in=missing).values_list("pk", "legal_name"))
+        if missing
+        else {}
+    )
     rows = []
     for alert in alerts:
         ticket = alert.ticket
-        company = ticket.company.legal_name if Ticket.company.is_cached(ticket) else names.get(ticket.company_id, "")
+        company = (
+            ticket.company.legal_name
+            if Ticket.company.is_cached(ticket)
+            else names.get(ticket.company_id, "")
+        )
         base = {
-            "event": alert.trigger, "ticket": ticket.number, "subject": ticket.subject,
-            "priority": int(ticket.priority), "priority_label": str(ticket.get_priority_display()),
-            "company": company, "level": alert.level if alert.level is not None else ticket.escalation_level,
-            "text": alert.text, "url": ticket_url(ticket),
+            "event": alert.trigger,
+            "ticket": ticket.number,
+            "subject": ticket.subject,
+            "priority": int(ticket.priority),
+            "priority_label": str(ticket.get_priority_display()),
+            "company": company,
+            "level": alert.level if alert.level is not None else ticket.escalation_level,
+            "text": alert.text,
+            "url": ticket_url(ticket),
         }
-        people = [{"name": p["name"], "email": p["email"]} for p in map(person, _unique(alert.users))] or [None]
+        people = [
+            {"name": p["name"], "email": p["email"]} for p in map(person, _unique(alert.users))
+        ] or [None]
         for hook in hooks:
             for to in people:  # one message per person: an SMS gateway texts one number at a time
-                rows.append(WebhookDelivery(webhook=hook, ticket=ticket, event=alert.trigger, payload={**base, "to": to}))
+                rows.append(
+                    WebhookDelivery(
+                        webhook=hook, ticket=ticket, event=alert.trigger, payload={**base, "to": to}
+                    )
+                )
     WebhookDelivery.objects.bulk_create(rows)
     return [row.pk for row in rows]

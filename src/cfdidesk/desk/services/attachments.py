@@ -25,9 +25,17 @@ ALLOWED_EXTENSIONS: dict[str, tuple[bytes, ...] | None] = {
     ".zip": (b"PK\x03\x04",),
 }
 CONTENT_TYPES = {
-    ".xml": "application/xml", ".txt": "text/plain", ".log": "text/plain", ".csv": "text/csv",
-    ".json": "application/json", ".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg", ".gif": "image/gif", ".zip": "application/zip",
+    ".xml": "application/xml",
+    ".txt": "text/plain",
+    ".log": "text/plain",
+    ".csv": "text/csv",
+    ".json": "application/json",
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".zip": "application/zip",
 }
 _UNSAFE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
 
@@ -44,23 +52,44 @@ def check_attachment(name: str, data: bytes) -> tuple[str, str]:
     ext = os.path.splitext(filename)[1].lower()
     if ext not in ALLOWED_EXTENSIONS:
         raise ValidationError(
-            {"attachments": [_("«%(name)s»: solo se aceptan archivos %(types)s.") % {
-                "name": filename, "types": ", ".join(sorted(ALLOWED_EXTENSIONS))}]}
+            {
+                "attachments": [
+                    _("«%(name)s»: solo se aceptan archivos %(types)s.")
+                    % {"name": filename, "types": ", ".join(sorted(ALLOWED_EXTENSIONS))}
+                ]
+            }
         )
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
-            {"attachments": [_("«%(name)s» pesa %(size)s y el máximo por archivo es %(max)s.") % {
-                "name": filename, "size": filesizeformat(len(data)), "max": filesizeformat(MAX_ATTACHMENT_BYTES)}]}
+            {
+                "attachments": [
+                    _("«%(name)s» pesa %(size)s y el máximo por archivo es %(max)s.")
+                    % {
+                        "name": filename,
+                        "size": filesizeformat(len(data)),
+                        "max": filesizeformat(MAX_ATTACHMENT_BYTES),
+                    }
+                ]
+            }
         )
     magic = ALLOWED_EXTENSIONS[ext]
-    if (magic is None and b"\x00" in data[:4096]) or (magic is not None and not data.startswith(magic)):
+    if (magic is None and b"\x00" in data[:4096]) or (
+        magic is not None and not data.startswith(magic)
+    ):
         raise ValidationError(
-            {"attachments": [_("«%(name)s» no es realmente un archivo %(ext)s.") % {"name": filename, "ext": ext}]}
+            {
+                "attachments": [
+                    _("«%(name)s» no es realmente un archivo %(ext)s.")
+                    % {"name": filename, "ext": ext}
+                ]
+            }
         )
     return filename, CONTENT_TYPES[ext]
 
 
-def store_attachments(*, ticket: Ticket, event: TicketEvent | None, files, actor) -> list[Attachment]:
+def store_attachments(
+    *, ticket: Ticket, event: TicketEvent | None, files, actor
+) -> list[Attachment]:
     """Check every file first, then store them; files is a list of (name, bytes)."""
     from django.core.files.base import ContentFile
 
@@ -68,7 +97,11 @@ def store_attachments(*, ticket: Ticket, event: TicketEvent | None, files, actor
     stored = []
     for (filename, content_type), data in checked:
         attachment = Attachment(
-            ticket=ticket, event=event, filename=filename, content_type=content_type, size=len(data),
+            ticket=ticket,
+            event=event,
+            filename=filename,
+            content_type=content_type,
+            size=len(data),
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         attachment.file.save(filename, ContentFile(data), save=False)

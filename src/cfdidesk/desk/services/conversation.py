@@ -20,12 +20,20 @@ def _body(text: str) -> str:
     if not text:
         raise ValidationError({"body": [_("Escribe el mensaje.")]})
     if len(text) > MAX_BODY:
-        raise ValidationError({"body": [_("El mensaje es demasiado largo (máximo %(n)d caracteres).") % {"n": MAX_BODY}]})
+        raise ValidationError(
+            {
+                "body": [
+                    _("El mensaje es demasiado largo (máximo %(n)d caracteres).") % {"n": MAX_BODY}
+                ]
+            }
+        )
     return text
 
 
 @transaction.atomic
-def ticket_reply(*, actor, ticket: Ticket, body: str, then: str | None = None, attachments=None) -> TicketEvent:
+def ticket_reply(
+    *, actor, ticket: Ticket, body: str, then: str | None = None, attachments=None
+) -> TicketEvent:
     """A public reply from support to the customer; optionally moves the status in the same step.
 
     A closed ticket is not answered: reopen it first (a customer's reply reopens it by itself).
@@ -33,10 +41,19 @@ def ticket_reply(*, actor, ticket: Ticket, body: str, then: str | None = None, a
     text = _body(body)
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if locked.status == Status.CLOSED:
-        raise ValidationError({"body": [_("El ticket está cerrado. Reábrelo para responder al cliente.")]})
+        raise ValidationError(
+            {"body": [_("El ticket está cerrado. Reábrelo para responder al cliente.")]}
+        )
     target = then or (Status.OPEN if locked.status == Status.NEW else None)
     if target and target != locked.status and target not in ALLOWED[locked.status]:
-        raise ValidationError({"then": [_("Después de responder, el ticket no puede pasar a «%(s)s».") % {"s": Status(target).label}]})
+        raise ValidationError(
+            {
+                "then": [
+                    _("Después de responder, el ticket no puede pasar a «%(s)s».")
+                    % {"s": Status(target).label}
+                ]
+            }
+        )
     now = timezone.now()
     updates = {"updated_at": now, "version": F("version") + 1}
     if locked.first_response_at is None:
@@ -45,9 +62,16 @@ def ticket_reply(*, actor, ticket: Ticket, body: str, then: str | None = None, a
         updates.update(status_fields(locked, target, now))
     Ticket.objects.filter(pk=locked.pk).update(**updates)
     actor = actor if getattr(actor, "is_authenticated", False) else None
-    event = TicketEvent.objects.create(ticket=locked, actor=actor, kind=TicketEvent.Kind.REPLY, is_public=True, body=text)
+    event = TicketEvent.objects.create(
+        ticket=locked, actor=actor, kind=TicketEvent.Kind.REPLY, is_public=True, body=text
+    )
     if target and target != locked.status:
-        TicketEvent.objects.create(ticket=locked, actor=actor, kind=TicketEvent.Kind.STATUS, data={"from": locked.status, "to": target})
+        TicketEvent.objects.create(
+            ticket=locked,
+            actor=actor,
+            kind=TicketEvent.Kind.STATUS,
+            data={"from": locked.status, "to": target},
+        )
     if attachments:
         store_attachments(ticket=locked, event=event, files=attachments, actor=actor)
     queue_email(ticket=locked, kind=OutboundEmail.Kind.REPLY, event=event)
@@ -62,7 +86,9 @@ def ticket_note(*, actor, ticket: Ticket, body: str, attachments=None) -> Ticket
     """An internal note: never shown to the customer, never e-mailed."""
     text = _body(body)
     actor = actor if getattr(actor, "is_authenticated", False) else None
-    event = TicketEvent.objects.create(ticket=ticket, actor=actor, kind=TicketEvent.Kind.NOTE, body=text)
+    event = TicketEvent.objects.create(
+        ticket=ticket, actor=actor, kind=TicketEvent.Kind.NOTE, body=text
+    )
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
     if attachments:
         store_attachments(ticket=ticket, event=event, files=attachments, actor=actor)
@@ -70,7 +96,9 @@ def ticket_note(*, actor, ticket: Ticket, body: str, attachments=None) -> Ticket
 
 
 @transaction.atomic
-def ticket_customer_reply(*, ticket: Ticket, body: str, contact=None, actor=None, attachments=None, data=None) -> TicketEvent:
+def ticket_customer_reply(
+    *, ticket: Ticket, body: str, contact=None, actor=None, attachments=None, data=None
+) -> TicketEvent:
     """The customer writes on their ticket (portal or e-mail).
 
     A reply on a resolved or closed ticket reopens it: the customer is telling us it is not solved.
@@ -81,7 +109,11 @@ def ticket_customer_reply(*, ticket: Ticket, body: str, contact=None, actor=None
     now = timezone.now()
     actor = actor if getattr(actor, "is_authenticated", False) else None
     event = TicketEvent.objects.create(
-        ticket=locked, actor=actor, kind=TicketEvent.Kind.CUSTOMER_REPLY, is_public=True, body=text,
+        ticket=locked,
+        actor=actor,
+        kind=TicketEvent.Kind.CUSTOMER_REPLY,
+        is_public=True,
+        body=text,
         data={"contact": contact.name if contact else "", **(data or {})},
     )
     if locked.status in (Status.RESOLVED, Status.CLOSED, Status.WAITING_CUSTOMER):
@@ -89,8 +121,13 @@ def ticket_customer_reply(*, ticket: Ticket, body: str, contact=None, actor=None
             **status_fields(locked, Status.OPEN, now), version=F("version") + 1, updated_at=now
         )
         TicketEvent.objects.create(
-            ticket=locked, actor=actor, kind=TicketEvent.Kind.STATUS, data={"from": locked.status, "to": Status.OPEN},
-            body=_("Reabierto por respuesta del cliente.") if locked.status != Status.WAITING_CUSTOMER else "",
+            ticket=locked,
+            actor=actor,
+            kind=TicketEvent.Kind.STATUS,
+            data={"from": locked.status, "to": Status.OPEN},
+            body=_("Reabierto por respuesta del cliente.")
+            if locked.status != Status.WAITING_CUSTOMER
+            else "",
         )
     else:
         Ticket.objects.filter(pk=locked.pk).update(updated_at=now)
@@ -105,7 +142,9 @@ def ticket_attach(*, actor, ticket: Ticket, files, public: bool) -> TicketEvent:
     if not files:
         raise ValidationError({"attachments": [_("Elige al menos un archivo.")]})
     actor = actor if getattr(actor, "is_authenticated", False) else None
-    event = TicketEvent.objects.create(ticket=ticket, actor=actor, kind=TicketEvent.Kind.ATTACHMENT, is_public=public)
+    event = TicketEvent.objects.create(
+        ticket=ticket, actor=actor, kind=TicketEvent.Kind.ATTACHMENT, is_public=public
+    )
     store_attachments(ticket=ticket, event=event, files=files, actor=actor)
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
     return event

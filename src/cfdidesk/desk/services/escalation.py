@@ -25,7 +25,9 @@ STEP_FIELDS = ("team", "level", "title", "user")
 # ---------------------------------------------------------------- the chain
 
 
-def check_step(*, team: Team | None, level, title: str, user, exclude_pk: int | None = None) -> None:
+def check_step(
+    *, team: Team | None, level, title: str, user, exclude_pk: int | None = None
+) -> None:
     """Refuse a level below 1, a level the team already has, an empty title or someone not on staff."""
     errors: dict[str, list[str]] = {}
     if team is None:
@@ -33,22 +35,39 @@ def check_step(*, team: Team | None, level, title: str, user, exclude_pk: int | 
     try:
         level = int(level)
     except (TypeError, ValueError):
-        errors["level"] = [_("El nivel es un número entero: 1 para el supervisor, 2 para el gerente…")]
+        errors["level"] = [
+            _("El nivel es un número entero: 1 para el supervisor, 2 para el gerente…")
+        ]
     else:
         if level < 1:
-            errors["level"] = [_("El nivel debe ser 1 o mayor: el nivel 0 es el consultor que atiende el ticket.")]
+            errors["level"] = [
+                _("El nivel debe ser 1 o mayor: el nivel 0 es el consultor que atiende el ticket.")
+            ]
     if not (title or "").strip():
         errors["title"] = [_("Escribe el puesto de este nivel, por ejemplo «Supervisor».")]
     if user is None:
         errors["user"] = [_("Elige a la persona responsable de este nivel.")]
     elif not is_staff_member(user):
-        errors["user"] = [_("«%(name)s» no es parte del equipo de soporte.") % {"name": person(user)}]
+        errors["user"] = [
+            _("«%(name)s» no es parte del equipo de soporte.") % {"name": person(user)}
+        ]
     if "level" not in errors and team is not None:
-        taken = (EscalationStep.objects.filter(team=team, level=level).exclude(pk=exclude_pk)
-                 .select_related("user").first())
+        taken = (
+            EscalationStep.objects.filter(team=team, level=level)
+            .exclude(pk=exclude_pk)
+            .select_related("user")
+            .first()
+        )
         if taken is not None:
-            errors["level"] = [_("El equipo «%(team)s» ya tiene el nivel %(level)d (%(title)s: %(name)s).") % {
-                "team": team.name, "level": level, "title": taken.title, "name": person(taken.user)}]
+            errors["level"] = [
+                _("El equipo «%(team)s» ya tiene el nivel %(level)d (%(title)s: %(name)s).")
+                % {
+                    "team": team.name,
+                    "level": level,
+                    "title": taken.title,
+                    "name": person(taken.user),
+                }
+            ]
     if errors:
         raise ValidationError(errors)
 
@@ -60,7 +79,9 @@ def _audit(step: EscalationStep) -> dict:
 @transaction.atomic
 def escalation_step_create(*, actor, team: Team, level: int, title: str, user) -> EscalationStep:
     check_step(team=team, level=level, title=title, user=user)
-    step = EscalationStep.objects.create(team=team, level=int(level), title=title.strip()[:80], user=user)
+    step = EscalationStep.objects.create(
+        team=team, level=int(level), title=title.strip()[:80], user=user
+    )
     audit_record(actor=actor, action="escalation_step.create", target=step, changes=_audit(step))
     return step
 
@@ -73,10 +94,18 @@ def escalation_step_update(*, actor, step: EscalationStep, **changes) -> Escalat
     locked = EscalationStep.objects.select_for_update().get(pk=step.pk)
     for name, value in changes.items():
         setattr(locked, name, value)
-    check_step(team=locked.team, level=locked.level, title=locked.title, user=locked.user, exclude_pk=locked.pk)
+    check_step(
+        team=locked.team,
+        level=locked.level,
+        title=locked.title,
+        user=locked.user,
+        exclude_pk=locked.pk,
+    )
     locked.level, locked.title = int(locked.level), locked.title.strip()[:80]
     locked.save()
-    audit_record(actor=actor, action="escalation_step.update", target=locked, changes=_audit(locked))
+    audit_record(
+        actor=actor, action="escalation_step.update", target=locked, changes=_audit(locked)
+    )
     return locked
 
 
@@ -88,24 +117,50 @@ def escalation_step_delete(*, actor, step: EscalationStep) -> None:
 
 # ---------------------------------------------------------------- escalating a ticket
 
-TARGET_LABELS = {"first_response": gettext_lazy("primera respuesta"), "resolution": gettext_lazy("resolución")}
+TARGET_LABELS = {
+    "first_response": gettext_lazy("primera respuesta"),
+    "resolution": gettext_lazy("resolución"),
+}
 
 
-def _alert_text(*, actor, ticket: Ticket, step: EscalationStep, trigger: str, target: str | None, reason: str) -> str:
-    values = {"number": ticket.number, "level": step.level, "title": step.title, "reason": reason,
-              "actor": person(actor) if actor is not None else _("El sistema"),
-              "target": str(TARGET_LABELS.get(target or "", target or _("SLA")))}
+def _alert_text(
+    *, actor, ticket: Ticket, step: EscalationStep, trigger: str, target: str | None, reason: str
+) -> str:
+    values = {
+        "number": ticket.number,
+        "level": step.level,
+        "title": step.title,
+        "reason": reason,
+        "actor": person(actor) if actor is not None else _("El sistema"),
+        "target": str(TARGET_LABELS.get(target or "", target or _("SLA"))),
+    }
     if trigger == SLA_AT_RISK:
-        return _("El ticket #%(number)s está en riesgo de incumplir su SLA (%(target)s): se escaló al nivel "
-                 "%(level)d (%(title)s).") % values
+        return (
+            _(
+                "El ticket #%(number)s está en riesgo de incumplir su SLA (%(target)s): se escaló al nivel "
+                "%(level)d (%(title)s)."
+            )
+            % values
+        )
     if trigger == SLA_BREACHED:
-        return _("El ticket #%(number)s incumplió su SLA (%(target)s): se escaló al nivel %(level)d (%(title)s).") % values
-    return _("%(actor)s escaló el ticket #%(number)s al nivel %(level)d (%(title)s). Motivo: %(reason)s") % values
+        return (
+            _(
+                "El ticket #%(number)s incumplió su SLA (%(target)s): se escaló al nivel %(level)d (%(title)s)."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(actor)s escaló el ticket #%(number)s al nivel %(level)d (%(title)s). Motivo: %(reason)s"
+        )
+        % values
+    )
 
 
 @transaction.atomic
-def ticket_escalate(*, actor, ticket: Ticket, reason: str, trigger: str = MANUAL,
-                    target: str | None = None) -> TicketEvent | None:
+def ticket_escalate(
+    *, actor, ticket: Ticket, reason: str, trigger: str = MANUAL, target: str | None = None
+) -> TicketEvent | None:
     """Move the ticket to the next level of its team's chain, note it on the timeline and alert
     that level's person (e-mail and webhooks), all in one transaction.
 
@@ -126,26 +181,61 @@ def ticket_escalate(*, actor, ticket: Ticket, reason: str, trigger: str = MANUAL
         return None
 
     if manual and not reason:
-        raise ValidationError({"reason": [_("Escribe el motivo del escalamiento: qué se intentó y por qué hace falta el siguiente nivel.")]})
-    locked = Ticket.objects.select_for_update(of=("self",)).select_related("company").get(pk=ticket.pk)
+        raise ValidationError(
+            {
+                "reason": [
+                    _(
+                        "Escribe el motivo del escalamiento: qué se intentó y por qué hace falta el siguiente nivel."
+                    )
+                ]
+            }
+        )
+    locked = (
+        Ticket.objects.select_for_update(of=("self",)).select_related("company").get(pk=ticket.pk)
+    )
     if locked.status not in OPEN_STATUSES:
         return refuse(_("Un ticket resuelto o cerrado no se escala: reábrelo primero."))
     if locked.team_id is None:
         return refuse(_("Asigna un equipo al ticket para escalarlo."))
-    step = (EscalationStep.objects.filter(team_id=locked.team_id, level__gt=locked.escalation_level)
-            .select_related("user").order_by("level").first())
+    step = (
+        EscalationStep.objects.filter(team_id=locked.team_id, level__gt=locked.escalation_level)
+        .select_related("user")
+        .order_by("level")
+        .first()
+    )
     if step is None:
         return refuse(_("Este ticket ya está en el último nivel de escalamiento de su equipo."))
     previous = locked.escalation_level
-    Ticket.objects.filter(pk=locked.pk).update(escalation_level=step.level, updated_at=timezone.now())
-    locked.escalation_level = step.level
-    text = _alert_text(actor=actor, ticket=locked, step=step, trigger=trigger, target=target, reason=reason)
-    event = TicketEvent.objects.create(
-        ticket=locked, actor=actor, kind=TicketEvent.Kind.ESCALATION, is_public=False, body=reason,
-        data={"level": step.level, "from_level": previous, "title": step.title,
-              "to": {"id": step.user_id, "name": person(step.user)}, "trigger": trigger, "target": target,
-              "reason": reason, "text": text},
+    Ticket.objects.filter(pk=locked.pk).update(
+        escalation_level=step.level, updated_at=timezone.now()
     )
-    alert_staff(ticket=locked, users=[step.user], trigger=ESCALATION if manual else trigger, text=text,
-                event=event, level=step.level)
+    locked.escalation_level = step.level
+    text = _alert_text(
+        actor=actor, ticket=locked, step=step, trigger=trigger, target=target, reason=reason
+    )
+    event = TicketEvent.objects.create(
+        ticket=locked,
+        actor=actor,
+        kind=TicketEvent.Kind.ESCALATION,
+        is_public=False,
+        body=reason,
+        data={
+            "level": step.level,
+            "from_level": previous,
+            "title": step.title,
+            "to": {"id": step.user_id, "name": person(step.user)},
+            "trigger": trigger,
+            "target": target,
+            "reason": reason,
+            "text": text,
+        },
+    )
+    alert_staff(
+        ticket=locked,
+        users=[step.user],
+        trigger=ESCALATION if manual else trigger,
+        text=text,
+        event=event,
+        level=step.level,
+    )
     return event

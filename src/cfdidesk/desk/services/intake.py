@@ -28,13 +28,26 @@ def email_receive(raw: bytes) -> InboundEmail:
         message = parse_message(raw, max_bytes=settings.INBOUND_EMAIL_MAX_BYTES)
     except MailParseError as exc:
         # Kept with its reason, never bounced: a bounce to a forged sender would be spam.
-        return _record(raw, outcome=Outcome.REJECTED, reason=str(exc), keep_raw=len(raw) <= settings.INBOUND_EMAIL_MAX_BYTES)
-    fields = {"message_id": message.message_id[:250], "from_address": message.from_address[:254],
-              "subject": message.subject[:250]}
+        return _record(
+            raw,
+            outcome=Outcome.REJECTED,
+            reason=str(exc),
+            keep_raw=len(raw) <= settings.INBOUND_EMAIL_MAX_BYTES,
+        )
+    fields = {
+        "message_id": message.message_id[:250],
+        "from_address": message.from_address[:254],
+        "subject": message.subject[:250],
+    }
     if message.is_automatic or message.from_address == settings.HELPDESK_EMAIL.lower():
         reason = message.automatic_reason or _("El remitente es la propia mesa de ayuda.")
         return _record(raw, outcome=Outcome.IGNORED_AUTOMATIC, reason=reason, **fields)
-    if message.message_id and InboundEmail.objects.filter(message_id=message.message_id).exclude(outcome=Outcome.REJECTED).exists():
+    if (
+        message.message_id
+        and InboundEmail.objects.filter(message_id=message.message_id)
+        .exclude(outcome=Outcome.REJECTED)
+        .exists()
+    ):
         return _record(raw, outcome=Outcome.DUPLICATE, keep_raw=False, **fields)
 
     contact = Contact.objects.select_related("company").filter(email=message.from_address).first()
@@ -53,27 +66,55 @@ def email_receive(raw: bytes) -> InboundEmail:
 def _deliver(raw, message, fields, contact, ticket, files, skipped, body) -> InboundEmail:
     """Append to the matched ticket, or open one for a known sender; unknown senders wait for triage."""
     if ticket is not None:
-        staff = _staff_sender(message.from_address) if contact is None or contact.company_id != ticket.company_id else None
+        staff = (
+            _staff_sender(message.from_address)
+            if contact is None or contact.company_id != ticket.company_id
+            else None
+        )
         if staff is not None:
             # A consultant answering an alert or forwarding to the desk: an internal note, never a
             # customer reply (it would reopen the ticket and show on the portal).
             ticket_note(actor=staff, ticket=ticket, body=body, attachments=files)
             return _record(raw, outcome=Outcome.APPENDED, ticket=ticket, **fields)
         unknown = contact is None or contact.company_id != ticket.company_id
-        ticket_customer_reply(ticket=ticket, body=body, contact=contact if not unknown else None, attachments=files,
-                              data={"from": message.from_address, "unknown_sender": unknown})
-        return _record(raw, outcome=Outcome.APPENDED, ticket=ticket, unknown_sender=unknown, **fields)
+        ticket_customer_reply(
+            ticket=ticket,
+            body=body,
+            contact=contact if not unknown else None,
+            attachments=files,
+            data={"from": message.from_address, "unknown_sender": unknown},
+        )
+        return _record(
+            raw, outcome=Outcome.APPENDED, ticket=ticket, unknown_sender=unknown, **fields
+        )
     company = contact.company if contact else _company_by_email(message.from_address)
     if company is None or not company.is_active:
-        return _record(raw, outcome=Outcome.UNMATCHED, unknown_sender=True,
-                       reason=_("Ningún contacto ni cliente tiene el correo %(a)s.") % {"a": message.from_address}, **fields)
+        return _record(
+            raw,
+            outcome=Outcome.UNMATCHED,
+            unknown_sender=True,
+            reason=_("Ningún contacto ni cliente tiene el correo %(a)s.")
+            % {"a": message.from_address},
+            **fields,
+        )
     ticket = ticket_create(
-        actor=None, company=company, contact=contact, subject=(message.subject or _("(sin asunto)"))[:200],
-        description=message.text or body, channel=Channel.EMAIL, attachments=files,
+        actor=None,
+        company=company,
+        contact=contact,
+        subject=(message.subject or _("(sin asunto)"))[:200],
+        description=message.text or body,
+        channel=Channel.EMAIL,
+        attachments=files,
     )
     if skipped:
-        ticket_note(actor=None, ticket=ticket, body=_("Adjuntos no aceptados: %(list)s") % {"list": "; ".join(skipped)})
-    return _record(raw, outcome=Outcome.CREATED, ticket=ticket, unknown_sender=contact is None, **fields)
+        ticket_note(
+            actor=None,
+            ticket=ticket,
+            body=_("Adjuntos no aceptados: %(list)s") % {"list": "; ".join(skipped)},
+        )
+    return _record(
+        raw, outcome=Outcome.CREATED, ticket=ticket, unknown_sender=contact is None, **fields
+    )
 
 
 def _staff_sender(address: str):
@@ -91,10 +132,18 @@ def _matching_ticket(message: ParsedMessage) -> Ticket | None:
     ids = [m for m in (message.in_reply_to, *message.references) if m]
     if ids:
         # Staff alerts are not part of the customer's conversation (they carry no Reply-To either).
-        sent = (OutboundEmail.objects.filter(message_id__in=ids).exclude(kind=OutboundEmail.Kind.ALERT)
-                .values_list("ticket_id", flat=True).first())
+        sent = (
+            OutboundEmail.objects.filter(message_id__in=ids)
+            .exclude(kind=OutboundEmail.Kind.ALERT)
+            .values_list("ticket_id", flat=True)
+            .first()
+        )
         if sent is None:
-            sent = InboundEmail.objects.filter(message_id__in=ids, ticket__isnull=False).values_list("ticket_id", flat=True).first()
+            sent = (
+                InboundEmail.objects.filter(message_id__in=ids, ticket__isnull=False)
+                .values_list("ticket_id", flat=True)
+                .first()
+            )
         if sent is not None:
             return Ticket.objects.filter(pk=sent).first()
     if message.ticket_number:
@@ -103,7 +152,9 @@ def _matching_ticket(message: ParsedMessage) -> Ticket | None:
 
 
 def _company_by_email(address: str) -> Company | None:
-    return Company.objects.filter(Q(email=address) | Q(email_2=address) | Q(email_3=address), is_active=True).first()
+    return Company.objects.filter(
+        Q(email=address) | Q(email_2=address) | Q(email_3=address), is_active=True
+    ).first()
 
 
 def _attachments(message: ParsedMessage) -> tuple[list[tuple[str, bytes]], list[str]]:
@@ -118,7 +169,9 @@ def _attachments(message: ParsedMessage) -> tuple[list[tuple[str, bytes]], list[
     return accepted, skipped
 
 
-def _record(raw: bytes, *, outcome: str, reason: str = "", keep_raw: bool = True, **fields) -> InboundEmail:
+def _record(
+    raw: bytes, *, outcome: str, reason: str = "", keep_raw: bool = True, **fields
+) -> InboundEmail:
     record = InboundEmail(outcome=outcome, reason=reason, size=len(raw), **fields)
     if keep_raw:
         record.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(raw), save=False)
@@ -131,15 +184,23 @@ def email_assign(*, actor, record: InboundEmail, company: Company) -> Ticket:
     """Open a ticket for a message from an unknown sender, once support knows whose it is."""
     locked = InboundEmail.objects.select_for_update().get(pk=record.pk)
     if locked.outcome != Outcome.UNMATCHED or not locked.raw:
-        raise ValidationError({"__all__": [_("Este correo ya tiene ticket o no se puede recuperar.")]})
+        raise ValidationError(
+            {"__all__": [_("Este correo ya tiene ticket o no se puede recuperar.")]}
+        )
     with locked.raw.open("rb") as f:
         message = parse_message(f.read(), max_bytes=settings.INBOUND_EMAIL_MAX_BYTES)
     files, skipped = _attachments(message)
     ticket = ticket_create(
-        actor=actor, company=company, subject=(message.subject or _("(sin asunto)"))[:200],
-        description=message.text or message.reply_text or _("(correo sin texto)"), channel=Channel.EMAIL, attachments=files,
+        actor=actor,
+        company=company,
+        subject=(message.subject or _("(sin asunto)"))[:200],
+        description=message.text or message.reply_text or _("(correo sin texto)"),
+        channel=Channel.EMAIL,
+        attachments=files,
     )
-    note = _("Correo de %(a)s, remitente que no es contacto del cliente.") % {"a": locked.from_address}
+    note = _("Correo de %(a)s, remitente que no es contacto del cliente.") % {
+        "a": locked.from_address
+    }
     if skipped:
         note += "\n" + _("Adjuntos no aceptados: %(list)s") % {"list": "; ".join(skipped)}
     ticket_note(actor=actor, ticket=ticket, body=note)

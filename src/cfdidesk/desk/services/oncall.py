@@ -28,7 +28,9 @@ def _aware(value):
     return value
 
 
-def check_shift(*, team: Team | None, user, starts_at, ends_at, exclude_pk: int | None = None) -> None:
+def check_shift(
+    *, team: Team | None, user, starts_at, ends_at, exclude_pk: int | None = None
+) -> None:
     """Refuse a shift without team or consultant, one that ends before it starts, a consultant who
     is not staff, or one who is already on duty then. Raises a ValidationError in Spanish."""
     errors: dict[str, list[str]] = {}
@@ -37,23 +39,52 @@ def check_shift(*, team: Team | None, user, starts_at, ends_at, exclude_pk: int 
     if user is None:
         errors["user"] = [_("Elige al consultor de guardia.")]
     elif not is_staff_member(user):
-        errors["user"] = [_("«%(name)s» no es parte del equipo de soporte: solo un consultor puede estar de guardia.")
-                          % {"name": person(user)}]
+        errors["user"] = [
+            _(
+                "«%(name)s» no es parte del equipo de soporte: solo un consultor puede estar de guardia."
+            )
+            % {"name": person(user)}
+        ]
     if starts_at is None or ends_at is None:
-        errors.setdefault("ends_at", []).append(_("Indica cuándo empieza y cuándo termina la guardia."))
+        errors.setdefault("ends_at", []).append(
+            _("Indica cuándo empieza y cuándo termina la guardia.")
+        )
     elif ends_at <= starts_at:
-        errors["ends_at"] = [_("La guardia debe terminar después de empezar: termina el %(end)s y empieza el %(start)s.")
-                             % {"end": when_text(ends_at), "start": when_text(starts_at)}]
+        errors["ends_at"] = [
+            _(
+                "La guardia debe terminar después de empezar: termina el %(end)s y empieza el %(start)s."
+            )
+            % {"end": when_text(ends_at), "start": when_text(starts_at)}
+        ]
     elif ends_at - starts_at > MAX_SHIFT:
-        errors["ends_at"] = [_("Una guardia dura como máximo %(days)d días: divídela en varias.") % {"days": MAX_SHIFT.days}]
+        errors["ends_at"] = [
+            _("Una guardia dura como máximo %(days)d días: divídela en varias.")
+            % {"days": MAX_SHIFT.days}
+        ]
     if errors:
         raise ValidationError(errors)
-    clash = (OnCallShift.objects.filter(user=user, starts_at__lt=ends_at, ends_at__gt=starts_at)
-             .exclude(pk=exclude_pk).select_related("team").order_by("starts_at").first())
+    clash = (
+        OnCallShift.objects.filter(user=user, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .exclude(pk=exclude_pk)
+        .select_related("team")
+        .order_by("starts_at")
+        .first()
+    )
     if clash is not None:
-        raise ValidationError({"__all__": [
-            _("«%(name)s» ya tiene una guardia que se empalma con esta: %(team)s, %(span)s.")
-            % {"name": person(user), "team": clash.team.name, "span": span_text(clash.starts_at, clash.ends_at)}]})
+        raise ValidationError(
+            {
+                "__all__": [
+                    _(
+                        "«%(name)s» ya tiene una guardia que se empalma con esta: %(team)s, %(span)s."
+                    )
+                    % {
+                        "name": person(user),
+                        "team": clash.team.name,
+                        "span": span_text(clash.starts_at, clash.ends_at),
+                    }
+                ]
+            }
+        )
 
 
 def _lock_user(user) -> None:
@@ -63,18 +94,25 @@ def _lock_user(user) -> None:
 
 
 def _audit_changes(shift: OnCallShift) -> dict:
-    return {"team": shift.team_id, "user": shift.user_id, "starts_at": shift.starts_at.isoformat(),
-            "ends_at": shift.ends_at.isoformat(), "note": shift.note}
+    return {
+        "team": shift.team_id,
+        "user": shift.user_id,
+        "starts_at": shift.starts_at.isoformat(),
+        "ends_at": shift.ends_at.isoformat(),
+        "note": shift.note,
+    }
 
 
 @transaction.atomic
-def oncall_shift_create(*, actor, team: Team, user, starts_at: dt.datetime, ends_at: dt.datetime,
-                        note: str = "") -> OnCallShift:
+def oncall_shift_create(
+    *, actor, team: Team, user, starts_at: dt.datetime, ends_at: dt.datetime, note: str = ""
+) -> OnCallShift:
     starts_at, ends_at = _aware(starts_at), _aware(ends_at)
     _lock_user(user)
     check_shift(team=team, user=user, starts_at=starts_at, ends_at=ends_at)
-    shift = OnCallShift.objects.create(team=team, user=user, starts_at=starts_at, ends_at=ends_at,
-                                       note=(note or "").strip()[:200])
+    shift = OnCallShift.objects.create(
+        team=team, user=user, starts_at=starts_at, ends_at=ends_at, note=(note or "").strip()[:200]
+    )
     audit_record(actor=actor, action="oncall.create", target=shift, changes=_audit_changes(shift))
     return shift
 
@@ -89,8 +127,13 @@ def oncall_shift_update(*, actor, shift: OnCallShift, **changes) -> OnCallShift:
         setattr(locked, name, _aware(value) if name in ("starts_at", "ends_at") else value)
     locked.note = (locked.note or "").strip()[:200]
     _lock_user(locked.user)
-    check_shift(team=locked.team, user=locked.user, starts_at=locked.starts_at, ends_at=locked.ends_at,
-                exclude_pk=locked.pk)
+    check_shift(
+        team=locked.team,
+        user=locked.user,
+        starts_at=locked.starts_at,
+        ends_at=locked.ends_at,
+        exclude_pk=locked.pk,
+    )
     locked.save()
     audit_record(actor=actor, action="oncall.update", target=locked, changes=_audit_changes(locked))
     return locked
@@ -112,7 +155,9 @@ WAIT = "wait"
 def is_oncall_matter(ticket: Ticket) -> bool:
     """Only an incident that stops the customer's operation calls the consultant on duty; requests
     and new projects always wait for office hours (seed 001)."""
-    return ticket.kind == Kind.INCIDENT and (ticket.affects_operation or int(ticket.priority) == Priority.CRITICAL)
+    return ticket.kind == Kind.INCIDENT and (
+        ticket.affects_operation or int(ticket.priority) == Priority.CRITICAL
+    )
 
 
 def arrival_route(ticket: Ticket, calendar) -> tuple[str, dt.datetime | None]:
@@ -141,14 +186,24 @@ def after_hours_arrival(ticket: Ticket, *, calendar=None) -> dict:
 
         calendar = load_calendar()
     route, attend_at = arrival_route(ticket, calendar)
-    result = {"route": route, "after_hours": route != IN_HOURS, "attend_at": attend_at, "alerted": [], "event": None}
+    result = {
+        "route": route,
+        "after_hours": route != IN_HOURS,
+        "attend_at": attend_at,
+        "alerted": [],
+        "event": None,
+    }
     if route != ONCALL:
         return result
     team = ticket.team if ticket.team_id else None
     users = [shift.user for shift in oncall_now(team=team, at=ticket.created_at)]
     fallback = not users
     if fallback:  # nobody on duty: the first level of the chain (seed 001: "escalar a su superior")
-        steps = EscalationStep.objects.filter(user__is_active=True).select_related("user").order_by("team_id", "level")
+        steps = (
+            EscalationStep.objects.filter(user__is_active=True)
+            .select_related("user")
+            .order_by("team_id", "level")
+        )
         steps = steps.filter(team=team) if team is not None else steps.filter(team__is_active=True)
         first: dict[int, EscalationStep] = {}
         for step in steps:
@@ -156,15 +211,22 @@ def after_hours_arrival(ticket: Ticket, *, calendar=None) -> dict:
         users = [step.user for step in first.values()]
     names = ", ".join(dict.fromkeys(person(u) for u in users))
     if not users:
-        text = _("Ticket #%(number)s fuera de horario que afecta la operación del cliente: no hay nadie de guardia ni "
-                 "cadena de escalamiento a quién avisar.") % {"number": ticket.number}
+        text = _(
+            "Ticket #%(number)s fuera de horario que afecta la operación del cliente: no hay nadie de guardia ni "
+            "cadena de escalamiento a quién avisar."
+        ) % {"number": ticket.number}
     elif fallback:
-        text = _("Ticket #%(number)s fuera de horario que afecta la operación del cliente. No hay nadie de guardia: "
-                 "avisamos a %(names)s.") % {"number": ticket.number, "names": names}
+        text = _(
+            "Ticket #%(number)s fuera de horario que afecta la operación del cliente. No hay nadie de guardia: "
+            "avisamos a %(names)s."
+        ) % {"number": ticket.number, "names": names}
     else:
-        text = _("Ticket #%(number)s fuera de horario que afecta la operación del cliente: atiéndelo ahora. "
-                 "De guardia: %(names)s.") % {"number": ticket.number, "names": names}
-    result["event"] = alert_staff(ticket=ticket, users=users, trigger=ONCALL_ALERT, text=text,
-                                  data={"fallback": fallback})
+        text = _(
+            "Ticket #%(number)s fuera de horario que afecta la operación del cliente: atiéndelo ahora. "
+            "De guardia: %(names)s."
+        ) % {"number": ticket.number, "names": names}
+    result["event"] = alert_staff(
+        ticket=ticket, users=users, trigger=ONCALL_ALERT, text=text, data={"fallback": fallback}
+    )
     result["alerted"] = list(dict.fromkeys(u.pk for u in users))
     return result

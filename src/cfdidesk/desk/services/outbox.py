@@ -42,23 +42,41 @@ def insert_emails(rows: list[OutboundEmail]) -> list[int]:
     OutboundEmail.objects.bulk_create(rows)
     if all(row.pk for row in rows):
         return [row.pk for row in rows]
-    return list(OutboundEmail.objects.filter(message_id__in=[r.message_id for r in rows]).values_list("pk", flat=True))
+    return list(
+        OutboundEmail.objects.filter(message_id__in=[r.message_id for r in rows]).values_list(
+            "pk", flat=True
+        )
+    )
 
 
-def queue_email(*, ticket: Ticket, kind: str, event: TicketEvent | None = None, delay: timedelta | None = None) -> OutboundEmail:
+def queue_email(
+    *, ticket: Ticket, kind: str, event: TicketEvent | None = None, delay: timedelta | None = None
+) -> OutboundEmail:
     """Record the e-mail now; the worker sends it after the transaction commits."""
-    return queue_emails(tickets=[ticket], kind=kind, events={ticket.pk: event} if event else None, delay=delay)[0]
+    return queue_emails(
+        tickets=[ticket], kind=kind, events={ticket.pk: event} if event else None, delay=delay
+    )[0]
 
 
-def queue_emails(*, tickets: list[Ticket], kind: str, events: dict | None = None, delay: timedelta | None = None) -> list[OutboundEmail]:
+def queue_emails(
+    *, tickets: list[Ticket], kind: str, events: dict | None = None, delay: timedelta | None = None
+) -> list[OutboundEmail]:
     """Many tickets, one INSERT and one task: bulk actions stay constant in queries."""
     if not tickets:
         return []
     rows = []
     for ticket in tickets:
         to, language = _recipient(ticket)
-        rows.append(OutboundEmail(ticket=ticket, event=(events or {}).get(ticket.pk), kind=kind, to=to,
-                                  language=language, message_id=_message_id()))
+        rows.append(
+            OutboundEmail(
+                ticket=ticket,
+                event=(events or {}).get(ticket.pk),
+                kind=kind,
+                to=to,
+                language=language,
+                message_id=_message_id(),
+            )
+        )
     ids = insert_emails(rows)
 
     def enqueue():
@@ -75,11 +93,17 @@ def notify_resolved(tickets: list[Ticket]) -> None:
     from datetime import timedelta as _td
 
     queue_emails(tickets=tickets, kind=OutboundEmail.Kind.RESOLVED)
-    queue_emails(tickets=tickets, kind=OutboundEmail.Kind.SURVEY, delay=_td(minutes=settings.SURVEY_DELAY_MINUTES))
+    queue_emails(
+        tickets=tickets,
+        kind=OutboundEmail.Kind.SURVEY,
+        delay=_td(minutes=settings.SURVEY_DELAY_MINUTES),
+    )
 
 
 def survey_token(ticket: Ticket) -> str:
-    return signing.dumps({"t": ticket.number, "r": ticket.resolved_at.isoformat()}, salt=SURVEY_SALT, compress=True)
+    return signing.dumps(
+        {"t": ticket.number, "r": ticket.resolved_at.isoformat()}, salt=SURVEY_SALT, compress=True
+    )
 
 
 def survey_url(ticket: Ticket) -> str:
@@ -89,8 +113,11 @@ def survey_url(ticket: Ticket) -> str:
 def thread_ids(ticket: Ticket, *, exclude: str = "") -> list[str]:
     """The ticket's message ids, oldest first, for In-Reply-To and References."""
     # Alerts to staff are not part of the customer's conversation: never in their References.
-    outbound = (ticket.outbound_emails.exclude(message_id=exclude).exclude(kind=OutboundEmail.Kind.ALERT)
-                .values_list("created_at", "message_id"))
+    outbound = (
+        ticket.outbound_emails.exclude(message_id=exclude)
+        .exclude(kind=OutboundEmail.Kind.ALERT)
+        .values_list("created_at", "message_id")
+    )
     inbound = ticket.inbound_emails.exclude(message_id="").values_list("received_at", "message_id")
     return [mid for _when, mid in sorted([*outbound, *inbound])][-10:]
 
@@ -108,15 +135,21 @@ def arrival_notice(ticket: Ticket) -> dict:
     route, attend_at = arrival_route(ticket, calendar)
     if route == ONCALL:
         # Promise what happened: when nobody could be alerted, the customer is told when we open.
-        alert = ticket.events.filter(kind=TicketEvent.Kind.ESCALATION, data__trigger=ONCALL_ALERT).values_list(
-            "data", flat=True).first()
+        alert = (
+            ticket.events.filter(kind=TicketEvent.Kind.ESCALATION, data__trigger=ONCALL_ALERT)
+            .values_list("data", flat=True)
+            .first()
+        )
         if alert and alert.get("to"):
             return {"oncall_alerted": True, "attend_from": ""}
         attend_at = calendar.next_open(ticket.created_at)
     if attend_at is None:
         return {"oncall_alerted": False, "attend_from": ""}
     # Translators: how the opening e-mail writes the instant a ticket will be attended (Django date format).
-    return {"oncall_alerted": False, "attend_from": date_words(attend_at, _("l j \\d\\e F, H:i"), calendar.tz)}
+    return {
+        "oncall_alerted": False,
+        "attend_from": date_words(attend_at, _("l j \\d\\e F, H:i"), calendar.tz),
+    }
 
 
 def _build_alert(email: OutboundEmail) -> EmailMessage:
@@ -127,8 +160,15 @@ def _build_alert(email: OutboundEmail) -> EmailMessage:
     data = email.event.data if email.event else {}
     trigger = data.get("trigger", "")
     with translation.override(email.language):
-        context = {"ticket": ticket, "company": ticket.company, "event": email.event, "data": data,
-                   "trigger": "escalation" if trigger == "manual" else trigger, "text": data.get("text", ""), "url": ticket_url(ticket)}
+        context = {
+            "ticket": ticket,
+            "company": ticket.company,
+            "event": email.event,
+            "data": data,
+            "trigger": "escalation" if trigger == "manual" else trigger,
+            "text": data.get("text", ""),
+            "url": ticket_url(ticket),
+        }
         subject = render_to_string("desk/email/alert_subject.txt", context).strip()
         body = render_to_string("desk/email/alert.txt", context)
     headers = {
@@ -137,7 +177,9 @@ def _build_alert(email: OutboundEmail) -> EmailMessage:
         "X-CFDIDesk-Ticket": ticket.number,
         "X-CFDIDesk-Alert": context["trigger"],
     }
-    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[email.to], headers=headers)
+    return EmailMessage(
+        subject=" ".join(subject.split()), body=body, to=[email.to], headers=headers
+    )
 
 
 def build_message(email: OutboundEmail) -> EmailMessage:
@@ -151,7 +193,10 @@ def build_message(email: OutboundEmail) -> EmailMessage:
             "contact": ticket.contact,
             "company": ticket.company,
             "site_url": settings.SITE_URL,
-            "survey_url": survey_url(ticket) if email.kind in (OutboundEmail.Kind.RESOLVED, OutboundEmail.Kind.SURVEY) and ticket.resolved_at else "",
+            "survey_url": survey_url(ticket)
+            if email.kind in (OutboundEmail.Kind.RESOLVED, OutboundEmail.Kind.SURVEY)
+            and ticket.resolved_at
+            else "",
         }
         if email.kind == OutboundEmail.Kind.OPENED:
             context.update(arrival_notice(ticket))
@@ -167,4 +212,6 @@ def build_message(email: OutboundEmail) -> EmailMessage:
     if previous:
         headers["In-Reply-To"] = f"<{previous[-1]}>"
         headers["References"] = " ".join(f"<{m}>" for m in previous)
-    return EmailMessage(subject=ticket_subject(ticket, subject), body=body, to=[email.to], headers=headers)
+    return EmailMessage(
+        subject=ticket_subject(ticket, subject), body=body, to=[email.to], headers=headers
+    )

@@ -26,12 +26,22 @@ from ..selectors import OPEN
 STOPPED = frozenset({Status.WAITING_CUSTOMER, Status.RESOLVED, Status.CLOSED})
 # What sla_status_fields reads besides status and created_at (for bulk loads with only()).
 SLA_COLUMNS = (
-    "sla_calendar_id", "sla_around_the_clock", "sla_stopped", "sla_stopped_at", "sla_first_response_due",
-    "sla_first_response_risk", "sla_resolution_due", "sla_resolution_risk",
+    "sla_calendar_id",
+    "sla_around_the_clock",
+    "sla_stopped",
+    "sla_stopped_at",
+    "sla_first_response_due",
+    "sla_first_response_risk",
+    "sla_resolution_due",
+    "sla_resolution_risk",
 )
 NO_SLA = {
-    "sla_calendar_id": None, "sla_around_the_clock": False, "sla_first_response_due": None,
-    "sla_first_response_risk": None, "sla_resolution_due": None, "sla_resolution_risk": None,
+    "sla_calendar_id": None,
+    "sla_around_the_clock": False,
+    "sla_first_response_due": None,
+    "sla_first_response_risk": None,
+    "sla_resolution_due": None,
+    "sla_resolution_risk": None,
 }
 
 
@@ -42,7 +52,9 @@ class Clocks:
         self._by_id: dict[int | None, sla.Clock] = {}
 
     def of(self, ticket: Ticket) -> sla.Clock:
-        return self.clock(around_the_clock=ticket.sla_around_the_clock, calendar_id=ticket.sla_calendar_id)
+        return self.clock(
+            around_the_clock=ticket.sla_around_the_clock, calendar_id=ticket.sla_calendar_id
+        )
 
     def clock(self, *, around_the_clock: bool, calendar_id: int | None) -> sla.Clock:
         if around_the_clock:
@@ -55,27 +67,42 @@ class Clocks:
         return self._by_id[calendar_id]
 
 
-def _deadlines(targets: SlaTargets, clock: sla.Clock, created: dt.datetime, stopped: dt.timedelta) -> dict:
-    first = sla.deadline(clock, created, targets.first_response, stopped=stopped, share=targets.at_risk_share)
-    resolution = sla.deadline(clock, created, targets.resolution, stopped=stopped, share=targets.at_risk_share)
+def _deadlines(
+    targets: SlaTargets, clock: sla.Clock, created: dt.datetime, stopped: dt.timedelta
+) -> dict:
+    first = sla.deadline(
+        clock, created, targets.first_response, stopped=stopped, share=targets.at_risk_share
+    )
+    resolution = sla.deadline(
+        clock, created, targets.resolution, stopped=stopped, share=targets.at_risk_share
+    )
     return {
-        "sla_calendar_id": targets.calendar_id, "sla_around_the_clock": targets.around_the_clock,
-        "sla_first_response_due": first.due, "sla_first_response_risk": first.risk,
-        "sla_resolution_due": resolution.due, "sla_resolution_risk": resolution.risk,
+        "sla_calendar_id": targets.calendar_id,
+        "sla_around_the_clock": targets.around_the_clock,
+        "sla_first_response_due": first.due,
+        "sla_first_response_risk": first.risk,
+        "sla_resolution_due": resolution.due,
+        "sla_resolution_risk": resolution.risk,
     }
 
 
-def sla_targets_fields(ticket: Ticket, *, targets: SlaTargets | None, clocks: Clocks | None = None) -> dict:
+def sla_targets_fields(
+    ticket: Ticket, *, targets: SlaTargets | None, clocks: Clocks | None = None
+) -> dict:
     """The due and at-risk columns from the policy that applies now (creation, priority or policy
     change), keeping the time the clock has already been stopped."""
     if targets is None:
         return dict(NO_SLA)
-    clock = (clocks or Clocks()).clock(around_the_clock=targets.around_the_clock, calendar_id=targets.calendar_id)
+    clock = (clocks or Clocks()).clock(
+        around_the_clock=targets.around_the_clock, calendar_id=targets.calendar_id
+    )
     return _deadlines(targets, clock, ticket.created_at, ticket.sla_stopped)
 
 
 def sla_fields_for_new(ticket: Ticket) -> dict:
-    return sla_targets_fields(ticket, targets=sla_targets_for(priority=ticket.priority, company_id=ticket.company_id))
+    return sla_targets_fields(
+        ticket, targets=sla_targets_for(priority=ticket.priority, company_id=ticket.company_id)
+    )
 
 
 def _shift(clock: sla.Clock, created: dt.datetime, instant: dt.datetime | None, more: dt.timedelta):
@@ -85,7 +112,9 @@ def _shift(clock: sla.Clock, created: dt.datetime, instant: dt.datetime | None, 
     return clock.add(created, clock.between(created, instant) + more)
 
 
-def sla_status_fields(ticket: Ticket, target: str, now: dt.datetime, *, clocks: Clocks | None = None) -> dict:
+def sla_status_fields(
+    ticket: Ticket, target: str, now: dt.datetime, *, clocks: Clocks | None = None
+) -> dict:
     """The SLA columns a move from ticket.status to `target` at `now` changes."""
     fields: dict = {}
     current = ticket.status
@@ -96,7 +125,8 @@ def sla_status_fields(ticket: Ticket, target: str, now: dt.datetime, *, clocks: 
         more = clock.between(ticket.sla_stopped_at, now)
         created = ticket.created_at
         fields.update(
-            sla_stopped=ticket.sla_stopped + more, sla_stopped_at=None,
+            sla_stopped=ticket.sla_stopped + more,
+            sla_stopped_at=None,
             sla_first_response_due=_shift(clock, created, ticket.sla_first_response_due, more),
             sla_first_response_risk=_shift(clock, created, ticket.sla_first_response_risk, more),
             sla_resolution_due=_shift(clock, created, ticket.sla_resolution_due, more),
@@ -124,19 +154,41 @@ def sla_overview(ticket: Ticket, now: dt.datetime, *, clocks: Clocks | None = No
     stopped = ticket.sla_stopped_at is not None
     rows = []
     for code, due, risk, done_at in (
-        ("first_response", ticket.sla_first_response_due, ticket.sla_first_response_risk, ticket.first_response_at),
-        ("resolution", ticket.sla_resolution_due, ticket.sla_resolution_risk,
-         ticket.resolved_at if ticket.status in (Status.RESOLVED, Status.CLOSED) else None),
+        (
+            "first_response",
+            ticket.sla_first_response_due,
+            ticket.sla_first_response_risk,
+            ticket.first_response_at,
+        ),
+        (
+            "resolution",
+            ticket.sla_resolution_due,
+            ticket.sla_resolution_risk,
+            ticket.resolved_at if ticket.status in (Status.RESOLVED, Status.CLOSED) else None,
+        ),
     ):
         state = sla.state(now=now, due=due, risk=risk, done_at=done_at, paused=stopped)
         # While the clock is stopped the time left stays what it was when it stopped.
-        left = sla.time_left(clock, now=ticket.sla_stopped_at if stopped and now < due else now, due=due)
-        rows.append({"target": code, "due": due, "risk": risk, "state": state, "left": left,
-                     "business": not ticket.sla_around_the_clock, "done_at": done_at})
+        left = sla.time_left(
+            clock, now=ticket.sla_stopped_at if stopped and now < due else now, due=due
+        )
+        rows.append(
+            {
+                "target": code,
+                "due": due,
+                "risk": risk,
+                "state": state,
+                "left": left,
+                "business": not ticket.sla_around_the_clock,
+                "done_at": done_at,
+            }
+        )
     return rows
 
 
-def sla_recompute_open(*, priority: int | None = None, company_id: int | None = None, batch: int = 2000) -> int:
+def sla_recompute_open(
+    *, priority: int | None = None, company_id: int | None = None, batch: int = 2000
+) -> int:
     """Count the due times of the open tickets again after a policy changed (of that priority, and of
     that company when the policy was a company's). A few queries per batch, whatever the number of tickets."""
     table = sla_policy_table()
@@ -150,12 +202,21 @@ def sla_recompute_open(*, priority: int | None = None, company_id: int | None = 
     done, last = 0, 0
     while True:
         with transaction.atomic():
-            rows = list(tickets.filter(pk__gt=last).order_by("pk").only(*columns).select_for_update(of=("self",))[:batch])
+            rows = list(
+                tickets.filter(pk__gt=last)
+                .order_by("pk")
+                .only(*columns)
+                .select_for_update(of=("self",))[:batch]
+            )
             if not rows:
                 return done
             for ticket in rows:
-                targets = targets_from_table(table, priority=ticket.priority, company_id=ticket.company_id)
-                for name, value in sla_targets_fields(ticket, targets=targets, clocks=clocks).items():
+                targets = targets_from_table(
+                    table, priority=ticket.priority, company_id=ticket.company_id
+                )
+                for name, value in sla_targets_fields(
+                    ticket, targets=targets, clocks=clocks
+                ).items():
                     setattr(ticket, name, value)
             Ticket.objects.bulk_update(rows, list(NO_SLA), batch_size=500)
         done += len(rows)

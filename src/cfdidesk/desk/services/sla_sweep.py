@@ -32,14 +32,22 @@ def _text(trigger: str, ticket: Ticket) -> str:
     due = formats.date_format(timezone.localtime(ticket.sla_due), "DATETIME_FORMAT")
     if trigger == SLA_BREACHED:
         return _("Venció el plazo de %(target)s del ticket #%(n)s (%(due)s).") % {
-            "target": _target_name(ticket), "n": ticket.number, "due": due}
+            "target": _target_name(ticket),
+            "n": ticket.number,
+            "due": due,
+        }
     return _("El ticket #%(n)s está en riesgo: su plazo de %(target)s vence el %(due)s.") % {
-        "target": _target_name(ticket), "n": ticket.number, "due": due}
+        "target": _target_name(ticket),
+        "n": ticket.number,
+        "due": due,
+    }
 
 
 def _chains(team_ids: set[int]) -> dict[int, list[EscalationStep]]:
     chains: dict[int, list[EscalationStep]] = {}
-    for step in EscalationStep.objects.filter(team_id__in=team_ids).select_related("user").order_by("level"):
+    for step in (
+        EscalationStep.objects.filter(team_id__in=team_ids).select_related("user").order_by("level")
+    ):
         chains.setdefault(step.team_id, []).append(step)
     return chains
 
@@ -47,10 +55,23 @@ def _chains(team_ids: set[int]) -> dict[int, list[EscalationStep]]:
 def _sweep_batch(trigger: str, due_filter: Q, marks: tuple[str, ...], now: dt.datetime) -> int:
     with transaction.atomic():
         tickets = list(
-            Ticket.objects.filter(due_filter).exclude(**{marks[0]: F("sla_due")})
-            .select_related("assignee").select_for_update(skip_locked=True, of=("self",))
-            .only("id", "number", "subject", "priority", "company_id", "team_id", "assignee", "escalation_level",
-                  "first_response_at", "sla_due", *marks)
+            Ticket.objects.filter(due_filter)
+            .exclude(**{marks[0]: F("sla_due")})
+            .select_related("assignee")
+            .select_for_update(skip_locked=True, of=("self",))
+            .only(
+                "id",
+                "number",
+                "subject",
+                "priority",
+                "company_id",
+                "team_id",
+                "assignee",
+                "escalation_level",
+                "first_response_at",
+                "sla_due",
+                *marks,
+            )
             .order_by("sla_due", "id")[:BATCH]
         )
         if not tickets:
@@ -66,12 +87,25 @@ def _sweep_batch(trigger: str, due_filter: Q, marks: tuple[str, ...], now: dt.da
             for mark in marks:
                 setattr(ticket, mark, ticket.sla_due)
             users = [u for u in (ticket.assignee, step.user if step else None) if u is not None]
-            alerts.append(Alert(ticket, users, trigger, _text(trigger, ticket), level=ticket.escalation_level,
-                                data={"title": step.title if step else "", "target": _target_name(ticket),
-                                      "automatic": True}))
+            alerts.append(
+                Alert(
+                    ticket,
+                    users,
+                    trigger,
+                    _text(trigger, ticket),
+                    level=ticket.escalation_level,
+                    data={
+                        "title": step.title if step else "",
+                        "target": _target_name(ticket),
+                        "automatic": True,
+                    },
+                )
+            )
         # Set-based writes (bulk_update's CASE per row costs more than the rest of the sweep): the
         # marks copy each row's own sla_due; the levels take one UPDATE per level reached.
-        Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(**{mark: F("sla_due") for mark in marks})
+        Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(
+            **{mark: F("sla_due") for mark in marks}
+        )
         for level, pks in by_level.items():
             Ticket.objects.filter(pk__in=pks).update(escalation_level=level)
         alert_staff_bulk(alerts)
@@ -86,7 +120,12 @@ def sla_sweep(now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     counts = {"breached": 0, "at_risk": 0}
     passes = (
-        ("breached", SLA_BREACHED, sla_state_filter("vencido", now), ("sla_breach_alerted", "sla_risk_alerted")),
+        (
+            "breached",
+            SLA_BREACHED,
+            sla_state_filter("vencido", now),
+            ("sla_breach_alerted", "sla_risk_alerted"),
+        ),
         ("at_risk", SLA_AT_RISK, sla_state_filter("en-riesgo", now), ("sla_risk_alerted",)),
     )
     for name, trigger, due_filter, marks in passes:

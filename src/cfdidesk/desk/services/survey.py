@@ -25,7 +25,9 @@ class SurveyLinkInvalid(Exception):
 def survey_ticket(token: str) -> tuple[Ticket, object]:
     """The ticket and the resolution instant the link is about."""
     try:
-        data = signing.loads(token, salt=SURVEY_SALT, max_age=timedelta(days=settings.SURVEY_VALID_DAYS))
+        data = signing.loads(
+            token, salt=SURVEY_SALT, max_age=timedelta(days=settings.SURVEY_VALID_DAYS)
+        )
     except signing.SignatureExpired as exc:
         raise SurveyLinkInvalid(_("El enlace de la encuesta caducó.")) from exc
     except signing.BadSignature as exc:
@@ -53,7 +55,9 @@ def survey_answer(*, token: str, solved: bool, rating: int, comment: str = "") -
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            answer = SurveyResponse.objects.create(ticket=ticket, solved=solved, rating=rating, comment=comment, resolution=resolution)
+            answer = SurveyResponse.objects.create(
+                ticket=ticket, solved=solved, rating=rating, comment=comment, resolution=resolution
+            )
             locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
             now = timezone.now()
             updates = {"rating": rating, "updated_at": now}
@@ -62,12 +66,17 @@ def survey_answer(*, token: str, solved: bool, rating: int, comment: str = "") -
                 updates.update(status_fields(locked, Status.OPEN, now), version=F("version") + 1)
             Ticket.objects.filter(pk=locked.pk).update(**updates)
             TicketEvent.objects.create(
-                ticket=locked, kind=TicketEvent.Kind.CUSTOMER_REPLY, is_public=True,
-                body=comment or _("(sin comentario)"), data={"survey": True, "solved": solved, "rating": rating},
+                ticket=locked,
+                kind=TicketEvent.Kind.CUSTOMER_REPLY,
+                is_public=True,
+                body=comment or _("(sin comentario)"),
+                data={"survey": True, "solved": solved, "rating": rating},
             )
             if reopen:
                 TicketEvent.objects.create(
-                    ticket=locked, kind=TicketEvent.Kind.STATUS, data={"from": locked.status, "to": Status.OPEN},
+                    ticket=locked,
+                    kind=TicketEvent.Kind.STATUS,
+                    data={"from": locked.status, "to": Status.OPEN},
                     body=_("Reabierto: en la encuesta el cliente dice que no quedó resuelto."),
                 )
     except IntegrityError as exc:

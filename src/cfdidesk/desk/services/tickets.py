@@ -31,8 +31,16 @@ from .transitions import ALLOWED, refuse, status_fields
 
 CHECKLIST_FIELDS = ("verified_product", "reproduced", "exact_messages", "steps_before")
 EDITABLE_FIELDS = (
-    "subject", "description", "kind", "category", "priority", "affects_operation", "team", "assignee",
-    "upset_customer", *CHECKLIST_FIELDS,
+    "subject",
+    "description",
+    "kind",
+    "category",
+    "priority",
+    "affects_operation",
+    "team",
+    "assignee",
+    "upset_customer",
+    *CHECKLIST_FIELDS,
 )
 
 
@@ -62,7 +70,9 @@ def _clean(values: dict, errors: dict) -> dict:
     if category is not None and not isinstance(category, Category):
         errors["category"] = [_("Categoría desconocida.")]
     elif category is not None and "kind" in values and category.kind != values["kind"]:
-        errors["category"] = [_("La categoría «%(c)s» no es del tipo elegido.") % {"c": category.name}]
+        errors["category"] = [
+            _("La categoría «%(c)s» no es del tipo elegido.") % {"c": category.name}
+        ]
     assignee = values.get("assignee")
     if assignee is not None:
         from cfdidesk.accounts.roles import is_staff_member
@@ -100,19 +110,33 @@ def ticket_create(
             errors["contact"] = [_("El contacto no pertenece a ese cliente.")]
         company = contact.company
     if company is not None:
-        company = Company.objects.filter(pk=company.pk).first()  # as it is now, not as the caller read it
+        company = Company.objects.filter(
+            pk=company.pk
+        ).first()  # as it is now, not as the caller read it
     if company is None:
         errors["company"] = [_("Elige el cliente o el contacto que reporta.")]
     elif not company.is_active:
-        errors["company"] = [_("El cliente «%(name)s» está archivado: restáuralo para abrirle tickets.") % {"name": company.legal_name}]
+        errors["company"] = [
+            _("El cliente «%(name)s» está archivado: restáuralo para abrirle tickets.")
+            % {"name": company.legal_name}
+        ]
     if channel not in Channel.values:
         errors["channel"] = [_("Canal desconocido.")]
     unknown = set(checklist) - set(CHECKLIST_FIELDS)
     if unknown:
         raise TypeError(f"unknown ticket fields: {sorted(unknown)}")
     values = _clean(
-        {"subject": subject, "description": description, "kind": kind, "category": category, "priority": priority,
-         "affects_operation": affects_operation, "team": team, "assignee": assignee, **checklist},
+        {
+            "subject": subject,
+            "description": description,
+            "kind": kind,
+            "category": category,
+            "priority": priority,
+            "affects_operation": affects_operation,
+            "team": team,
+            "assignee": assignee,
+            **checklist,
+        },
         errors,
     )
     refs = _clean_references(references or [], errors)
@@ -120,16 +144,26 @@ def ticket_create(
         raise ValidationError(errors)
     with transaction.atomic():
         ticket = Ticket.objects.create(
-            number=next_ticket_number(), company=company, contact=contact, channel=channel,
-            created_by=_actor(actor), **values,
+            number=next_ticket_number(),
+            company=company,
+            contact=contact,
+            channel=channel,
+            created_by=_actor(actor),
+            **values,
         )
         sla = sla_fields_for_new(ticket)  # counted from created_at, which only the INSERT sets
         Ticket.objects.filter(pk=ticket.pk).update(**sla)
         for name, value in sla.items():
             setattr(ticket, name, value)
-        TicketReference.objects.bulk_create([TicketReference(ticket=ticket, kind=k, value=v) for k, v in refs])
+        TicketReference.objects.bulk_create(
+            [TicketReference(ticket=ticket, kind=k, value=v) for k, v in refs]
+        )
         event = TicketEvent.objects.create(
-            ticket=ticket, actor=_actor(actor), kind=TicketEvent.Kind.CREATED, is_public=True, body=ticket.description,
+            ticket=ticket,
+            actor=_actor(actor),
+            kind=TicketEvent.Kind.CREATED,
+            is_public=True,
+            body=ticket.description,
             data={"channel": channel, "priority": int(ticket.priority)},
         )
         if attachments:
@@ -160,7 +194,9 @@ def _display(name: str, value):
     if value is None:
         return None
     if hasattr(value, "pk"):
-        return str(value.get_full_name() or value) if hasattr(value, "get_full_name") else str(value)
+        return (
+            str(value.get_full_name() or value) if hasattr(value, "get_full_name") else str(value)
+        )
     if name == "priority":
         return str(Priority(int(value)).label)
     return value
@@ -171,10 +207,24 @@ def ticket_update(*, actor, ticket: Ticket, data: dict, version: int | None = No
     """Change ticket fields; every change lands on the timeline. Refuses a stale version."""
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({"__all__": [_("Campos que no se pueden cambiar: %(f)s") % {"f": ", ".join(sorted(unknown))}]})
+        raise ValidationError(
+            {
+                "__all__": [
+                    _("Campos que no se pueden cambiar: %(f)s") % {"f": ", ".join(sorted(unknown))}
+                ]
+            }
+        )
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if version is not None and version != locked.version:
-        raise ValidationError({"__all__": [_("Otra persona modificó este ticket mientras lo editabas. Recarga la página y vuelve a aplicar tus cambios.")]})
+        raise ValidationError(
+            {
+                "__all__": [
+                    _(
+                        "Otra persona modificó este ticket mientras lo editabas. Recarga la página y vuelve a aplicar tus cambios."
+                    )
+                ]
+            }
+        )
     errors: dict[str, list[str]] = {}
     values = _clean(dict(data), errors)
     if errors:
@@ -194,13 +244,21 @@ def ticket_update(*, actor, ticket: Ticket, data: dict, version: int | None = No
             setattr(locked, name, value)
     locked.version = F("version") + 1
     locked.save()
-    TicketEvent.objects.create(ticket=locked, actor=_actor(actor), kind=TicketEvent.Kind.FIELDS, data={"changes": _jsonable(changes)})
+    TicketEvent.objects.create(
+        ticket=locked,
+        actor=_actor(actor),
+        kind=TicketEvent.Kind.FIELDS,
+        data={"changes": _jsonable(changes)},
+    )
     locked.refresh_from_db()
     return locked
 
 
 def _jsonable(changes: dict) -> dict:
-    return {k: [None if v is None else (v if isinstance(v, bool | int | str) else str(v)) for v in pair] for k, pair in changes.items()}
+    return {
+        k: [None if v is None else (v if isinstance(v, bool | int | str) else str(v)) for v in pair]
+        for k, pair in changes.items()
+    }
 
 
 @transaction.atomic
@@ -213,7 +271,12 @@ def protocol_mark(*, actor, ticket: Ticket, step: str, done: bool = True) -> Tic
         return locked
     locked.protocol_done = [code for code, _label in PROTOCOL_STEPS if code in steps]
     locked.save(update_fields=["protocol_done", "updated_at"])
-    TicketEvent.objects.create(ticket=locked, actor=_actor(actor), kind=TicketEvent.Kind.PROTOCOL, data={"step": step, "done": done})
+    TicketEvent.objects.create(
+        ticket=locked,
+        actor=_actor(actor),
+        kind=TicketEvent.Kind.PROTOCOL,
+        data={"step": step, "done": done},
+    )
     return locked
 
 
@@ -223,16 +286,38 @@ def bulk_assign(*, actor, ticket_ids: list[int], assignee) -> int:
     from cfdidesk.accounts.roles import is_staff_member
 
     if assignee is not None and not is_staff_member(assignee):
-        raise ValidationError({"assignee": [_("Solo se puede asignar a un consultor del equipo de soporte.")]})
-    tickets = list(Ticket.objects.select_for_update(of=("self",)).filter(pk__in=ticket_ids).exclude(assignee=assignee).select_related("assignee"))
+        raise ValidationError(
+            {"assignee": [_("Solo se puede asignar a un consultor del equipo de soporte.")]}
+        )
+    tickets = list(
+        Ticket.objects.select_for_update(of=("self",))
+        .filter(pk__in=ticket_ids)
+        .exclude(assignee=assignee)
+        .select_related("assignee")
+    )
     if not tickets:
         return 0
-    Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(assignee=assignee, version=F("version") + 1, updated_at=timezone.now())
-    TicketEvent.objects.bulk_create([
-        TicketEvent(ticket=t, actor=_actor(actor), kind=TicketEvent.Kind.FIELDS,
-                    data={"changes": {"assignee": [str(t.assignee) if t.assignee else None, str(assignee) if assignee else None]}})
-        for t in tickets
-    ])
+    Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(
+        assignee=assignee, version=F("version") + 1, updated_at=timezone.now()
+    )
+    TicketEvent.objects.bulk_create(
+        [
+            TicketEvent(
+                ticket=t,
+                actor=_actor(actor),
+                kind=TicketEvent.Kind.FIELDS,
+                data={
+                    "changes": {
+                        "assignee": [
+                            str(t.assignee) if t.assignee else None,
+                            str(assignee) if assignee else None,
+                        ]
+                    }
+                },
+            )
+            for t in tickets
+        ]
+    )
     return len(tickets)
 
 
@@ -241,7 +326,11 @@ def bulk_transition(*, actor, ticket_ids: list[int], to: str) -> tuple[int, list
     """Move many tickets; returns how many moved and the numbers that could not make that move."""
     if to not in Status.values:
         raise ValidationError({"status": [_("Estado desconocido: %(s)s.") % {"s": to}]})
-    tickets = list(Ticket.objects.select_for_update().filter(pk__in=ticket_ids).only("id", "number", "status", "created_at", *SLA_COLUMNS))
+    tickets = list(
+        Ticket.objects.select_for_update()
+        .filter(pk__in=ticket_ids)
+        .only("id", "number", "status", "created_at", *SLA_COLUMNS)
+    )
     movable = [t for t in tickets if to in ALLOWED[t.status]]
     previous = {t.pk: t.status for t in movable}
     refused = [t.number for t in tickets if to not in ALLOWED[t.status] and t.status != to]
@@ -256,14 +345,37 @@ def bulk_transition(*, actor, ticket_ids: list[int], to: str) -> tuple[int, list
         sla_fields.update(fields)
         changed.append(t)
     if changed:  # one UPDATE per batch of 500, whatever each ticket's own SLA values are
-        Ticket.objects.bulk_update(changed, sorted(sla_fields | {"version", "updated_at"}), batch_size=500)
-    TicketEvent.objects.bulk_create([
-        TicketEvent(ticket=t, actor=_actor(actor), kind=TicketEvent.Kind.STATUS, data={"from": previous[t.pk], "to": to})
-        for t in movable
-    ])
+        Ticket.objects.bulk_update(
+            changed, sorted(sla_fields | {"version", "updated_at"}), batch_size=500
+        )
+    TicketEvent.objects.bulk_create(
+        [
+            TicketEvent(
+                ticket=t,
+                actor=_actor(actor),
+                kind=TicketEvent.Kind.STATUS,
+                data={"from": previous[t.pk], "to": to},
+            )
+            for t in movable
+        ]
+    )
     if to == Status.RESOLVED and movable:
-        notify_resolved(list(Ticket.objects.filter(pk__in=[t.pk for t in movable]).select_related("company", "contact")))
+        notify_resolved(
+            list(
+                Ticket.objects.filter(pk__in=[t.pk for t in movable]).select_related(
+                    "company", "contact"
+                )
+            )
+        )
     return len(movable), refused
 
 
-__all__ = ["ticket_create", "ticket_update", "protocol_mark", "bulk_assign", "bulk_transition", "refuse", "Status"]
+__all__ = [
+    "ticket_create",
+    "ticket_update",
+    "protocol_mark",
+    "bulk_assign",
+    "bulk_transition",
+    "refuse",
+    "Status",
+]

@@ -11,7 +11,9 @@ from .sla import Clocks, sla_status_fields
 
 # The only moves a ticket's status may make. Reopening goes back to "open".
 ALLOWED: dict[str, frozenset[str]] = {
-    Status.NEW: frozenset({Status.OPEN, Status.WAITING_CUSTOMER, Status.WAITING_THIRD_PARTY, Status.RESOLVED}),
+    Status.NEW: frozenset(
+        {Status.OPEN, Status.WAITING_CUSTOMER, Status.WAITING_THIRD_PARTY, Status.RESOLVED}
+    ),
     Status.OPEN: frozenset({Status.WAITING_CUSTOMER, Status.WAITING_THIRD_PARTY, Status.RESOLVED}),
     Status.WAITING_CUSTOMER: frozenset({Status.OPEN, Status.WAITING_THIRD_PARTY, Status.RESOLVED}),
     Status.WAITING_THIRD_PARTY: frozenset({Status.OPEN, Status.WAITING_CUSTOMER, Status.RESOLVED}),
@@ -22,8 +24,12 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 def refuse(current: str, target: str) -> ValidationError:
     return ValidationError(
-        {"status": [_("Un ticket «%(current)s» no puede pasar a «%(target)s».") % {
-            "current": Status(current).label, "target": Status(target).label}]}
+        {
+            "status": [
+                _("Un ticket «%(current)s» no puede pasar a «%(target)s».")
+                % {"current": Status(current).label, "target": Status(target).label}
+            ]
+        }
     )
 
 
@@ -49,9 +55,14 @@ def ticket_transition(*, actor, ticket: Ticket, to: str, reason: str = "") -> Ti
     if to not in ALLOWED[locked.status]:
         raise refuse(locked.status, to)
     now = timezone.now()
-    Ticket.objects.filter(pk=locked.pk).update(**status_fields(locked, to, now), version=F("version") + 1, updated_at=now)
+    Ticket.objects.filter(pk=locked.pk).update(
+        **status_fields(locked, to, now), version=F("version") + 1, updated_at=now
+    )
     TicketEvent.objects.create(
-        ticket=locked, actor=_real(actor), kind=TicketEvent.Kind.STATUS, body=reason.strip()[:2000],
+        ticket=locked,
+        actor=_real(actor),
+        kind=TicketEvent.Kind.STATUS,
+        body=reason.strip()[:2000],
         data={"from": locked.status, "to": to},
     )
     locked.refresh_from_db()

@@ -33,7 +33,9 @@ def signature(secret: str, body: bytes) -> str:
 
 
 def encode(payload: dict) -> bytes:
-    return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")).encode()
+    return json.dumps(
+        payload, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
+    ).encode()
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -57,7 +59,9 @@ def post(delivery: WebhookDelivery) -> int:
     }
     if delivery.webhook.secret:
         headers[SIGNATURE_HEADER] = signature(delivery.webhook.secret, body)
-    request = urllib.request.Request(delivery.webhook.url, data=body, headers=headers, method="POST")
+    request = urllib.request.Request(
+        delivery.webhook.url, data=body, headers=headers, method="POST"
+    )
     with _opener.open(request, timeout=TIMEOUT) as response:
         status = response.status
     if not 200 <= status < 300:
@@ -68,12 +72,16 @@ def post(delivery: WebhookDelivery) -> int:
 def deliver(delivery_ids: list[int]) -> list[tuple[int, int]]:
     """Send the deliveries not sent yet; returns (id, attempts) of those to try again later."""
     retry = []
-    deliveries = WebhookDelivery.objects.filter(pk__in=delivery_ids).exclude(
-        state__in=(WebhookDelivery.State.SENT, WebhookDelivery.State.FAILED)).select_related("webhook")
+    deliveries = (
+        WebhookDelivery.objects.filter(pk__in=delivery_ids)
+        .exclude(state__in=(WebhookDelivery.State.SENT, WebhookDelivery.State.FAILED))
+        .select_related("webhook")
+    )
     for delivery in deliveries:
         if not delivery.webhook.is_active:
             WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                state=WebhookDelivery.State.FAILED, last_error=_("El webhook está desactivado."))
+                state=WebhookDelivery.State.FAILED, last_error=_("El webhook está desactivado.")
+            )
             continue
         try:
             post(delivery)
@@ -82,12 +90,17 @@ def deliver(delivery_ids: list[int]) -> list[tuple[int, int]]:
             failed = attempts >= max_attempts()
             state = WebhookDelivery.State.FAILED if failed else WebhookDelivery.State.RETRYING
             WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                attempts=F("attempts") + 1, state=state, last_error=_error_text(exc)[:1000])
+                attempts=F("attempts") + 1, state=state, last_error=_error_text(exc)[:1000]
+            )
             if not failed:
                 retry.append((delivery.pk, attempts))
         else:
             WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                state=WebhookDelivery.State.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error="")
+                state=WebhookDelivery.State.SENT,
+                sent_at=timezone.now(),
+                attempts=F("attempts") + 1,
+                last_error="",
+            )
     return retry
 
 
@@ -103,9 +116,14 @@ def redeliver(delivery_ids: list[int]) -> int:
     """Queue failed deliveries again (an administrator's retry from the admin)."""
     from ..alert_tasks import deliver_webhooks
 
-    ids = list(WebhookDelivery.objects.filter(pk__in=delivery_ids, state=WebhookDelivery.State.FAILED)
-               .values_list("pk", flat=True))
+    ids = list(
+        WebhookDelivery.objects.filter(
+            pk__in=delivery_ids, state=WebhookDelivery.State.FAILED
+        ).values_list("pk", flat=True)
+    )
     if ids:
-        WebhookDelivery.objects.filter(pk__in=ids).update(state=WebhookDelivery.State.QUEUED, attempts=0)
+        WebhookDelivery.objects.filter(pk__in=ids).update(
+            state=WebhookDelivery.State.QUEUED, attempts=0
+        )
         transaction.on_commit(lambda: enqueue(deliver_webhooks, ids))
     return len(ids)

@@ -20,28 +20,42 @@ _STEPS = dict(PROTOCOL_STEPS)
 _STATUS_LABELS = dict(Status.choices)
 _PRIORITY_LABELS = dict(Priority.choices)
 _EVENT_LABELS = dict(TicketEvent.Kind.choices)
-_STATUS_BADGE = {Status.RESOLVED: "badge--ok", Status.CLOSED: "badge--ok", Status.NEW: "badge--info",
-                 Status.OPEN: "badge--warn"}
+_STATUS_BADGE = {
+    Status.RESOLVED: "badge--ok",
+    Status.CLOSED: "badge--ok",
+    Status.NEW: "badge--info",
+    Status.OPEN: "badge--warn",
+}
 _PRIORITY_BADGE = {Priority.CRITICAL: "badge--err", Priority.HIGH: "badge--warn"}
 _EVENT_BADGE = {"note": "badge--warn", "reply": "badge--info", "customer_reply": "badge--info"}
 
 
 @register.filter
 def status_badge(ticket) -> str:
-    return format_html('<span class="badge {}" data-status="{}">{}</span>', _STATUS_BADGE.get(ticket.status, ""),
-                       ticket.status, _STATUS_LABELS.get(ticket.status, ticket.status))
+    return format_html(
+        '<span class="badge {}" data-status="{}">{}</span>',
+        _STATUS_BADGE.get(ticket.status, ""),
+        ticket.status,
+        _STATUS_LABELS.get(ticket.status, ticket.status),
+    )
 
 
 @register.filter
 def priority_badge(ticket) -> str:
-    return format_html('<span class="badge {}">{}</span>', _PRIORITY_BADGE.get(ticket.priority, ""),
-                       _PRIORITY_LABELS.get(ticket.priority, ticket.priority))
+    return format_html(
+        '<span class="badge {}">{}</span>',
+        _PRIORITY_BADGE.get(ticket.priority, ""),
+        _PRIORITY_LABELS.get(ticket.priority, ticket.priority),
+    )
 
 
 @register.filter
 def event_badge(event) -> str:
-    return format_html('<span class="badge {}">{}</span>', _EVENT_BADGE.get(event.kind, ""),
-                       _EVENT_LABELS.get(event.kind, event.kind))
+    return format_html(
+        '<span class="badge {}">{}</span>',
+        _EVENT_BADGE.get(event.kind, ""),
+        _EVENT_LABELS.get(event.kind, event.kind),
+    )
 
 
 @register.filter
@@ -66,9 +80,12 @@ def field_label(name: str) -> str:
 
 
 _SLA = {
-    sla.State.ON_TRACK: ("badge--ok", _("A tiempo")), sla.State.AT_RISK: ("badge--warn", _("En riesgo")),
-    sla.State.BREACHED: ("badge--err", _("Vencido")), sla.State.PAUSED: ("", _("En pausa")),
-    sla.State.MET: ("badge--ok", _("Cumplido")), sla.State.MISSED: ("badge--err", _("Incumplido")),
+    sla.State.ON_TRACK: ("badge--ok", _("A tiempo")),
+    sla.State.AT_RISK: ("badge--warn", _("En riesgo")),
+    sla.State.BREACHED: ("badge--err", _("Vencido")),
+    sla.State.PAUSED: ("", _("En pausa")),
+    sla.State.MET: ("badge--ok", _("Cumplido")),
+    sla.State.MISSED: ("badge--err", _("Incumplido")),
 }
 
 
@@ -79,8 +96,13 @@ def sla_badge(ticket, now) -> str:
     if state is None:
         return ""
     css, label = _SLA[state]
-    return format_html('<span class="badge {}" data-sla="{}" title="{}">{}</span>', css, state,
-                       date_format(localtime(ticket.sla_due), "SHORT_DATETIME_FORMAT"), label)
+    return format_html(
+        '<span class="badge {}" data-sla="{}" title="{}">{}</span>',
+        css,
+        state,
+        date_format(localtime(ticket.sla_due), "SHORT_DATETIME_FORMAT"),
+        label,
+    )
 
 
 @register.filter
@@ -102,7 +124,7 @@ def _hours_minutes(value) -> str:
 
 @register.filter
 def sla_left(row: dict) -> str:
-    """"Quedan 3 h 20 min hábiles" or "Vencido hace 2 h" for one row of sla_overview."""
+    """ "Quedan 3 h 20 min hábiles" or "Vencido hace 2 h" for one row of sla_overview."""
     if row["done_at"] is not None:
         return ""
     if row["left"].total_seconds() < 0:

@@ -17,8 +17,13 @@ _instances: dict[str, StampingAdapter] = {}
 _lock = threading.Lock()
 
 __all__ = [
-    "AdapterUnavailable", "StampResult", "StampingAdapter", "StampingError", "StampingRefused",
-    "adapter_choices", "get_adapter",
+    "AdapterUnavailable",
+    "StampResult",
+    "StampingAdapter",
+    "StampingError",
+    "StampingRefused",
+    "adapter_choices",
+    "get_adapter",
 ]
 
 

@@ -79,7 +79,12 @@ class StampResult:
         if stamp is None:
             raise StampingRefused("La respuesta del PAC no trae TimbreFiscalDigital.")
         when = _timezone("06000").localize(dt.fromisoformat(stamp.stamped_at))
-        return cls(xml=xml, uuid=stamp.uuid, stamped_at=when, sat_certificate_number=stamp.sat_certificate_number)
+        return cls(
+            xml=xml,
+            uuid=stamp.uuid,
+            stamped_at=when,
+            sat_certificate_number=stamp.sat_certificate_number,
+        )
 
 
 @runtime_checkable

@@ -27,7 +27,9 @@ from .base import StampingRefused, StampResult
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PAC_RFC = "AAA010101AAA"
-LEGEND = "Timbre de prueba del sandbox de CFDI Desk: sin validez ante el SAT"  # the XSD allows no period
+LEGEND = (
+    "Timbre de prueba del sandbox de CFDI Desk: sin validez ante el SAT"  # the XSD allows no period
+)
 # A CFDI whose total reaches this needs the PAC's confirmation key (atributo Confirmacion).
 CONFIRMATION_LIMIT = Decimal("100000000")
 
@@ -57,18 +59,32 @@ class SandboxAdapter:
             first = issues[0]
             raise StampingRefused(f"{first.field}: {first.message}", code="301")
         if not verify_seal(root):
-            raise StampingRefused("El sello del comprobante no corresponde a su cadena original y certificado.", code="CFDI40102")
+            raise StampingRefused(
+                "El sello del comprobante no corresponde a su cadena original y certificado.",
+                code="CFDI40102",
+            )
         try:
             total = Decimal(root.get("Total", "0"))
         except InvalidOperation:
             total = Decimal(0)
         if total >= CONFIRMATION_LIMIT and not root.get("Confirmacion"):
             raise StampingRefused(
-                f"El total {total} requiere la clave de confirmación del PAC (atributo Confirmacion).", code="CFDI40119"
+                f"El total {total} requiere la clave de confirmación del PAC (atributo Confirmacion).",
+                code="CFDI40119",
             )
         stamped_at = timezone.now().astimezone(_timezone("06000")).replace(microsecond=0)
         new_uuid = str(uuid.uuid4()).upper()
-        add_stamp(root, uuid=new_uuid, stamped_at=stamped_at, pac_rfc=PAC_RFC, signer=self.signer, legend=LEGEND)
+        add_stamp(
+            root,
+            uuid=new_uuid,
+            stamped_at=stamped_at,
+            pac_rfc=PAC_RFC,
+            signer=self.signer,
+            legend=LEGEND,
+        )
         return StampResult(
-            xml=to_bytes(root), uuid=new_uuid, stamped_at=stamped_at, sat_certificate_number=self.signer.certificate_number
+            xml=to_bytes(root),
+            uuid=new_uuid,
+            stamped_at=stamped_at,
+            sat_certificate_number=self.signer.certificate_number,
         )

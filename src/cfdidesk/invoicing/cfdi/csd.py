@@ -39,19 +39,27 @@ def load_signer(certificate: bytes, key: bytes, password: str):
     try:
         x509 = crypto.load_certificate(crypto.FILETYPE_ASN1, certificate)
     except Exception as exc:
-        raise CsdRefused("certificate", _("El archivo .cer no es un certificado válido del SAT.")) from exc
+        raise CsdRefused(
+            "certificate", _("El archivo .cer no es un certificado válido del SAT.")
+        ) from exc
     try:
         private_key = load_der_private_key(key, password=(password or "").encode() or None)
     except TypeError as exc:  # an encrypted key and no password
         raise CsdRefused("password", _("Escribe la contraseña de la llave privada.")) from exc
     except ValueError as exc:
         if "password" in str(exc).lower():
-            raise CsdRefused("password", _("La contraseña de la llave privada no es correcta.")) from exc
-        raise CsdRefused("key", _("El archivo .key no es una llave privada válida del SAT.")) from exc
+            raise CsdRefused(
+                "password", _("La contraseña de la llave privada no es correcta.")
+            ) from exc
+        raise CsdRefused(
+            "key", _("El archivo .key no es una llave privada válida del SAT.")
+        ) from exc
     try:
         return Signer(x509, private_key, check=True)
     except Exception as exc:
-        raise CsdRefused("key", _("La llave privada (.key) no corresponde al certificado (.cer).")) from exc
+        raise CsdRefused(
+            "key", _("La llave privada (.key) no corresponde al certificado (.cer).")
+        ) from exc
 
 
 def check_signer(signer, *, rfc: str) -> CsdInfo:
@@ -60,13 +68,17 @@ def check_signer(signer, *, rfc: str) -> CsdInfo:
 
     if signer.type == CertificateType.Fiel:
         raise CsdRefused(
-            "certificate", _("El certificado es de e.firma (FIEL); para sellar CFDI se usa el certificado de sello digital (CSD).")
+            "certificate",
+            _(
+                "El certificado es de e.firma (FIEL); para sellar CFDI se usa el certificado de sello digital (CSD)."
+            ),
         )
     cert_rfc = str(signer.rfc or "")
     if cert_rfc != rfc:
         raise CsdRefused(
             "certificate",
-            _("El certificado es del RFC %(cert)s y el ambiente es del RFC %(rfc)s.") % {"cert": cert_rfc or "?", "rfc": rfc},
+            _("El certificado es del RFC %(cert)s y el ambiente es del RFC %(rfc)s.")
+            % {"cert": cert_rfc or "?", "rfc": rfc},
         )
     x509 = signer.certificate.to_cryptography()
     return CsdInfo(

@@ -56,7 +56,9 @@ def _catalogs() -> _Catalogs:
     values = {}
     for simple_type in tree.getroot().iterfind(f"{{{XS}}}simpleType"):
         restriction = simple_type.find(f"{{{XS}}}restriction")
-        enumerations = restriction.findall(f"{{{XS}}}enumeration") if restriction is not None else []
+        enumerations = (
+            restriction.findall(f"{{{XS}}}enumeration") if restriction is not None else []
+        )
         if len(enumerations) > LARGE_ENUMERATION:
             values[simple_type.get("name")] = frozenset(e.get("value") for e in enumerations)
             for e in enumerations:
@@ -68,7 +70,9 @@ def _catalogs() -> _Catalogs:
             type_name = (attribute.get("type") or "").rpartition(":")[2]
             if type_name in values:
                 element = next(a for a in attribute.iterancestors(f"{{{XS}}}element"))
-                attributes.append((f"{{{namespace}}}{element.get('name')}", attribute.get("name"), type_name))
+                attributes.append(
+                    (f"{{{namespace}}}{element.get('name')}", attribute.get("name"), type_name)
+                )
     return _Catalogs(etree.tostring(tree), values, tuple(attributes))
 
 
@@ -82,9 +86,13 @@ class _CatalogResolver(etree.Resolver):
 def _compile() -> etree.XMLSchema:
     parser = etree.XMLParser(no_network=True, resolve_entities=False)
     parser.resolvers.add(_CatalogResolver())
-    imports = "".join(f'<xs:import namespace="{ns}" schemaLocation="{path}"/>' for ns, path in _ROOT_SCHEMAS)
+    imports = "".join(
+        f'<xs:import namespace="{ns}" schemaLocation="{path}"/>' for ns, path in _ROOT_SCHEMAS
+    )
     source = f'<xs:schema xmlns:xs="{XS}">{imports}</xs:schema>'
-    root = etree.fromstring(source, parser=parser, base_url=os.path.join(schema_root(), "cfdidesk.xsd"))
+    root = etree.fromstring(
+        source, parser=parser, base_url=os.path.join(schema_root(), "cfdidesk.xsd")
+    )
     return etree.XMLSchema(etree.ElementTree(root))
 
 
@@ -108,39 +116,95 @@ def xsd_issues(root: etree._Element) -> list[Issue]:
         for n, element in enumerate(root.iter(tag), start=1):
             value = element.get(attribute)
             if value is not None and value.strip() not in codes:
-                issues.append(Issue(
-                    f"{etree.QName(element).localname}[{n}]@{attribute}",
-                    _("El valor «%(value)s» no está en el catálogo %(catalog)s del SAT.")
-                    % {"value": value, "catalog": type_name},
-                ))
+                issues.append(
+                    Issue(
+                        f"{etree.QName(element).localname}[{n}]@{attribute}",
+                        _("El valor «%(value)s» no está en el catálogo %(catalog)s del SAT.")
+                        % {"value": value, "catalog": type_name},
+                    )
+                )
     return issues
 
 
-_ELEMENT = re.compile(r"^Element '(?:\{[^}]*\})?(?P<element>[^']+)'(?:, attribute '(?P<attribute>[^']+)')?: (?P<rest>.*)$", re.S)
+_ELEMENT = re.compile(
+    r"^Element '(?:\{[^}]*\})?(?P<element>[^']+)'(?:, attribute '(?P<attribute>[^']+)')?: (?P<rest>.*)$",
+    re.S,
+)
 _ATTRIBUTE = re.compile(r"The attribute '(?P<a>[^']+)' is")
 _PATTERNS = [
-    (re.compile(r"\[facet 'enumeration'\] The value '(?P<v>[^']*)' is not an element of the set"),
-     lambda m: _("El valor «%(value)s» no está en el catálogo del SAT.") % {"value": m["v"]}),
-    (re.compile(r"\[facet 'pattern'\] The value '(?P<v>[^']*)' is not accepted by the pattern"),
-     lambda m: _("El valor «%(value)s» no tiene el formato que pide el SAT.") % {"value": m["v"]}),
-    (re.compile(r"\[facet 'minInclusive'\] The value '(?P<v>[^']*)' is less than the minimum value allowed \('(?P<min>[^']*)'\)"),
-     lambda m: _("El valor %(value)s es menor que el mínimo permitido (%(min)s).") % {"value": m["v"], "min": m["min"]}),
-    (re.compile(r"\[facet 'maxInclusive'\] The value '(?P<v>[^']*)' is greater than the maximum value allowed \('(?P<max>[^']*)'\)"),
-     lambda m: _("El valor %(value)s es mayor que el máximo permitido (%(max)s).") % {"value": m["v"], "max": m["max"]}),
-    (re.compile(r"\[facet 'fractionDigits'\] The value '(?P<v>[^']*)' has more fractional digits than are allowed \('(?P<n>\d+)'\)"),
-     lambda m: _("El valor %(value)s tiene más decimales de los permitidos (%(n)s).") % {"value": m["v"], "n": m["n"]}),
-    (re.compile(r"\[facet '(?:length|minLength|maxLength)'\] The value '(?P<v>[^']*)' has a length of '(?P<len>\d+)'; this (?:differs from the allowed length|underruns the allowed minimum length|exceeds the allowed maximum length) of '(?P<n>\d+)'"),
-     lambda m: _("El valor «%(value)s» tiene %(len)s caracteres; el SAT pide %(n)s.") % {"value": m["v"][:60], "len": m["len"], "n": m["n"]}),
-    (re.compile(r"The attribute '(?P<a>[^']+)' is required but missing"),
-     lambda m: _("Falta el atributo obligatorio %(attribute)s.") % {"attribute": m["a"]}),
-    (re.compile(r"The attribute '(?P<a>[^']+)' is not allowed"),
-     lambda m: _("El atributo %(attribute)s no está permitido aquí.") % {"attribute": m["a"]}),
-    (re.compile(r"'(?P<v>[^']*)' is not a valid value of the (?:atomic|local atomic) type '(?P<t>[^']+)'"),
-     lambda m: _("El valor «%(value)s» no es válido (%(type)s).") % {"value": m["v"][:60], "type": m["t"]}),
-    (re.compile(r"Missing child element\(s\)\. Expected is (?:one of )?\(? ?(?P<e>[^)]+)\)?"),
-     lambda m: _("Falta un elemento obligatorio: %(elements)s.") % {"elements": _names(m["e"])}),
-    (re.compile(r"This element is not expected\."),
-     lambda m: _("Este elemento no va aquí según el esquema del SAT.")),
+    (
+        re.compile(
+            r"\[facet 'enumeration'\] The value '(?P<v>[^']*)' is not an element of the set"
+        ),
+        lambda m: _("El valor «%(value)s» no está en el catálogo del SAT.") % {"value": m["v"]},
+    ),
+    (
+        re.compile(r"\[facet 'pattern'\] The value '(?P<v>[^']*)' is not accepted by the pattern"),
+        lambda m: (
+            _("El valor «%(value)s» no tiene el formato que pide el SAT.") % {"value": m["v"]}
+        ),
+    ),
+    (
+        re.compile(
+            r"\[facet 'minInclusive'\] The value '(?P<v>[^']*)' is less than the minimum value allowed \('(?P<min>[^']*)'\)"
+        ),
+        lambda m: (
+            _("El valor %(value)s es menor que el mínimo permitido (%(min)s).")
+            % {"value": m["v"], "min": m["min"]}
+        ),
+    ),
+    (
+        re.compile(
+            r"\[facet 'maxInclusive'\] The value '(?P<v>[^']*)' is greater than the maximum value allowed \('(?P<max>[^']*)'\)"
+        ),
+        lambda m: (
+            _("El valor %(value)s es mayor que el máximo permitido (%(max)s).")
+            % {"value": m["v"], "max": m["max"]}
+        ),
+    ),
+    (
+        re.compile(
+            r"\[facet 'fractionDigits'\] The value '(?P<v>[^']*)' has more fractional digits than are allowed \('(?P<n>\d+)'\)"
+        ),
+        lambda m: (
+            _("El valor %(value)s tiene más decimales de los permitidos (%(n)s).")
+            % {"value": m["v"], "n": m["n"]}
+        ),
+    ),
+    (
+        re.compile(
+            r"\[facet '(?:length|minLength|maxLength)'\] The value '(?P<v>[^']*)' has a length of '(?P<len>\d+)'; this (?:differs from the allowed length|underruns the allowed minimum length|exceeds the allowed maximum length) of '(?P<n>\d+)'"
+        ),
+        lambda m: (
+            _("El valor «%(value)s» tiene %(len)s caracteres; el SAT pide %(n)s.")
+            % {"value": m["v"][:60], "len": m["len"], "n": m["n"]}
+        ),
+    ),
+    (
+        re.compile(r"The attribute '(?P<a>[^']+)' is required but missing"),
+        lambda m: _("Falta el atributo obligatorio %(attribute)s.") % {"attribute": m["a"]},
+    ),
+    (
+        re.compile(r"The attribute '(?P<a>[^']+)' is not allowed"),
+        lambda m: _("El atributo %(attribute)s no está permitido aquí.") % {"attribute": m["a"]},
+    ),
+    (
+        re.compile(
+            r"'(?P<v>[^']*)' is not a valid value of the (?:atomic|local atomic) type '(?P<t>[^']+)'"
+        ),
+        lambda m: (
+            _("El valor «%(value)s» no es válido (%(type)s).")
+            % {"value": m["v"][:60], "type": m["t"]}
+        ),
+    ),
+    (
+        re.compile(r"Missing child element\(s\)\. Expected is (?:one of )?\(? ?(?P<e>[^)]+)\)?"),
+        lambda m: _("Falta un elemento obligatorio: %(elements)s.") % {"elements": _names(m["e"])},
+    ),
+    (
+        re.compile(r"This element is not expected\."),
+        lambda m: _("Este elemento no va aquí según el esquema del SAT."),
+    ),
 ]
 
 
@@ -151,7 +215,9 @@ def _names(text: str) -> str:
 def _readable(error) -> Issue:
     message = error.message or ""
     match = _ELEMENT.match(message)
-    element, attribute, rest = (match["element"], match["attribute"], match["rest"]) if match else ("", None, message)
+    element, attribute, rest = (
+        (match["element"], match["attribute"], match["rest"]) if match else ("", None, message)
+    )
     path = re.sub(r"/?[a-zA-Z0-9]+:", "/", error.path or "").strip("/") or element
     named = _ATTRIBUTE.search(rest)
     attribute = attribute or (named["a"] if named else None)

@@ -36,7 +36,9 @@ def _transform(tag: str) -> etree.XSLT:
     if transform is None:
         from .schema import schema_root
 
-        transform = cache[tag] = etree.XSLT(etree.parse(os.path.join(schema_root(), _XSLT_PATHS[tag])))
+        transform = cache[tag] = etree.XSLT(
+            etree.parse(os.path.join(schema_root(), _XSLT_PATHS[tag]))
+        )
     return transform
 
 

@@ -27,13 +27,17 @@ def read_stamp(root: etree._Element) -> Stamp | None:
     if tfd is None:
         return None
     return Stamp(
-        uuid=(tfd.get("UUID") or "").upper(), stamped_at=tfd.get("FechaTimbrado") or "",
-        pac_rfc=tfd.get("RfcProvCertif") or "", sat_certificate_number=tfd.get("NoCertificadoSAT") or "",
+        uuid=(tfd.get("UUID") or "").upper(),
+        stamped_at=tfd.get("FechaTimbrado") or "",
+        pac_rfc=tfd.get("RfcProvCertif") or "",
+        sat_certificate_number=tfd.get("NoCertificadoSAT") or "",
         legend=tfd.get("Leyenda") or "",
     )
 
 
-def add_stamp(root: etree._Element, *, uuid: str, stamped_at: datetime, pac_rfc: str, signer, legend: str = "") -> etree._Element:
+def add_stamp(
+    root: etree._Element, *, uuid: str, stamped_at: datetime, pac_rfc: str, signer, legend: str = ""
+) -> etree._Element:
     """Append a sealed TimbreFiscalDigital 1.1 to the Comprobante's Complemento (created if missing)."""
     tfd = etree.Element(f"{{{TFD_NS}}}TimbreFiscalDigital", nsmap={"tfd": TFD_NS, "xsi": XSI_NS})
     tfd.set(f"{{{XSI_NS}}}schemaLocation", TFD_SCHEMA_LOCATION)

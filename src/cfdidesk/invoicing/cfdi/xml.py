@@ -20,8 +20,12 @@ def _parser() -> etree.XMLParser:
     parser = getattr(_local, "parser", None)
     if parser is None:
         parser = _local.parser = etree.XMLParser(
-            resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-            huge_tree=False, remove_blank_text=False,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            remove_blank_text=False,
         )
     return parser
 
@@ -35,19 +39,26 @@ def parse_xml(data: bytes, *, max_bytes: int | None = None) -> etree._Element:
     limit = max_bytes if max_bytes is not None else settings.INVOICING_XML_MAX_BYTES
     if len(data) > limit:
         raise XmlRefused(
-            _("El XML pesa %(size)s bytes; el máximo es %(max)s.") % {"size": f"{len(data):,}", "max": f"{limit:,}"}
+            _("El XML pesa %(size)s bytes; el máximo es %(max)s.")
+            % {"size": f"{len(data):,}", "max": f"{limit:,}"}
         )
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise XmlRefused(_("El XML trae una declaración DOCTYPE o ENTITY; por seguridad no se acepta."))
+        raise XmlRefused(
+            _("El XML trae una declaración DOCTYPE o ENTITY; por seguridad no se acepta.")
+        )
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
-        raise XmlRefused(_("El XML no está bien formado: %(error)s") % {"error": exc.msg or str(exc)}) from exc
+        raise XmlRefused(
+            _("El XML no está bien formado: %(error)s") % {"error": exc.msg or str(exc)}
+        ) from exc
     if root is None:
         raise XmlRefused(_("El archivo está vacío."))
     # Another encoding (UTF-16) could hide the DOCTYPE from the byte search above.
     if root.getroottree().docinfo.internalDTD is not None:
-        raise XmlRefused(_("El XML trae una declaración DOCTYPE o ENTITY; por seguridad no se acepta."))
+        raise XmlRefused(
+            _("El XML trae una declaración DOCTYPE o ENTITY; por seguridad no se acepta.")
+        )
     return root
 
 

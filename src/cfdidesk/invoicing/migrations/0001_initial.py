@@ -9,239 +9,601 @@ import cfdidesk.invoicing.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0004_company_search_indexes'),
+        ("customers", "0004_company_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('movement_id', models.CharField(blank=True, max_length=100, verbose_name='movimiento')),
-                ('document_type', models.CharField(choices=[('I', 'Ingreso'), ('E', 'Egreso (nota de crédito)'), ('P', 'Pago'), ('N', 'Nómina')], max_length=1, verbose_name='tipo')),
-                ('series', models.CharField(blank=True, max_length=25, verbose_name='serie')),
-                ('folio', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='folio')),
-                ('state', models.CharField(choices=[('received', 'Recibido'), ('mapping_error', 'Error de mapping'), ('pre', 'PRE (sin validar)'), ('validation_error', 'Error de structure validation'), ('waiting_for_input', 'En espera del generador'), ('stamped', 'Timbrado'), ('generator_error', 'Error del generador'), ('cancelled', 'Cancelado'), ('no_credits', 'Sin timbres')], default='received', max_length=20, verbose_name='estado')),
-                ('input_flag', models.BooleanField(default=True, verbose_name='input = 1')),
-                ('receptor_rfc', models.CharField(blank=True, max_length=13, verbose_name='RFC del receptor')),
-                ('receptor_name', models.CharField(blank=True, max_length=300, verbose_name='receptor')),
-                ('currency', models.CharField(blank=True, max_length=3, verbose_name='moneda')),
-                ('total', models.DecimalField(blank=True, decimal_places=6, max_digits=24, null=True, verbose_name='total')),
-                ('uuid', models.CharField(blank=True, max_length=36, null=True, unique=True, verbose_name='UUID')),
-                ('file_name', models.CharField(blank=True, max_length=120, verbose_name='archivo')),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('issued_at', models.DateTimeField(blank=True, null=True, verbose_name='fecha de emisión')),
-                ('stamped_at', models.DateTimeField(blank=True, null=True, verbose_name='fecha de timbrado')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recibido')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "movement_id",
+                    models.CharField(blank=True, max_length=100, verbose_name="movimiento"),
+                ),
+                (
+                    "document_type",
+                    models.CharField(
+                        choices=[
+                            ("I", "Ingreso"),
+                            ("E", "Egreso (nota de crédito)"),
+                            ("P", "Pago"),
+                            ("N", "Nómina"),
+                        ],
+                        max_length=1,
+                        verbose_name="tipo",
+                    ),
+                ),
+                ("series", models.CharField(blank=True, max_length=25, verbose_name="serie")),
+                (
+                    "folio",
+                    models.PositiveBigIntegerField(blank=True, null=True, verbose_name="folio"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("received", "Recibido"),
+                            ("mapping_error", "Error de mapping"),
+                            ("pre", "PRE (sin validar)"),
+                            ("validation_error", "Error de structure validation"),
+                            ("waiting_for_input", "En espera del generador"),
+                            ("stamped", "Timbrado"),
+                            ("generator_error", "Error del generador"),
+                            ("cancelled", "Cancelado"),
+                            ("no_credits", "Sin timbres"),
+                        ],
+                        default="received",
+                        max_length=20,
+                        verbose_name="estado",
+                    ),
+                ),
+                ("input_flag", models.BooleanField(default=True, verbose_name="input = 1")),
+                (
+                    "receptor_rfc",
+                    models.CharField(blank=True, max_length=13, verbose_name="RFC del receptor"),
+                ),
+                (
+                    "receptor_name",
+                    models.CharField(blank=True, max_length=300, verbose_name="receptor"),
+                ),
+                ("currency", models.CharField(blank=True, max_length=3, verbose_name="moneda")),
+                (
+                    "total",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=24, null=True, verbose_name="total"
+                    ),
+                ),
+                (
+                    "uuid",
+                    models.CharField(
+                        blank=True, max_length=36, null=True, unique=True, verbose_name="UUID"
+                    ),
+                ),
+                ("file_name", models.CharField(blank=True, max_length=120, verbose_name="archivo")),
+                ("errors", models.JSONField(blank=True, default=list)),
+                (
+                    "issued_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="fecha de emisión"),
+                ),
+                (
+                    "stamped_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="fecha de timbrado"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recibido"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'documento',
+                "verbose_name": "documento",
             },
         ),
         migrations.CreateModel(
-            name='CreditLoad',
+            name="CreditLoad",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rfc', models.CharField(db_index=True, max_length=13, verbose_name='RFC')),
-                ('quantity', models.PositiveIntegerField(verbose_name='timbres')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='nota')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rfc", models.CharField(db_index=True, max_length=13, verbose_name="RFC")),
+                ("quantity", models.PositiveIntegerField(verbose_name="timbres")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="nota")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'carga de timbres',
-                'verbose_name_plural': 'cargas de timbres',
-                'ordering': ['-id'],
+                "verbose_name": "carga de timbres",
+                "verbose_name_plural": "cargas de timbres",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentXml',
+            name="DocumentXml",
             fields=[
-                ('document', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='xml', serialize=False, to='invoicing.document')),
-                ('pre_xml', cfdidesk.invoicing.models.XmlField(blank=True)),
-                ('stamped_xml', cfdidesk.invoicing.models.XmlField(blank=True)),
+                (
+                    "document",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="xml",
+                        serialize=False,
+                        to="invoicing.document",
+                    ),
+                ),
+                ("pre_xml", cfdidesk.invoicing.models.XmlField(blank=True)),
+                ("stamped_xml", cfdidesk.invoicing.models.XmlField(blank=True)),
             ],
         ),
         migrations.CreateModel(
-            name='DocumentTransition',
+            name="DocumentTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(blank=True, max_length=20)),
-                ('to_state', models.CharField(max_length=20)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='invoicing.document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_state", models.CharField(blank=True, max_length=20)),
+                ("to_state", models.CharField(max_length=20)),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="invoicing.document",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='InvoicingEnvironment',
+            name="InvoicingEnvironment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='nombre')),
-                ('emitter_rfc', models.CharField(db_index=True, max_length=13, verbose_name='RFC del emisor')),
-                ('emitter_name', models.CharField(max_length=300, verbose_name='razón social del emisor')),
-                ('tax_regime', models.CharField(max_length=3, verbose_name='régimen fiscal del emisor')),
-                ('postal_code', models.CharField(max_length=5, verbose_name='lugar de expedición (código postal)')),
-                ('series_income', models.CharField(blank=True, default='A', max_length=25, verbose_name='serie de ingresos')),
-                ('series_credit_note', models.CharField(blank=True, default='NC', max_length=25, verbose_name='serie de notas de crédito')),
-                ('series_payment', models.CharField(blank=True, default='P', max_length=25, verbose_name='serie de pagos')),
-                ('series_payroll', models.CharField(blank=True, default='NOM', max_length=25, verbose_name='serie de nómina')),
-                ('adapter', models.CharField(default='sandbox', max_length=40, verbose_name='adaptador de timbrado')),
-                ('generator_running', models.BooleanField(default=False, verbose_name='generador encendido')),
-                ('generator_changed_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('certificate', models.BinaryField(blank=True, null=True)),
-                ('certificate_number', models.CharField(blank=True, editable=False, max_length=20, verbose_name='número de certificado')),
-                ('certificate_valid_from', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('certificate_valid_until', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('key_encrypted', models.BinaryField(blank=True, null=True)),
-                ('password_encrypted', models.BinaryField(blank=True, null=True)),
-                ('csd_loaded_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('is_active', models.BooleanField(default=True, verbose_name='activo')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoicing_environments', to='customers.company', verbose_name='cliente')),
-                ('csd_loaded_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('generator_changed_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="nombre")),
+                (
+                    "emitter_rfc",
+                    models.CharField(db_index=True, max_length=13, verbose_name="RFC del emisor"),
+                ),
+                (
+                    "emitter_name",
+                    models.CharField(max_length=300, verbose_name="razón social del emisor"),
+                ),
+                (
+                    "tax_regime",
+                    models.CharField(max_length=3, verbose_name="régimen fiscal del emisor"),
+                ),
+                (
+                    "postal_code",
+                    models.CharField(
+                        max_length=5, verbose_name="lugar de expedición (código postal)"
+                    ),
+                ),
+                (
+                    "series_income",
+                    models.CharField(
+                        blank=True, default="A", max_length=25, verbose_name="serie de ingresos"
+                    ),
+                ),
+                (
+                    "series_credit_note",
+                    models.CharField(
+                        blank=True,
+                        default="NC",
+                        max_length=25,
+                        verbose_name="serie de notas de crédito",
+                    ),
+                ),
+                (
+                    "series_payment",
+                    models.CharField(
+                        blank=True, default="P", max_length=25, verbose_name="serie de pagos"
+                    ),
+                ),
+                (
+                    "series_payroll",
+                    models.CharField(
+                        blank=True, default="NOM", max_length=25, verbose_name="serie de nómina"
+                    ),
+                ),
+                (
+                    "adapter",
+                    models.CharField(
+                        default="sandbox", max_length=40, verbose_name="adaptador de timbrado"
+                    ),
+                ),
+                (
+                    "generator_running",
+                    models.BooleanField(default=False, verbose_name="generador encendido"),
+                ),
+                (
+                    "generator_changed_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                ("certificate", models.BinaryField(blank=True, null=True)),
+                (
+                    "certificate_number",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=20,
+                        verbose_name="número de certificado",
+                    ),
+                ),
+                (
+                    "certificate_valid_from",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "certificate_valid_until",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                ("key_encrypted", models.BinaryField(blank=True, null=True)),
+                ("password_encrypted", models.BinaryField(blank=True, null=True)),
+                ("csd_loaded_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("is_active", models.BooleanField(default=True, verbose_name="activo")),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoicing_environments",
+                        to="customers.company",
+                        verbose_name="cliente",
+                    ),
+                ),
+                (
+                    "csd_loaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "generator_changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ambiente de facturación',
-                'verbose_name_plural': 'ambientes de facturación',
-                'ordering': ['name', 'id'],
+                "verbose_name": "ambiente de facturación",
+                "verbose_name_plural": "ambientes de facturación",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='GeneratorEvent',
+            name="GeneratorEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('pause', 'Pausado'), ('resume', 'Encendido')], max_length=10)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('environment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='generator_events', to='invoicing.invoicingenvironment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("pause", "Pausado"), ("resume", "Encendido")], max_length=10
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "environment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="generator_events",
+                        to="invoicing.invoicingenvironment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
+                "ordering": ["-id"],
             },
         ),
         migrations.AddField(
-            model_name='document',
-            name='environment',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='invoicing.invoicingenvironment'),
+            model_name="document",
+            name="environment",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="documents",
+                to="invoicing.invoicingenvironment",
+            ),
         ),
         migrations.CreateModel(
-            name='Movement',
+            name="Movement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('movement_id', models.CharField(max_length=100, verbose_name='movimiento')),
-                ('payload', cfdidesk.invoicing.models.PayloadField()),
-                ('content_hash', models.CharField(max_length=64)),
-                ('source', models.CharField(choices=[('api', 'API'), ('file', 'Archivo'), ('demo', 'Demostración')], default='api', max_length=10)),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('environment', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='invoicing.invoicingenvironment')),
-                ('received_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("movement_id", models.CharField(max_length=100, verbose_name="movimiento")),
+                ("payload", cfdidesk.invoicing.models.PayloadField()),
+                ("content_hash", models.CharField(max_length=64)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("api", "API"), ("file", "Archivo"), ("demo", "Demostración")],
+                        default="api",
+                        max_length=10,
+                    ),
+                ),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "environment",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="invoicing.invoicingenvironment",
+                    ),
+                ),
+                (
+                    "received_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='document',
-            name='source_movement',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='document', to='invoicing.movement'),
+            model_name="document",
+            name="source_movement",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="document",
+                to="invoicing.movement",
+            ),
         ),
         migrations.CreateModel(
-            name='StampBalance',
+            name="StampBalance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rfc', models.CharField(max_length=13, unique=True, verbose_name='RFC')),
-                ('available', models.BigIntegerField(default=0, verbose_name='timbres disponibles')),
-                ('used', models.BigIntegerField(default=0, verbose_name='timbres usados')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rfc", models.CharField(max_length=13, unique=True, verbose_name="RFC")),
+                (
+                    "available",
+                    models.BigIntegerField(default=0, verbose_name="timbres disponibles"),
+                ),
+                ("used", models.BigIntegerField(default=0, verbose_name="timbres usados")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'saldo de timbres',
-                'verbose_name_plural': 'saldos de timbres',
-                'constraints': [models.CheckConstraint(condition=models.Q(('available__gte', 0)), name='inv_balance_not_negative')],
+                "verbose_name": "saldo de timbres",
+                "verbose_name_plural": "saldos de timbres",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("available__gte", 0)), name="inv_balance_not_negative"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FolioCounter',
+            name="FolioCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('series', models.CharField(blank=True, max_length=25)),
-                ('document_type', models.CharField(choices=[('I', 'Ingreso'), ('E', 'Egreso (nota de crédito)'), ('P', 'Pago'), ('N', 'Nómina')], max_length=1)),
-                ('last', models.PositiveBigIntegerField(default=0)),
-                ('environment', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='folio_counters', to='invoicing.invoicingenvironment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("series", models.CharField(blank=True, max_length=25)),
+                (
+                    "document_type",
+                    models.CharField(
+                        choices=[
+                            ("I", "Ingreso"),
+                            ("E", "Egreso (nota de crédito)"),
+                            ("P", "Pago"),
+                            ("N", "Nómina"),
+                        ],
+                        max_length=1,
+                    ),
+                ),
+                ("last", models.PositiveBigIntegerField(default=0)),
+                (
+                    "environment",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="folio_counters",
+                        to="invoicing.invoicingenvironment",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('environment', 'series', 'document_type'), name='inv_folio_counter_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("environment", "series", "document_type"),
+                        name="inv_folio_counter_unique",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LogLine',
+            name="LogLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('movement_id', models.CharField(blank=True, max_length=100)),
-                ('stage', models.CharField(choices=[('intake', 'Recepción'), ('mapping', 'Mapping'), ('validation', 'Structure validation'), ('generator', 'Generador'), ('environment', 'Ambiente')], max_length=12)),
-                ('level', models.CharField(choices=[('info', 'Información'), ('warning', 'Aviso'), ('error', 'Error')], default='info', max_length=7)),
-                ('message', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('environment', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='invoicing.invoicingenvironment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("movement_id", models.CharField(blank=True, max_length=100)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("intake", "Recepción"),
+                            ("mapping", "Mapping"),
+                            ("validation", "Structure validation"),
+                            ("generator", "Generador"),
+                            ("environment", "Ambiente"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("info", "Información"), ("warning", "Aviso"), ("error", "Error")],
+                        default="info",
+                        max_length=7,
+                    ),
+                ),
+                ("message", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "environment",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="invoicing.invoicingenvironment",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['environment', 'movement_id', 'id'], name='inv_log_movement'), models.Index(fields=['environment', 'id'], name='inv_log_env')],
+                "indexes": [
+                    models.Index(
+                        fields=["environment", "movement_id", "id"], name="inv_log_movement"
+                    ),
+                    models.Index(fields=["environment", "id"], name="inv_log_env"),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='movement',
-            constraint=models.UniqueConstraint(fields=('environment', 'movement_id'), name='inv_movement_unique'),
+            model_name="movement",
+            constraint=models.UniqueConstraint(
+                fields=("environment", "movement_id"), name="inv_movement_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['environment', 'id'], name='inv_doc_env'),
+            model_name="document",
+            index=models.Index(fields=["environment", "id"], name="inv_doc_env"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['environment', 'state', 'id'], name='inv_doc_state'),
+            model_name="document",
+            index=models.Index(fields=["environment", "state", "id"], name="inv_doc_state"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['environment', 'document_type', 'id'], name='inv_doc_type'),
+            model_name="document",
+            index=models.Index(fields=["environment", "document_type", "id"], name="inv_doc_type"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['environment', 'series', 'id'], name='inv_doc_series'),
+            model_name="document",
+            index=models.Index(fields=["environment", "series", "id"], name="inv_doc_series"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['environment', 'receptor_rfc', 'id'], name='inv_doc_receptor'),
+            model_name="document",
+            index=models.Index(
+                fields=["environment", "receptor_rfc", "id"], name="inv_doc_receptor"
+            ),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['environment', 'created_at'], name='inv_doc_created'),
+            model_name="document",
+            index=models.Index(fields=["environment", "created_at"], name="inv_doc_created"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['environment', 'movement_id'], name='inv_doc_movement'),
+            model_name="document",
+            index=models.Index(fields=["environment", "movement_id"], name="inv_doc_movement"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['environment', 'file_name'], name='inv_doc_file'),
+            model_name="document",
+            index=models.Index(fields=["environment", "file_name"], name="inv_doc_file"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(condition=models.Q(('input_flag', True)), fields=['environment', 'id'], name='inv_doc_pending'),
+            model_name="document",
+            index=models.Index(
+                condition=models.Q(("input_flag", True)),
+                fields=["environment", "id"],
+                name="inv_doc_pending",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.UniqueConstraint(condition=models.Q(('folio__isnull', False)), fields=('environment', 'series', 'document_type', 'folio'), name='inv_document_folio_unique'),
+            model_name="document",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("folio__isnull", False)),
+                fields=("environment", "series", "document_type", "folio"),
+                name="inv_document_folio_unique",
+            ),
         ),
     ]

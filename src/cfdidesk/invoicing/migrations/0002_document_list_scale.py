@@ -8,47 +8,84 @@ def count_states(apps, schema_editor):
     """Start the per-state counters from the documents already there (one GROUP BY, once)."""
     Document = apps.get_model("invoicing", "Document")
     StateCount = apps.get_model("invoicing", "StateCount")
-    rows = Document.objects.values("environment_id", "state").annotate(n=models.Count("id")).order_by()
+    rows = (
+        Document.objects.values("environment_id", "state").annotate(n=models.Count("id")).order_by()
+    )
     StateCount.objects.bulk_create(
-        [StateCount(environment_id=r["environment_id"], state=r["state"], count=r["n"]) for r in rows], batch_size=1000
+        [
+            StateCount(environment_id=r["environment_id"], state=r["state"], count=r["n"])
+            for r in rows
+        ],
+        batch_size=1000,
     )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('invoicing', '0001_initial'),
+        ("invoicing", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StateCount',
+            name="StateCount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('received', 'Recibido'), ('mapping_error', 'Error de mapping'), ('pre', 'PRE (sin validar)'), ('validation_error', 'Error de structure validation'), ('waiting_for_input', 'En espera del generador'), ('stamped', 'Timbrado'), ('generator_error', 'Error del generador'), ('cancelled', 'Cancelado'), ('no_credits', 'Sin timbres')], max_length=20)),
-                ('count', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("received", "Recibido"),
+                            ("mapping_error", "Error de mapping"),
+                            ("pre", "PRE (sin validar)"),
+                            ("validation_error", "Error de structure validation"),
+                            ("waiting_for_input", "En espera del generador"),
+                            ("stamped", "Timbrado"),
+                            ("generator_error", "Error del generador"),
+                            ("cancelled", "Cancelado"),
+                            ("no_credits", "Sin timbres"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("count", models.BigIntegerField(default=0)),
             ],
         ),
         migrations.RemoveIndex(
-            model_name='document',
-            name='inv_doc_created',
+            model_name="document",
+            name="inv_doc_created",
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['environment', 'created_at', 'id'], name='inv_doc_created_id'),
+            model_name="document",
+            index=models.Index(
+                fields=["environment", "created_at", "id"], name="inv_doc_created_id"
+            ),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['environment', 'series', 'folio'], name='inv_doc_series_folio'),
+            model_name="document",
+            index=models.Index(
+                fields=["environment", "series", "folio"], name="inv_doc_series_folio"
+            ),
         ),
         migrations.AddField(
-            model_name='statecount',
-            name='environment',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='invoicing.invoicingenvironment'),
+            model_name="statecount",
+            name="environment",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="invoicing.invoicingenvironment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statecount',
-            constraint=models.UniqueConstraint(fields=('environment', 'state'), name='inv_state_count_unique'),
+            model_name="statecount",
+            constraint=models.UniqueConstraint(
+                fields=("environment", "state"), name="inv_state_count_unique"
+            ),
         ),
         migrations.RunPython(count_states, migrations.RunPython.noop),
     ]

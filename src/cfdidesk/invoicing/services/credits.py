@@ -22,7 +22,13 @@ def credits_load(*, actor, rfc: str, quantity: int, note: str = "") -> StampBala
     if not rfc or len(rfc) not in (12, 13):
         raise ValidationError({"rfc": [_("Escribe el RFC del emisor (12 o 13 caracteres).")]})
     if not isinstance(quantity, int) or isinstance(quantity, bool) or not 0 < quantity <= MAX_LOAD:
-        raise ValidationError({"quantity": [_("La cantidad de timbres va de 1 a %(max)s.") % {"max": f"{MAX_LOAD:,}"}]})
+        raise ValidationError(
+            {
+                "quantity": [
+                    _("La cantidad de timbres va de 1 a %(max)s.") % {"max": f"{MAX_LOAD:,}"}
+                ]
+            }
+        )
     if not StampBalance.objects.filter(rfc=rfc).update(available=F("available") + quantity):
         try:
             with transaction.atomic():
@@ -30,14 +36,30 @@ def credits_load(*, actor, rfc: str, quantity: int, note: str = "") -> StampBala
         except IntegrityError:  # created by a concurrent load: add to it
             StampBalance.objects.filter(rfc=rfc).update(available=F("available") + quantity)
     balance = StampBalance.objects.get(rfc=rfc)
-    load = CreditLoad.objects.create(rfc=rfc, quantity=quantity, note=note.strip()[:300],
-                                     actor=actor if getattr(actor, "is_authenticated", False) else None)
-    audit_record(actor=actor, action="invoicing.credits_load", target=load, changes={"rfc": rfc, "quantity": quantity})
+    load = CreditLoad.objects.create(
+        rfc=rfc,
+        quantity=quantity,
+        note=note.strip()[:300],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="invoicing.credits_load",
+        target=load,
+        changes={"rfc": rfc, "quantity": quantity},
+    )
     from .pipeline import schedule
 
-    waiting = Document.objects.filter(
-        state=State.NO_CREDITS, input_flag=True, environment__emitter_rfc=rfc, environment__is_active=True
-    ).values_list("environment_id", flat=True).distinct()
+    waiting = (
+        Document.objects.filter(
+            state=State.NO_CREDITS,
+            input_flag=True,
+            environment__emitter_rfc=rfc,
+            environment__is_active=True,
+        )
+        .values_list("environment_id", flat=True)
+        .distinct()
+    )
     for environment_id in sorted(set(waiting)):
         schedule(environment_id)
     return balance

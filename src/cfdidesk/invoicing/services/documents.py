@@ -13,7 +13,11 @@ from .transitions import move, transitions_save
 
 
 def _who(actor) -> str:
-    return (actor.get_full_name() or actor.username) if getattr(actor, "is_authenticated", False) else _("el sistema")
+    return (
+        (actor.get_full_name() or actor.username)
+        if getattr(actor, "is_authenticated", False)
+        else _("el sistema")
+    )
 
 
 @transaction.atomic
@@ -37,8 +41,13 @@ def document_reprocess(*, actor, document: Document, reason: str = "") -> Docume
     locked.save(update_fields=["state", "input_flag", "errors", "updated_at"])
     if transition:
         transitions_save(locked.environment_id, [transition])
-    log_line(locked.environment_id, LogLine.Stage.ENVIRONMENT, _("Reprocesado por %(who)s: %(reason)s") % {"who": _who(actor), "reason": reason},
-             movement_id=locked.movement_id, now=now).save()
+    log_line(
+        locked.environment_id,
+        LogLine.Stage.ENVIRONMENT,
+        _("Reprocesado por %(who)s: %(reason)s") % {"who": _who(actor), "reason": reason},
+        movement_id=locked.movement_id,
+        now=now,
+    ).save()
     from .pipeline import schedule
 
     schedule(locked.environment_id)
@@ -53,17 +62,35 @@ def document_hold(*, actor, document: Document, reason: str = "") -> Document:
     yet mapped stays "received". Useful to look at a movement before it is stamped.
     """
     locked = Document.objects.select_for_update().get(pk=document.pk)
-    if locked.state not in (State.RECEIVED, State.WAITING_FOR_INPUT, State.NO_CREDITS) or not locked.input_flag:
-        raise ValidationError({"state": [_("Solo se retiene un documento que el pipeline aún va a tomar (input = 1).")]})
+    if (
+        locked.state not in (State.RECEIVED, State.WAITING_FOR_INPUT, State.NO_CREDITS)
+        or not locked.input_flag
+    ):
+        raise ValidationError(
+            {
+                "state": [
+                    _("Solo se retiene un documento que el pipeline aún va a tomar (input = 1).")
+                ]
+            }
+        )
     now = timezone.now()
     reason = reason.strip()[:300] or _("Retenido (input = 0).")
-    transition = None if locked.state == State.RECEIVED else move(locked, State.PRE, actor=actor, reason=reason, now=now)
+    transition = (
+        None
+        if locked.state == State.RECEIVED
+        else move(locked, State.PRE, actor=actor, reason=reason, now=now)
+    )
     locked.input_flag = False
     locked.save(update_fields=["state", "input_flag", "updated_at"])
     if transition:
         transitions_save(locked.environment_id, [transition])
-    log_line(locked.environment_id, LogLine.Stage.ENVIRONMENT, _("Retenido por %(who)s: %(reason)s") % {"who": _who(actor), "reason": reason},
-             movement_id=locked.movement_id, now=now).save()
+    log_line(
+        locked.environment_id,
+        LogLine.Stage.ENVIRONMENT,
+        _("Retenido por %(who)s: %(reason)s") % {"who": _who(actor), "reason": reason},
+        movement_id=locked.movement_id,
+        now=now,
+    ).save()
     return locked
 
 
@@ -74,12 +101,26 @@ def document_cancel(*, actor, document: Document, reason: str) -> Document:
         raise ValidationError({"reason": [_("Escribe el motivo de la cancelación.")]})
     locked = Document.objects.select_for_update().get(pk=document.pk)
     if locked.state == State.STAMPED:
-        raise ValidationError({"state": [_("Un CFDI timbrado se cancela ante el SAT por medio del PAC; esa cancelación aún no está disponible aquí.")]})
+        raise ValidationError(
+            {
+                "state": [
+                    _(
+                        "Un CFDI timbrado se cancela ante el SAT por medio del PAC; esa cancelación aún no está disponible aquí."
+                    )
+                ]
+            }
+        )
     now = timezone.now()
     transition = move(locked, State.CANCELLED, actor=actor, reason=reason.strip(), now=now)
     locked.input_flag = False
     locked.save(update_fields=["state", "input_flag", "updated_at"])
     transitions_save(locked.environment_id, [transition])
-    log_line(locked.environment_id, LogLine.Stage.ENVIRONMENT, _("Cancelado por %(who)s: %(reason)s") % {"who": _who(actor), "reason": reason.strip()[:300]},
-             movement_id=locked.movement_id, now=now).save()
+    log_line(
+        locked.environment_id,
+        LogLine.Stage.ENVIRONMENT,
+        _("Cancelado por %(who)s: %(reason)s")
+        % {"who": _who(actor), "reason": reason.strip()[:300]},
+        movement_id=locked.movement_id,
+        now=now,
+    ).save()
     return locked

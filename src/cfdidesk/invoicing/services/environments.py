@@ -22,8 +22,16 @@ from ..models import GeneratorEvent, InvoicingEnvironment, LogLine
 from .log import log_line
 
 EDITABLE = [
-    "name", "emitter_rfc", "emitter_name", "tax_regime", "postal_code",
-    "series_income", "series_credit_note", "series_payment", "series_payroll", "adapter",
+    "name",
+    "emitter_rfc",
+    "emitter_name",
+    "tax_regime",
+    "postal_code",
+    "series_income",
+    "series_credit_note",
+    "series_payment",
+    "series_payroll",
+    "adapter",
 ]
 SERIES = ["series_income", "series_credit_note", "series_payment", "series_payroll"]
 _BAD_TEXT = re.compile(r"[\x00-\x1f\x7f|]")
@@ -51,14 +59,23 @@ def _clean(data: dict, base: dict) -> tuple[dict, dict[str, list[str]]]:
         add("emitter_rfc", _("Un RFC genérico no puede emitir CFDI."))
     name = values.get("emitter_name", "")
     if not name:
-        add("emitter_name", _("Escribe la razón social del emisor, como aparece en su constancia de situación fiscal."))
+        add(
+            "emitter_name",
+            _(
+                "Escribe la razón social del emisor, como aparece en su constancia de situación fiscal."
+            ),
+        )
     elif len(name) > 300 or _BAD_TEXT.search(name):
         add("emitter_name", _("Hasta 300 caracteres, sin «|»."))
     regime = catalogs.tax_regimes().get(values.get("tax_regime", ""))
     if regime is None:
         add("tax_regime", _("Elige un régimen fiscal del catálogo c_RegimenFiscal."))
     elif rfc_check.person_type and rfc_check.person_type not in regime.person_types:
-        add("tax_regime", _("El régimen %(regime)s no aplica al tipo de persona del RFC.") % {"regime": regime.label})
+        add(
+            "tax_regime",
+            _("El régimen %(regime)s no aplica al tipo de persona del RFC.")
+            % {"regime": regime.label},
+        )
     message = check_postal_code(values.get("postal_code", ""))
     if message:
         add("postal_code", message)
@@ -69,7 +86,10 @@ def _clean(data: dict, base: dict) -> tuple[dict, dict[str, list[str]]]:
     try:
         get_adapter(values.get("adapter") or "sandbox")
     except KeyError:
-        add("adapter", _("No existe el adaptador de timbrado «%(name)s».") % {"name": values.get("adapter")})
+        add(
+            "adapter",
+            _("No existe el adaptador de timbrado «%(name)s».") % {"name": values.get("adapter")},
+        )
     return values, errors
 
 
@@ -77,38 +97,56 @@ def _clean(data: dict, base: dict) -> tuple[dict, dict[str, list[str]]]:
 def environment_create(*, actor, company, data: dict) -> InvoicingEnvironment:
     """A new environment for the company; emitter data default to the company's own. Starts paused."""
     base = {
-        "name": "", "emitter_rfc": company.rfc, "emitter_name": company.legal_name,
-        "tax_regime": company.tax_regime, "postal_code": company.postal_code, "adapter": "sandbox",
-        "series_income": "A", "series_credit_note": "NC", "series_payment": "P", "series_payroll": "NOM",
+        "name": "",
+        "emitter_rfc": company.rfc,
+        "emitter_name": company.legal_name,
+        "tax_regime": company.tax_regime,
+        "postal_code": company.postal_code,
+        "adapter": "sandbox",
+        "series_income": "A",
+        "series_credit_note": "NC",
+        "series_payment": "P",
+        "series_payroll": "NOM",
     }
     values, errors = _clean(data, base)
     if errors:
         raise ValidationError(errors)
     environment = InvoicingEnvironment.objects.create(company=company, **values)
-    audit_record(actor=actor, action="invoicing.environment_create", target=environment, changes=values)
+    audit_record(
+        actor=actor, action="invoicing.environment_create", target=environment, changes=values
+    )
     return environment
 
 
 @transaction.atomic
-def environment_update(*, actor, environment: InvoicingEnvironment, data: dict) -> InvoicingEnvironment:
+def environment_update(
+    *, actor, environment: InvoicingEnvironment, data: dict
+) -> InvoicingEnvironment:
     locked = InvoicingEnvironment.objects.select_for_update().get(pk=environment.pk)
     before = {name: getattr(locked, name) for name in EDITABLE}
     values, errors = _clean(data, before)
     if values["emitter_rfc"] != locked.emitter_rfc and locked.has_csd:
         errors.setdefault("emitter_rfc", []).append(
-            _("El CSD cargado es del RFC %(rfc)s: para cambiar el RFC crea otro ambiente.") % {"rfc": locked.emitter_rfc}
+            _("El CSD cargado es del RFC %(rfc)s: para cambiar el RFC crea otro ambiente.")
+            % {"rfc": locked.emitter_rfc}
         )
     if errors:
         raise ValidationError(errors)
     changes = diff(before, values)
     if changes:
-        InvoicingEnvironment.objects.filter(pk=locked.pk).update(**values, version=F("version") + 1, updated_at=timezone.now())
-        audit_record(actor=actor, action="invoicing.environment_update", target=locked, changes=changes)
+        InvoicingEnvironment.objects.filter(pk=locked.pk).update(
+            **values, version=F("version") + 1, updated_at=timezone.now()
+        )
+        audit_record(
+            actor=actor, action="invoicing.environment_update", target=locked, changes=changes
+        )
     locked.refresh_from_db()
     return locked
 
 
-def environment_set_csd(*, actor, environment: InvoicingEnvironment, certificate: bytes, key: bytes, password: str) -> InvoicingEnvironment:
+def environment_set_csd(
+    *, actor, environment: InvoicingEnvironment, certificate: bytes, key: bytes, password: str
+) -> InvoicingEnvironment:
     """Store the CSD after checking it fully; on any refusal nothing changes.
 
     Refused: a wrong password, a key that is not the certificate's, an e.firma, or a certificate
@@ -125,18 +163,30 @@ def environment_set_csd(*, actor, environment: InvoicingEnvironment, certificate
     with transaction.atomic():
         locked = InvoicingEnvironment.objects.select_for_update().get(pk=environment.pk)
         InvoicingEnvironment.objects.filter(pk=locked.pk).update(
-            certificate=certificate, certificate_number=info.certificate_number,
-            certificate_valid_from=info.valid_from, certificate_valid_until=info.valid_until,
-            key_encrypted=key_token, password_encrypted=password_token,
-            csd_loaded_at=now, csd_loaded_by=actor if getattr(actor, "is_authenticated", False) else None,
-            version=F("version") + 1, updated_at=now,
+            certificate=certificate,
+            certificate_number=info.certificate_number,
+            certificate_valid_from=info.valid_from,
+            certificate_valid_until=info.valid_until,
+            key_encrypted=key_token,
+            password_encrypted=password_token,
+            csd_loaded_at=now,
+            csd_loaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            version=F("version") + 1,
+            updated_at=now,
         )
-        audit_record(actor=actor, action="invoicing.csd_load", target=locked, changes={
-            "certificate_number": [locked.certificate_number or None, info.certificate_number],
-            "valid_until": info.valid_until.isoformat(),
-        })
+        audit_record(
+            actor=actor,
+            action="invoicing.csd_load",
+            target=locked,
+            changes={
+                "certificate_number": [locked.certificate_number or None, info.certificate_number],
+                "valid_until": info.valid_until.isoformat(),
+            },
+        )
         message = _("CSD cargado: certificado %(number)s, vigente hasta %(until)s.") % {
-            "number": info.certificate_number, "until": info.valid_until.date().isoformat()}
+            "number": info.certificate_number,
+            "until": info.valid_until.date().isoformat(),
+        }
         level = LogLine.Level.INFO
         if info.valid_until < now:
             message += " " + _("El certificado ya venció: solo el sandbox lo acepta.")
@@ -146,7 +196,9 @@ def environment_set_csd(*, actor, environment: InvoicingEnvironment, certificate
     return locked
 
 
-def _generator_set(*, actor, environment: InvoicingEnvironment, running: bool, reason: str) -> tuple[InvoicingEnvironment, bool]:
+def _generator_set(
+    *, actor, environment: InvoicingEnvironment, running: bool, reason: str
+) -> tuple[InvoicingEnvironment, bool]:
     with transaction.atomic():
         # Waits for a generator pass in progress (it holds this row): after a pause returns,
         # nothing more is stamped.
@@ -154,18 +206,33 @@ def _generator_set(*, actor, environment: InvoicingEnvironment, running: bool, r
         if locked.generator_running == running:
             return locked, False
         if running and not locked.has_csd:
-            raise ValidationError({"generator": [_("Carga el CSD (.cer y .key) antes de encender el generador.")]})
+            raise ValidationError(
+                {"generator": [_("Carga el CSD (.cer y .key) antes de encender el generador.")]}
+            )
         if running and not locked.is_active:
             raise ValidationError({"generator": [_("El ambiente está dado de baja.")]})
         now = timezone.now()
         user = actor if getattr(actor, "is_authenticated", False) else None
         InvoicingEnvironment.objects.filter(pk=locked.pk).update(
-            generator_running=running, generator_changed_at=now, generator_changed_by=user, updated_at=now
+            generator_running=running,
+            generator_changed_at=now,
+            generator_changed_by=user,
+            updated_at=now,
         )
         action = GeneratorEvent.Action.RESUME if running else GeneratorEvent.Action.PAUSE
-        GeneratorEvent.objects.create(environment=locked, action=action, actor=user, reason=reason.strip()[:500], created_at=now)
+        GeneratorEvent.objects.create(
+            environment=locked,
+            action=action,
+            actor=user,
+            reason=reason.strip()[:500],
+            created_at=now,
+        )
         who = (user.get_full_name() or user.username) if user else _("el sistema")
-        text = (_("Generador encendido por %(who)s.") if running else _("Generador pausado por %(who)s.")) % {"who": who}
+        text = (
+            _("Generador encendido por %(who)s.")
+            if running
+            else _("Generador pausado por %(who)s.")
+        ) % {"who": who}
         if reason.strip():
             text += " " + _("Motivo: %(reason)s") % {"reason": reason.strip()[:300]}
         log_line(locked.pk, LogLine.Stage.GENERATOR, text, now=now).save()
@@ -177,11 +244,15 @@ def _generator_set(*, actor, environment: InvoicingEnvironment, running: bool, r
     return locked, True
 
 
-def generator_pause(*, actor, environment: InvoicingEnvironment, reason: str = "") -> tuple[InvoicingEnvironment, bool]:
+def generator_pause(
+    *, actor, environment: InvoicingEnvironment, reason: str = ""
+) -> tuple[InvoicingEnvironment, bool]:
     """Stop taking documents (they wait); returns (environment, whether it changed)."""
     return _generator_set(actor=actor, environment=environment, running=False, reason=reason)
 
 
-def generator_resume(*, actor, environment: InvoicingEnvironment, reason: str = "") -> tuple[InvoicingEnvironment, bool]:
+def generator_resume(
+    *, actor, environment: InvoicingEnvironment, reason: str = ""
+) -> tuple[InvoicingEnvironment, bool]:
     """Take waiting documents again, in arrival order."""
     return _generator_set(actor=actor, environment=environment, running=True, reason=reason)

@@ -22,70 +22,198 @@ from ..models import InvoicingEnvironment, Movement
 from .intake import IntakeRefused, IntakeResult, ItemError, movements_receive
 
 FILE_MAX_MOVEMENTS = 20_000
-EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".txt": "jsonl"}
+EXTENSIONS = {
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".txt": "jsonl",
+}
 HEADER_COLUMNS = [
-    "movement_id", "document_type", "series", "currency", "exchange_rate", "payment_method", "payment_form",
-    "payment_terms", "receptor_rfc", "receptor_name", "receptor_tax_regime", "receptor_postal_code",
-    "receptor_cfdi_use", "related_relation", "related_uuids", "total",
+    "movement_id",
+    "document_type",
+    "series",
+    "currency",
+    "exchange_rate",
+    "payment_method",
+    "payment_form",
+    "payment_terms",
+    "receptor_rfc",
+    "receptor_name",
+    "receptor_tax_regime",
+    "receptor_postal_code",
+    "receptor_cfdi_use",
+    "related_relation",
+    "related_uuids",
+    "total",
 ]
 CONCEPT_COLUMNS = [
-    "product_key", "quantity", "unit_key", "unit", "description", "unit_value", "discount", "sku", "tax_object",
-    "iva_rate", "iva_withholding", "isr_withholding", "ieps_rate",
+    "product_key",
+    "quantity",
+    "unit_key",
+    "unit",
+    "description",
+    "unit_value",
+    "discount",
+    "sku",
+    "tax_object",
+    "iva_rate",
+    "iva_withholding",
+    "isr_withholding",
+    "ieps_rate",
 ]
 CSV_COLUMNS = HEADER_COLUMNS + CONCEPT_COLUMNS
 REQUIRED_COLUMNS = [
-    "movement_id", "document_type", "receptor_rfc", "receptor_name", "receptor_tax_regime", "receptor_postal_code",
-    "receptor_cfdi_use", "product_key", "quantity", "unit_key", "description", "unit_value",
+    "movement_id",
+    "document_type",
+    "receptor_rfc",
+    "receptor_name",
+    "receptor_tax_regime",
+    "receptor_postal_code",
+    "receptor_cfdi_use",
+    "product_key",
+    "quantity",
+    "unit_key",
+    "description",
+    "unit_value",
 ]
 
 EXAMPLE_MOVEMENTS = [
     {
-        "movement_id": "MOV-000101", "document_type": "I", "series": "A", "currency": "MXN",
-        "payment_method": "PUE", "payment_form": "03",
-        "receptor": {"rfc": "XIQB891116QE4", "name": "BERENICE XIMO QUEZADA", "tax_regime": "612", "postal_code": "42501", "cfdi_use": "G03"},
+        "movement_id": "MOV-000101",
+        "document_type": "I",
+        "series": "A",
+        "currency": "MXN",
+        "payment_method": "PUE",
+        "payment_form": "03",
+        "receptor": {
+            "rfc": "XIQB891116QE4",
+            "name": "BERENICE XIMO QUEZADA",
+            "tax_regime": "612",
+            "postal_code": "42501",
+            "cfdi_use": "G03",
+        },
         "concepts": [
-            {"product_key": "84111506", "quantity": "1", "unit_key": "E48", "unit": "Servicio",
-             "description": "Servicio de facturación electrónica, enero", "unit_value": "1500.00",
-             "taxes": [{"tax": "IVA", "kind": "traslado", "factor": "Tasa", "rate": "0.16"}]},
-            {"product_key": "81112101", "quantity": "2", "unit_key": "E48", "description": "Soporte técnico (hora)",
-             "unit_value": "450.00", "discount": "50.00",
-             "taxes": [{"tax": "IVA", "kind": "traslado", "factor": "Tasa", "rate": "0.16"}]},
+            {
+                "product_key": "84111506",
+                "quantity": "1",
+                "unit_key": "E48",
+                "unit": "Servicio",
+                "description": "Servicio de facturación electrónica, enero",
+                "unit_value": "1500.00",
+                "taxes": [{"tax": "IVA", "kind": "traslado", "factor": "Tasa", "rate": "0.16"}],
+            },
+            {
+                "product_key": "81112101",
+                "quantity": "2",
+                "unit_key": "E48",
+                "description": "Soporte técnico (hora)",
+                "unit_value": "450.00",
+                "discount": "50.00",
+                "taxes": [{"tax": "IVA", "kind": "traslado", "factor": "Tasa", "rate": "0.16"}],
+            },
         ],
         "total": "2726.00",
     },
     {
-        "movement_id": "MOV-000102", "document_type": "E", "payment_method": "PUE", "payment_form": "03",
-        "receptor": {"rfc": "JES900109Q90", "name": "JIMENEZ ESTRADA SALAS A A", "tax_regime": "601", "postal_code": "36257", "cfdi_use": "G02"},
+        "movement_id": "MOV-000102",
+        "document_type": "E",
+        "payment_method": "PUE",
+        "payment_form": "03",
+        "receptor": {
+            "rfc": "JES900109Q90",
+            "name": "JIMENEZ ESTRADA SALAS A A",
+            "tax_regime": "601",
+            "postal_code": "36257",
+            "cfdi_use": "G02",
+        },
         "related": {"relation": "01", "uuids": ["5FB2822E-396D-4725-8521-CDC4BDD20CCF"]},
         "concepts": [
-            {"product_key": "84111506", "quantity": "1", "unit_key": "ACT", "description": "Bonificación por pronto pago",
-             "unit_value": "100.00", "taxes": [{"tax": "IVA", "rate": "0.16"}]},
+            {
+                "product_key": "84111506",
+                "quantity": "1",
+                "unit_key": "ACT",
+                "description": "Bonificación por pronto pago",
+                "unit_value": "100.00",
+                "taxes": [{"tax": "IVA", "rate": "0.16"}],
+            },
         ],
     },
     {
-        "movement_id": "MOV-000103", "document_type": "P",
-        "receptor": {"rfc": "JES900109Q90", "name": "JIMENEZ ESTRADA SALAS A A", "tax_regime": "601", "postal_code": "36257", "cfdi_use": "CP01"},
+        "movement_id": "MOV-000103",
+        "document_type": "P",
+        "receptor": {
+            "rfc": "JES900109Q90",
+            "name": "JIMENEZ ESTRADA SALAS A A",
+            "tax_regime": "601",
+            "postal_code": "36257",
+            "cfdi_use": "CP01",
+        },
         "payment": {
-            "date": "2026-01-15", "form": "03", "currency": "MXN",
-            "documents": [{"uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF", "series": "A", "folio": "120", "installment": 1,
-                           "previous_balance": "1160.00", "amount_paid": "1160.00", "tax_object": "02",
-                           "taxes": [{"tax": "IVA", "rate": "0.16"}]}],
+            "date": "2026-01-15",
+            "form": "03",
+            "currency": "MXN",
+            "documents": [
+                {
+                    "uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF",
+                    "series": "A",
+                    "folio": "120",
+                    "installment": 1,
+                    "previous_balance": "1160.00",
+                    "amount_paid": "1160.00",
+                    "tax_object": "02",
+                    "taxes": [{"tax": "IVA", "rate": "0.16"}],
+                }
+            ],
         },
     },
     {
         # Nómina 1.2: the employee is the receptor (regime 605, use CN01); SAT fixes the concept.
-        "movement_id": "MOV-000104", "document_type": "N",
-        "receptor": {"rfc": "XIQB891116QE4", "name": "BERENICE XIMO QUEZADA", "tax_regime": "605", "postal_code": "42501", "cfdi_use": "CN01"},
+        "movement_id": "MOV-000104",
+        "document_type": "N",
+        "receptor": {
+            "rfc": "XIQB891116QE4",
+            "name": "BERENICE XIMO QUEZADA",
+            "tax_regime": "605",
+            "postal_code": "42501",
+            "cfdi_use": "CN01",
+        },
         "payroll": {
-            "type": "O", "payment_date": "2026-01-15", "period_start": "2026-01-01", "period_end": "2026-01-15", "days_paid": "15",
+            "type": "O",
+            "payment_date": "2026-01-15",
+            "period_start": "2026-01-01",
+            "period_end": "2026-01-15",
+            "days_paid": "15",
             "employer": {"registration": "B5510768108"},
-            "employee": {"curp": "XIQB891116MGRMZR05", "number": "0001", "social_security_number": "04078873454",
-                         "start_date": "2021-03-01", "contract_type": "01", "regime_type": "02", "periodicity": "04",
-                         "state": "HID", "job_risk": "1", "daily_integrated_salary": "525.00",
-                         "department": "Administración", "position": "Analista"},
+            "employee": {
+                "curp": "XIQB891116MGRMZR05",
+                "number": "0001",
+                "social_security_number": "04078873454",
+                "start_date": "2021-03-01",
+                "contract_type": "01",
+                "regime_type": "02",
+                "periodicity": "04",
+                "state": "HID",
+                "job_risk": "1",
+                "daily_integrated_salary": "525.00",
+                "department": "Administración",
+                "position": "Analista",
+            },
             "perceptions": [
-                {"type": "001", "code": "P001", "concept": "Sueldo", "taxed": "7500.00", "exempt": "0"},
-                {"type": "010", "code": "P010", "concept": "Premio de puntualidad", "taxed": "500.00", "exempt": "0"},
+                {
+                    "type": "001",
+                    "code": "P001",
+                    "concept": "Sueldo",
+                    "taxed": "7500.00",
+                    "exempt": "0",
+                },
+                {
+                    "type": "010",
+                    "code": "P010",
+                    "concept": "Premio de puntualidad",
+                    "taxed": "500.00",
+                    "exempt": "0",
+                },
             ],
             "deductions": [
                 {"type": "002", "code": "D002", "concept": "ISR", "amount": "812.45"},
@@ -100,18 +228,55 @@ EXAMPLE_JSONL = "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in EXAMPL
 
 def _example_csv() -> str:
     rows = [
-        {"movement_id": "MOV-000201", "document_type": "I", "series": "A", "currency": "MXN", "payment_method": "PUE",
-         "payment_form": "03", "receptor_rfc": "XIQB891116QE4", "receptor_name": "BERENICE XIMO QUEZADA",
-         "receptor_tax_regime": "612", "receptor_postal_code": "42501", "receptor_cfdi_use": "G03",
-         "product_key": "84111506", "quantity": "1", "unit_key": "E48", "unit": "Servicio",
-         "description": "Servicio de facturación electrónica, enero", "unit_value": "1500.00", "iva_rate": "0.16"},
-        {"movement_id": "MOV-000201", "product_key": "81112101", "quantity": "2", "unit_key": "E48",
-         "description": "Soporte técnico (hora)", "unit_value": "450.00", "iva_rate": "0.16"},
-        {"movement_id": "MOV-000202", "document_type": "I", "payment_method": "PPD", "payment_form": "99",
-         "receptor_rfc": "JES900109Q90", "receptor_name": "JIMENEZ ESTRADA SALAS A A", "receptor_tax_regime": "601",
-         "receptor_postal_code": "36257", "receptor_cfdi_use": "G01", "product_key": "43211503", "quantity": "3",
-         "unit_key": "H87", "unit": "Pieza", "description": "Computadora portátil", "unit_value": "18500.00",
-         "iva_rate": "0.16", "isr_withholding": "", "iva_withholding": ""},
+        {
+            "movement_id": "MOV-000201",
+            "document_type": "I",
+            "series": "A",
+            "currency": "MXN",
+            "payment_method": "PUE",
+            "payment_form": "03",
+            "receptor_rfc": "XIQB891116QE4",
+            "receptor_name": "BERENICE XIMO QUEZADA",
+            "receptor_tax_regime": "612",
+            "receptor_postal_code": "42501",
+            "receptor_cfdi_use": "G03",
+            "product_key": "84111506",
+            "quantity": "1",
+            "unit_key": "E48",
+            "unit": "Servicio",
+            "description": "Servicio de facturación electrónica, enero",
+            "unit_value": "1500.00",
+            "iva_rate": "0.16",
+        },
+        {
+            "movement_id": "MOV-000201",
+            "product_key": "81112101",
+            "quantity": "2",
+            "unit_key": "E48",
+            "description": "Soporte técnico (hora)",
+            "unit_value": "450.00",
+            "iva_rate": "0.16",
+        },
+        {
+            "movement_id": "MOV-000202",
+            "document_type": "I",
+            "payment_method": "PPD",
+            "payment_form": "99",
+            "receptor_rfc": "JES900109Q90",
+            "receptor_name": "JIMENEZ ESTRADA SALAS A A",
+            "receptor_tax_regime": "601",
+            "receptor_postal_code": "36257",
+            "receptor_cfdi_use": "G01",
+            "product_key": "43211503",
+            "quantity": "3",
+            "unit_key": "H87",
+            "unit": "Pieza",
+            "description": "Computadora portátil",
+            "unit_value": "18500.00",
+            "iva_rate": "0.16",
+            "isr_withholding": "",
+            "iva_withholding": "",
+        },
     ]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
@@ -140,10 +305,19 @@ def _json_lines(text: str) -> tuple[list, list[str]]:
             payloads.append(json.loads(line, parse_float=Decimal))
             where.append(_("línea %(n)d") % {"n": number})
         except json.JSONDecodeError as exc:
-            errors.append(ItemError(len(payloads), "", _("línea %(n)d") % {"n": number},
-                                    _("JSON mal formado: %(error)s (columna %(col)d).") % {"error": exc.msg, "col": exc.colno}))
+            errors.append(
+                ItemError(
+                    len(payloads),
+                    "",
+                    _("línea %(n)d") % {"n": number},
+                    _("JSON mal formado: %(error)s (columna %(col)d).")
+                    % {"error": exc.msg, "col": exc.colno},
+                )
+            )
     if errors:
-        raise IntakeRefused(_("El archivo tiene líneas que no son JSON válido. No se guardó nada."), errors)
+        raise IntakeRefused(
+            _("El archivo tiene líneas que no son JSON válido. No se guardó nada."), errors
+        )
     return payloads, where
 
 
@@ -151,8 +325,10 @@ def _json_document(text: str) -> tuple[list, list[str]]:
     try:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
-        raise IntakeRefused(_("El archivo no es JSON válido: %(error)s (línea %(line)d, columna %(col)d).")
-                            % {"error": exc.msg, "line": exc.lineno, "col": exc.colno}) from None
+        raise IntakeRefused(
+            _("El archivo no es JSON válido: %(error)s (línea %(line)d, columna %(col)d).")
+            % {"error": exc.msg, "line": exc.lineno, "col": exc.colno}
+        ) from None
     if isinstance(data, dict):
         data = data.get("movements", [data]) if "movements" in data else [data]
     if not isinstance(data, list):
@@ -170,7 +346,10 @@ def _csv(text: str) -> tuple[list, list[str]]:
         raise IntakeRefused(_("El archivo está vacío.")) from None
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if unknown:
-        raise IntakeRefused(_("La columna «%(column)s» no existe. Usa los encabezados del archivo de ejemplo.") % {"column": unknown[0]})
+        raise IntakeRefused(
+            _("La columna «%(column)s» no existe. Usa los encabezados del archivo de ejemplo.")
+            % {"column": unknown[0]}
+        )
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise IntakeRefused(_("Falta la columna «%(column)s».") % {"column": missing[0]})
@@ -181,19 +360,38 @@ def _csv(text: str) -> tuple[list, list[str]]:
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
-            errors.append(ItemError(len(groups), "", _("línea %(n)d") % {"n": number},
-                                    _("Tiene %(got)d columnas y el encabezado %(want)d.") % {"got": len(values), "want": len(header)}))
+            errors.append(
+                ItemError(
+                    len(groups),
+                    "",
+                    _("línea %(n)d") % {"n": number},
+                    _("Tiene %(got)d columnas y el encabezado %(want)d.")
+                    % {"got": len(values), "want": len(header)},
+                )
+            )
             continue
         row = {h: v.strip() for h, v in zip(header, values, strict=True)}
         mid = row["movement_id"]
         if mid not in groups:
             if row.get("document_type", "").upper() in ("P", "PAGO", "PAYMENT"):
-                errors.append(ItemError(len(groups), mid, _("línea %(n)d") % {"n": number},
-                                        _("Los CFDI de pago se envían en JSON lines, no en CSV.")))
+                errors.append(
+                    ItemError(
+                        len(groups),
+                        mid,
+                        _("línea %(n)d") % {"n": number},
+                        _("Los CFDI de pago se envían en JSON lines, no en CSV."),
+                    )
+                )
                 continue
             if row.get("document_type", "").upper() in ("N", "NOMINA", "NÓMINA", "PAYROLL"):
-                errors.append(ItemError(len(groups), mid, _("línea %(n)d") % {"n": number},
-                                        _("Los CFDI de nómina se envían en JSON lines, no en CSV.")))
+                errors.append(
+                    ItemError(
+                        len(groups),
+                        mid,
+                        _("línea %(n)d") % {"n": number},
+                        _("Los CFDI de nómina se envían en JSON lines, no en CSV."),
+                    )
+                )
                 continue
             groups[mid] = _movement_from_row(row)
             lines[mid] = []
@@ -202,9 +400,17 @@ def _csv(text: str) -> tuple[list, list[str]]:
             for column in HEADER_COLUMNS[1:]:
                 value = row.get(column, "")
                 if value and value != _header_value(movement, column):
-                    errors.append(ItemError(list(groups).index(mid), mid, _("línea %(n)d") % {"n": number},
-                                            _("La columna %(column)s dice «%(value)s» y la primera fila del movimiento otra cosa.")
-                                            % {"column": column, "value": value[:40]}))
+                    errors.append(
+                        ItemError(
+                            list(groups).index(mid),
+                            mid,
+                            _("línea %(n)d") % {"n": number},
+                            _(
+                                "La columna %(column)s dice «%(value)s» y la primera fila del movimiento otra cosa."
+                            )
+                            % {"column": column, "value": value[:40]},
+                        )
+                    )
         groups[mid]["concepts"].append(_concept_from_row(row))
         lines[mid].append(number)
     if errors:
@@ -212,14 +418,17 @@ def _csv(text: str) -> tuple[list, list[str]]:
     where = []
     for mid in groups:
         numbers = lines[mid]
-        where.append(_("línea %(n)d") % {"n": numbers[0]} if len(numbers) == 1
-                     else _("líneas %(a)d–%(b)d") % {"a": numbers[0], "b": numbers[-1]})
+        where.append(
+            _("línea %(n)d") % {"n": numbers[0]}
+            if len(numbers) == 1
+            else _("líneas %(a)d–%(b)d") % {"a": numbers[0], "b": numbers[-1]}
+        )
     return list(groups.values()), where
 
 
 def _header_value(movement: dict, column: str) -> str:
     if column.startswith("receptor_"):
-        return movement["receptor"].get(column[len("receptor_"):], "")
+        return movement["receptor"].get(column[len("receptor_") :], "")
     if column == "related_relation":
         return (movement.get("related") or {}).get("relation", "")
     if column == "related_uuids":
@@ -228,11 +437,29 @@ def _header_value(movement: dict, column: str) -> str:
 
 
 def _movement_from_row(row: dict) -> dict:
-    movement = {c: row.get(c, "") for c in ("movement_id", "document_type", "series", "currency", "exchange_rate",
-                                            "payment_method", "payment_form", "payment_terms", "total")}
-    movement["receptor"] = {k: row.get(f"receptor_{k}", "") for k in ("rfc", "name", "tax_regime", "postal_code", "cfdi_use")}
+    movement = {
+        c: row.get(c, "")
+        for c in (
+            "movement_id",
+            "document_type",
+            "series",
+            "currency",
+            "exchange_rate",
+            "payment_method",
+            "payment_form",
+            "payment_terms",
+            "total",
+        )
+    }
+    movement["receptor"] = {
+        k: row.get(f"receptor_{k}", "")
+        for k in ("rfc", "name", "tax_regime", "postal_code", "cfdi_use")
+    }
     if row.get("related_relation") or row.get("related_uuids"):
-        movement["related"] = {"relation": row.get("related_relation", ""), "uuids": row.get("related_uuids", "").split()}
+        movement["related"] = {
+            "relation": row.get("related_relation", ""),
+            "uuids": row.get("related_uuids", "").split(),
+        }
     movement["concepts"] = []
     return movement
 
@@ -245,13 +472,31 @@ def _concept_from_row(row: dict) -> dict:
     elif iva:
         taxes.append({"tax": "IVA", "kind": "traslado", "factor": "Tasa", "rate": iva})
     if row.get("ieps_rate"):
-        taxes.append({"tax": "IEPS", "kind": "traslado", "factor": "Tasa", "rate": row["ieps_rate"]})
+        taxes.append(
+            {"tax": "IEPS", "kind": "traslado", "factor": "Tasa", "rate": row["ieps_rate"]}
+        )
     if row.get("iva_withholding"):
-        taxes.append({"tax": "IVA", "kind": "retencion", "factor": "Tasa", "rate": row["iva_withholding"]})
+        taxes.append(
+            {"tax": "IVA", "kind": "retencion", "factor": "Tasa", "rate": row["iva_withholding"]}
+        )
     if row.get("isr_withholding"):
-        taxes.append({"tax": "ISR", "kind": "retencion", "factor": "Tasa", "rate": row["isr_withholding"]})
-    concept = {c: row.get(c, "") for c in ("product_key", "quantity", "unit_key", "unit", "description", "unit_value",
-                                            "discount", "sku", "tax_object")}
+        taxes.append(
+            {"tax": "ISR", "kind": "retencion", "factor": "Tasa", "rate": row["isr_withholding"]}
+        )
+    concept = {
+        c: row.get(c, "")
+        for c in (
+            "product_key",
+            "quantity",
+            "unit_key",
+            "unit",
+            "description",
+            "unit_value",
+            "discount",
+            "sku",
+            "tax_object",
+        )
+    }
     concept["taxes"] = taxes
     return concept
 
@@ -263,8 +508,10 @@ def parse_movements_file(name: str, data: bytes) -> tuple[list, list[str]]:
         raise IntakeRefused(_("Solo se aceptan archivos .csv, .jsonl o .json."))
     limit = settings.INVOICING_UPLOAD_MAX_BYTES
     if len(data) > limit:
-        raise IntakeRefused(_("El archivo pesa %(size)s MB; el máximo es %(max)s MB.")
-                            % {"size": f"{len(data) / 1048576:.1f}", "max": f"{limit / 1048576:.0f}"})
+        raise IntakeRefused(
+            _("El archivo pesa %(size)s MB; el máximo es %(max)s MB.")
+            % {"size": f"{len(data) / 1048576:.1f}", "max": f"{limit / 1048576:.0f}"}
+        )
     if b"\x00" in data[:4096]:
         raise IntakeRefused(_("El archivo no es de texto."))
     text = _decode(data)
@@ -275,16 +522,29 @@ def parse_movements_file(name: str, data: bytes) -> tuple[list, list[str]]:
     return _json_lines(text)
 
 
-def movements_upload(*, environment: InvoicingEnvironment, name: str, data: bytes, actor=None) -> IntakeResult:
+def movements_upload(
+    *, environment: InvoicingEnvironment, name: str, data: bytes, actor=None
+) -> IntakeResult:
     """An uploaded movements file through movements_receive; refusals name the file's lines."""
     payloads, where = parse_movements_file(name, data)
     try:
-        return movements_receive(environment=environment, payloads=payloads, actor=actor,
-                                 source=Movement.Source.FILE, max_items=FILE_MAX_MOVEMENTS)
+        return movements_receive(
+            environment=environment,
+            payloads=payloads,
+            actor=actor,
+            source=Movement.Source.FILE,
+            max_items=FILE_MAX_MOVEMENTS,
+        )
     except IntakeRefused as exc:
         located = [
-            ItemError(e.index, e.movement_id, f"{where[e.index]} · {e.field}" if e.index < len(where) and e.field
-                      else (where[e.index] if e.index < len(where) else e.field), e.message)
+            ItemError(
+                e.index,
+                e.movement_id,
+                f"{where[e.index]} · {e.field}"
+                if e.index < len(where) and e.field
+                else (where[e.index] if e.index < len(where) else e.field),
+                e.message,
+            )
             for e in exc.errors
         ]
         raise IntakeRefused(exc.message, located) from None

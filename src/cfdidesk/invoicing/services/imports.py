@@ -99,7 +99,9 @@ def _parse(environment: InvoicingEnvironment, name: str, data: bytes) -> _Parsed
     """One stamped CFDI of this emitter, or XmlRefused with the reason."""
     root = parse_xml(data)
     if root.tag != f"{{{CFDI_NS}}}Comprobante":
-        raise XmlRefused(_("No es un CFDI 4.0 (el elemento raíz no es cfdi:Comprobante de la versión 4.0)."))
+        raise XmlRefused(
+            _("No es un CFDI 4.0 (el elemento raíz no es cfdi:Comprobante de la versión 4.0).")
+        )
     stamp = read_stamp(root)
     if stamp is None or not _UUID.match(stamp.uuid):
         raise XmlRefused(_("El CFDI no está timbrado: no trae TimbreFiscalDigital con UUID."))
@@ -109,11 +111,16 @@ def _parse(environment: InvoicingEnvironment, name: str, data: bytes) -> _Parsed
     emitter = root.find(f"{{{CFDI_NS}}}Emisor")
     emitter_rfc = (emitter.get("Rfc") if emitter is not None else "") or ""
     if emitter_rfc.upper() != environment.emitter_rfc:
-        raise XmlRefused(_("El emisor del CFDI es %(rfc)s; este ambiente emite como %(own)s.")
-                         % {"rfc": emitter_rfc or "—", "own": environment.emitter_rfc})
+        raise XmlRefused(
+            _("El emisor del CFDI es %(rfc)s; este ambiente emite como %(own)s.")
+            % {"rfc": emitter_rfc or "—", "own": environment.emitter_rfc}
+        )
     document_type = root.get("TipoDeComprobante", "")
     if document_type not in DocumentType.values:
-        raise XmlRefused(_("TipoDeComprobante «%(type)s» no se registra aquí (solo I, E, P y N).") % {"type": document_type})
+        raise XmlRefused(
+            _("TipoDeComprobante «%(type)s» no se registra aquí (solo I, E, P y N).")
+            % {"type": document_type}
+        )
     folio_text = (root.get("Folio") or "").strip()
     folio = int(folio_text) if folio_text.isdigit() and len(folio_text) <= 18 else None
     receptor = root.find(f"{{{CFDI_NS}}}Receptor")
@@ -122,11 +129,18 @@ def _parse(environment: InvoicingEnvironment, name: str, data: bytes) -> _Parsed
     except InvalidOperation:
         total = None
     return _Parsed(
-        name=name, xml=data.decode("utf-8", errors="replace"), uuid=stamp.uuid, document_type=document_type,
-        series=(root.get("Serie") or "")[:25], folio=folio,
+        name=name,
+        xml=data.decode("utf-8", errors="replace"),
+        uuid=stamp.uuid,
+        document_type=document_type,
+        series=(root.get("Serie") or "")[:25],
+        folio=folio,
         receptor_rfc=((receptor.get("Rfc") if receptor is not None else "") or "")[:13].upper(),
         receptor_name=((receptor.get("Nombre") if receptor is not None else "") or "")[:300],
-        currency=(root.get("Moneda") or "")[:3], total=total, issued_at=_local(root.get("Fecha", "")), stamped_at=stamped_at,
+        currency=(root.get("Moneda") or "")[:3],
+        total=total,
+        issued_at=_local(root.get("Fecha", "")),
+        stamped_at=stamped_at,
     )
 
 
@@ -153,7 +167,9 @@ def _file_name(parsed: _Parsed) -> str:
 
 
 @transaction.atomic
-def documents_import(*, environment: InvoicingEnvironment, name: str, data: bytes, actor) -> ImportResult:
+def documents_import(
+    *, environment: InvoicingEnvironment, name: str, data: bytes, actor
+) -> ImportResult:
     """Store the stamped CFDI of the upload as stamped documents, or ImportRefused (nothing saved)."""
     files = _files(name, data)
     errors: list[FileError] = []
@@ -164,7 +180,9 @@ def documents_import(*, environment: InvoicingEnvironment, name: str, data: byte
         except XmlRefused as exc:
             errors.append(FileError(file_name, str(exc)))
     if errors:
-        raise ImportRefused(_("No se importó nada: corrige los archivos señalados y vuelve a subirlos."), errors)
+        raise ImportRefused(
+            _("No se importó nada: corrige los archivos señalados y vuelve a subirlos."), errors
+        )
 
     # The pipeline skips an environment whose row is locked: no folio is taken while we look.
     InvoicingEnvironment.objects.select_for_update(no_key=True).filter(pk=environment.pk).first()
@@ -172,11 +190,20 @@ def documents_import(*, environment: InvoicingEnvironment, name: str, data: byte
     known = set()
     uuids = [p.uuid for p in parsed]
     for start in range(0, len(uuids), 500):
-        known.update(Document.objects.filter(uuid__in=uuids[start : start + 500]).values_list("uuid", flat=True))
+        known.update(
+            Document.objects.filter(uuid__in=uuids[start : start + 500]).values_list(
+                "uuid", flat=True
+            )
+        )
     fresh: list[_Parsed] = []
     for p in parsed:
         if p.uuid in known:
-            result.duplicates.append(FileError(p.name, _("El UUID %(uuid)s ya está registrado; no se duplicó.") % {"uuid": p.uuid}))
+            result.duplicates.append(
+                FileError(
+                    p.name,
+                    _("El UUID %(uuid)s ya está registrado; no se duplicó.") % {"uuid": p.uuid},
+                )
+            )
             continue
         known.add(p.uuid)
         fresh.append(p)
@@ -189,8 +216,13 @@ def documents_import(*, environment: InvoicingEnvironment, name: str, data: byte
             continue
         key = (p.series, p.document_type, p.folio)
         if key in seen:
-            errors.append(FileError(p.name, _("El folio %(folio)s ya viene en «%(other)s» con otro UUID.")
-                                    % {"folio": f"{p.series}-{p.folio}", "other": seen[key]}))
+            errors.append(
+                FileError(
+                    p.name,
+                    _("El folio %(folio)s ya viene en «%(other)s» con otro UUID.")
+                    % {"folio": f"{p.series}-{p.folio}", "other": seen[key]},
+                )
+            )
         seen[key] = p.name
         top[key[:2]] = max(top.get(key[:2], 0), p.folio)
     counters = {key: locked_counter(environment, *key) for key in sorted(top)}
@@ -198,40 +230,93 @@ def documents_import(*, environment: InvoicingEnvironment, name: str, data: byte
         condition = Q()
         for series, document_type, folio in seen:
             condition |= Q(series=series, document_type=document_type, folio=folio)
-        used = Document.objects.filter(Q(environment=environment) & condition).values_list("series", "document_type", "folio", "file_name")
+        used = Document.objects.filter(Q(environment=environment) & condition).values_list(
+            "series", "document_type", "folio", "file_name"
+        )
         for series, document_type, folio, other in used:
-            errors.append(FileError(seen[(series, document_type, folio)], _("El folio %(folio)s ya lo tiene el documento «%(other)s» de este ambiente.")
-                                    % {"folio": f"{series}-{folio}" if series else folio, "other": other}))
+            errors.append(
+                FileError(
+                    seen[(series, document_type, folio)],
+                    _("El folio %(folio)s ya lo tiene el documento «%(other)s» de este ambiente.")
+                    % {"folio": f"{series}-{folio}" if series else folio, "other": other},
+                )
+            )
     if errors:
-        raise ImportRefused(_("No se importó nada: corrige los archivos señalados y vuelve a subirlos."), errors)
+        raise ImportRefused(
+            _("No se importó nada: corrige los archivos señalados y vuelve a subirlos."), errors
+        )
 
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
     documents = [
         Document(
-            environment=environment, movement_id="", document_type=p.document_type, series=p.series, folio=p.folio,
-            state=State.STAMPED, input_flag=False, receptor_rfc=p.receptor_rfc, receptor_name=p.receptor_name,
-            currency=p.currency, total=p.total, uuid=p.uuid, file_name=_file_name(p), issued_at=p.issued_at,
-            stamped_at=p.stamped_at, created_at=now,
+            environment=environment,
+            movement_id="",
+            document_type=p.document_type,
+            series=p.series,
+            folio=p.folio,
+            state=State.STAMPED,
+            input_flag=False,
+            receptor_rfc=p.receptor_rfc,
+            receptor_name=p.receptor_name,
+            currency=p.currency,
+            total=p.total,
+            uuid=p.uuid,
+            file_name=_file_name(p),
+            issued_at=p.issued_at,
+            stamped_at=p.stamped_at,
+            created_at=now,
         )
         for p in fresh
     ]
     Document.objects.bulk_create(documents, batch_size=500)
     DocumentXml.objects.bulk_create(
-        [DocumentXml(document_id=d.pk, stamped_xml=p.xml) for d, p in zip(documents, fresh, strict=True)], batch_size=200
+        [
+            DocumentXml(document_id=d.pk, stamped_xml=p.xml)
+            for d, p in zip(documents, fresh, strict=True)
+        ],
+        batch_size=200,
     )
     reason = _("Importado de un XML timbrado.")
-    transitions_save(environment.pk, [
-        DocumentTransition(document_id=d.pk, from_state="", to_state=State.STAMPED, actor=user, reason=reason, created_at=now)
-        for d in documents
-    ])
+    transitions_save(
+        environment.pk,
+        [
+            DocumentTransition(
+                document_id=d.pk,
+                from_state="",
+                to_state=State.STAMPED,
+                actor=user,
+                reason=reason,
+                created_at=now,
+            )
+            for d in documents
+        ],
+    )
     for key, counter in counters.items():
         if top[key] > counter.last:
             FolioCounter.objects.filter(pk=counter.pk).update(last=top[key])
     text = _("Importado %(file)s, UUID %(uuid)s.")
-    log_write([log_line(environment.pk, LogLine.Stage.INTAKE, text % {"file": d.file_name, "uuid": d.uuid}, now=now) for d in documents])
+    log_write(
+        [
+            log_line(
+                environment.pk,
+                LogLine.Stage.INTAKE,
+                text % {"file": d.file_name, "uuid": d.uuid},
+                now=now,
+            )
+            for d in documents
+        ]
+    )
     if documents or result.duplicates:
-        audit_record(actor=actor, action="invoicing.documents_import", target=environment,
-                     changes={"file": name[:200], "imported": len(documents), "duplicates": len(result.duplicates)})
+        audit_record(
+            actor=actor,
+            action="invoicing.documents_import",
+            target=environment,
+            changes={
+                "file": name[:200],
+                "imported": len(documents),
+                "duplicates": len(result.duplicates),
+            },
+        )
     result.imported = documents
     return result

@@ -54,7 +54,12 @@ class ItemError:
     message: str
 
     def as_dict(self) -> dict:
-        return {"index": self.index, "movement_id": self.movement_id, "field": self.field, "message": self.message}
+        return {
+            "index": self.index,
+            "movement_id": self.movement_id,
+            "field": self.field,
+            "message": self.message,
+        }
 
 
 class IntakeRefused(Exception):
@@ -91,7 +96,11 @@ ACCEPTED, ALREADY = "accepted", "already_received"
 
 
 def movements_receive(
-    *, environment: InvoicingEnvironment, payloads: list, actor=None, source: str = Movement.Source.API,
+    *,
+    environment: InvoicingEnvironment,
+    payloads: list,
+    actor=None,
+    source: str = Movement.Source.API,
     max_items: int | None = None,
 ) -> IntakeResult:
     """Check and store a batch of movements; each new one becomes a document the pipeline takes."""
@@ -104,12 +113,19 @@ def movements_receive(
             % {"n": f"{len(payloads):,}", "max": f"{limit:,}"}
         )
     if not environment.is_active:
-        raise IntakeRefused(_("El ambiente «%(name)s» está dado de baja: no recibe movimientos.") % {"name": environment.name})
+        raise IntakeRefused(
+            _("El ambiente «%(name)s» está dado de baja: no recibe movimientos.")
+            % {"name": environment.name}
+        )
 
     errors: list[ItemError] = []
-    movements: list[tuple[int, dict, str]] = []  # (index, movement, hash) of the first appearance of each id
+    movements: list[
+        tuple[int, dict, str]
+    ] = []  # (index, movement, hash) of the first appearance of each id
     seen: dict[str, tuple[int, str]] = {}
-    duplicates: list[tuple[int, str]] = []  # (index, movement id) repeated in the batch with the same content
+    duplicates: list[
+        tuple[int, str]
+    ] = []  # (index, movement id) repeated in the batch with the same content
     for index, raw in enumerate(payloads):
         movement, problems = normalize_movement(raw)
         raw_id = str(raw.get("movement_id", ""))[:100] if isinstance(raw, dict) else ""
@@ -121,9 +137,17 @@ def movements_receive(
         if mid in seen:
             first_index, first_digest = seen[mid]
             if first_digest != digest:
-                errors.append(ItemError(index, mid, "movement_id", _(
-                    "El movimiento %(id)s viene dos veces en el envío con distinto contenido (posiciones %(a)d y %(b)d)."
-                ) % {"id": mid, "a": first_index + 1, "b": index + 1}))
+                errors.append(
+                    ItemError(
+                        index,
+                        mid,
+                        "movement_id",
+                        _(
+                            "El movimiento %(id)s viene dos veces en el envío con distinto contenido (posiciones %(a)d y %(b)d)."
+                        )
+                        % {"id": mid, "a": first_index + 1, "b": index + 1},
+                    )
+                )
             else:
                 duplicates.append((index, mid))
             continue
@@ -158,7 +182,9 @@ def _refusal(errors: list[ItemError]) -> str:
     ) % {"n": movements}
 
 
-def _existing(environment: InvoicingEnvironment, ids: list[str]) -> dict[str, tuple[str, int | None]]:
+def _existing(
+    environment: InvoicingEnvironment, ids: list[str]
+) -> dict[str, tuple[str, int | None]]:
     found = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -182,10 +208,18 @@ def _store(environment, movements, duplicates, *, actor, source) -> IntakeResult
             if stored_digest == digest:
                 items.append(IntakeItem(index, mid, ALREADY, doc_id))
             else:
-                conflicts.append(ItemError(index, mid, "movement_id", _(
-                    "El movimiento %(id)s ya se recibió con otro contenido; un movimiento no se reemplaza: "
-                    "envíalo con otro número de movimiento o pide a soporte que lo corrija."
-                ) % {"id": mid}))
+                conflicts.append(
+                    ItemError(
+                        index,
+                        mid,
+                        "movement_id",
+                        _(
+                            "El movimiento %(id)s ya se recibió con otro contenido; un movimiento no se reemplaza: "
+                            "envíalo con otro número de movimiento o pide a soporte que lo corrija."
+                        )
+                        % {"id": mid},
+                    )
+                )
         else:
             new.append((index, movement, digest))
     if conflicts:
@@ -193,41 +227,86 @@ def _store(environment, movements, duplicates, *, actor, source) -> IntakeResult
 
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
-    rows = Movement.objects.bulk_create([
-        Movement(environment=environment, movement_id=m["movement_id"], payload=m, content_hash=digest,
-                 source=source, received_by=user, received_at=now)
-        for _i, m, digest in new
-    ], batch_size=500)
+    rows = Movement.objects.bulk_create(
+        [
+            Movement(
+                environment=environment,
+                movement_id=m["movement_id"],
+                payload=m,
+                content_hash=digest,
+                source=source,
+                received_by=user,
+                received_at=now,
+            )
+            for _i, m, digest in new
+        ],
+        batch_size=500,
+    )
     documents = []
     for (_index, m, _digest), row in zip(new, rows, strict=True):
         series = m.get("series") or environment.series_for(m["document_type"])
-        documents.append(Document(
-            environment=environment, source_movement=row, movement_id=m["movement_id"], document_type=m["document_type"],
-            series=series, state=State.RECEIVED, input_flag=True, receptor_rfc=m["receptor"]["rfc"],
-            receptor_name=m["receptor"]["name"][:300],
-            currency=(m.get("payment") or {}).get("currency", "XXX") if m["document_type"] == "P" else m.get("currency", "MXN"),
-            file_name=pre_file_name(series, None, m["movement_id"]), created_at=now,
-        ))
+        documents.append(
+            Document(
+                environment=environment,
+                source_movement=row,
+                movement_id=m["movement_id"],
+                document_type=m["document_type"],
+                series=series,
+                state=State.RECEIVED,
+                input_flag=True,
+                receptor_rfc=m["receptor"]["rfc"],
+                receptor_name=m["receptor"]["name"][:300],
+                currency=(m.get("payment") or {}).get("currency", "XXX")
+                if m["document_type"] == "P"
+                else m.get("currency", "MXN"),
+                file_name=pre_file_name(series, None, m["movement_id"]),
+                created_at=now,
+            )
+        )
     Document.objects.bulk_create(documents, batch_size=500)
     origin = Movement.Source(source).label
-    reason = _("Movimiento recibido (%(source)s).") % {"source": origin}  # translated once, not per row
-    transitions_save(environment.pk, [
-        DocumentTransition(document_id=d.pk, from_state="", to_state=State.RECEIVED, actor=user, reason=reason, created_at=now)
-        for d in documents
-    ])
+    reason = _("Movimiento recibido (%(source)s).") % {
+        "source": origin
+    }  # translated once, not per row
+    transitions_save(
+        environment.pk,
+        [
+            DocumentTransition(
+                document_id=d.pk,
+                from_state="",
+                to_state=State.RECEIVED,
+                actor=user,
+                reason=reason,
+                created_at=now,
+            )
+            for d in documents
+        ],
+    )
     text = _("Movimiento recibido por %(origin)s: documento %(doc)s, serie «%(series)s».")
-    log_write([
-        log_line(environment.pk, LogLine.Stage.INTAKE, text % {"origin": origin, "doc": d.pk, "series": d.series},
-                 movement_id=d.movement_id, now=now)
-        for d in documents
-    ])
+    log_write(
+        [
+            log_line(
+                environment.pk,
+                LogLine.Stage.INTAKE,
+                text % {"origin": origin, "doc": d.pk, "series": d.series},
+                movement_id=d.movement_id,
+                now=now,
+            )
+            for d in documents
+        ]
+    )
     for (index, m, _digest), d in zip(new, documents, strict=True):
         items.append(IntakeItem(index, m["movement_id"], ACCEPTED, d.pk))
     for index, mid in duplicates:
         items.append(IntakeItem(index, mid, ALREADY, None))
     items.sort(key=lambda i: i.index)
     by_id = {i.movement_id: i.document_id for i in items if i.document_id}
-    items = [i if i.document_id else IntakeItem(i.index, i.movement_id, i.status, by_id.get(i.movement_id)) for i in items]
+    items = [
+        i
+        if i.document_id
+        else IntakeItem(i.index, i.movement_id, i.status, by_id.get(i.movement_id))
+        for i in items
+    ]
     if documents:
         from .pipeline import schedule
 

@@ -9,11 +9,23 @@ from ..models import LogLine
 MAX_MESSAGE = 2000
 
 
-def log_line(environment_id: int, stage: str, message: str, *, movement_id: str = "", level: str = LogLine.Level.INFO, now=None) -> LogLine:
+def log_line(
+    environment_id: int,
+    stage: str,
+    message: str,
+    *,
+    movement_id: str = "",
+    level: str = LogLine.Level.INFO,
+    now=None,
+) -> LogLine:
     """An unsaved line; callers bulk_create them with their batch."""
     return LogLine(
-        environment_id=environment_id, movement_id=movement_id, stage=stage, level=level,
-        message=message[:MAX_MESSAGE], created_at=now or timezone.now(),
+        environment_id=environment_id,
+        movement_id=movement_id,
+        stage=stage,
+        level=level,
+        message=message[:MAX_MESSAGE],
+        created_at=now or timezone.now(),
     )
 
 
@@ -23,4 +35,6 @@ def log_write(lines: list[LogLine]) -> None:
 
 
 def issues_text(issues) -> str:
-    return "; ".join(f"{i['field']}: {i['message']}" if i.get("field") else i["message"] for i in issues)
+    return "; ".join(
+        f"{i['field']}: {i['message']}" if i.get("field") else i["message"] for i in issues
+    )

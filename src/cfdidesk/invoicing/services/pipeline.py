@@ -67,7 +67,13 @@ def pipeline_run_all(*, time_budget: float = 20.0) -> dict[int, int]:
     deadline = time.monotonic() + time_budget
     done = {}
     # One read of the small partial index of flagged documents, whatever the number of environments.
-    pending = sorted(set(Document.objects.filter(input_flag=True).values_list("environment_id", flat=True).distinct()))
+    pending = sorted(
+        set(
+            Document.objects.filter(input_flag=True)
+            .values_list("environment_id", flat=True)
+            .distinct()
+        )
+    )
     for environment_id in pending:
         if time.monotonic() > deadline:
             break
@@ -75,7 +81,9 @@ def pipeline_run_all(*, time_budget: float = 20.0) -> dict[int, int]:
     return done
 
 
-def pipeline_run(environment_id: int, *, batch_size: int = BATCH_SIZE, deadline: float | None = None) -> int:
+def pipeline_run(
+    environment_id: int, *, batch_size: int = BATCH_SIZE, deadline: float | None = None
+) -> int:
     """Batches until nothing is left to do, another worker holds the environment, or the deadline."""
     total = 0
     while True:
@@ -109,7 +117,8 @@ def run_batch(environment_id: int, *, batch_size: int = BATCH_SIZE) -> BatchStat
             # inserting documents meanwhile (FOR UPDATE would make them wait on this batch while
             # the batch waits on their state counter: a deadlock).
             InvoicingEnvironment.objects.select_for_update(skip_locked=True, no_key=True)
-            .filter(pk=environment_id, is_active=True).first()
+            .filter(pk=environment_id, is_active=True)
+            .first()
         )
         if environment is None:  # another worker has it (or it is gone): nothing for us
             return stats
@@ -123,7 +132,8 @@ def run_batch(environment_id: int, *, batch_size: int = BATCH_SIZE) -> BatchStat
 
 def _claim(environment: InvoicingEnvironment, states: list[str], limit: int) -> list[Document]:
     return list(
-        Document.objects.select_for_update(of=("self",)).select_related("source_movement")
+        Document.objects.select_for_update(of=("self",))
+        .select_related("source_movement")
         .filter(environment=environment, input_flag=True, state__in=states)
         .order_by("id")[:limit]
     )
@@ -150,7 +160,11 @@ def _save(stats, documents, fields, transitions, xml_rows, xml_field, lines, now
         _update_documents(documents, [*fields, "updated_at"])
     if xml_rows:
         DocumentXml.objects.bulk_create(
-            xml_rows, batch_size=500, update_conflicts=True, unique_fields=["document"], update_fields=[xml_field]
+            xml_rows,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["document"],
+            update_fields=[xml_field],
         )
     stats.transitions.extend(transitions)
     log_write(lines)
@@ -166,7 +180,9 @@ def _prepare(environment: InvoicingEnvironment, limit: int, stats: BatchStats) -
     now = timezone.now()
     emitter = emitter_for(environment)
     if not emitter.certificate_number:
-        emitter = emitter.__class__(**{**emitter.__dict__, "certificate_number": PLACEHOLDER_CERTIFICATE_NUMBER})
+        emitter = emitter.__class__(
+            **{**emitter.__dict__, "certificate_number": PLACEHOLDER_CERTIFICATE_NUMBER}
+        )
     issued = local_now(environment.postal_code)
     transitions, xml_rows, lines = [], [], []
     for document in documents:
@@ -174,46 +190,116 @@ def _prepare(environment: InvoicingEnvironment, limit: int, stats: BatchStats) -
         mid = document.movement_id
         if movement is None:
             transitions.append(move(document, State.MAPPING_ERROR, now=now))
-            document.errors = [{"kind": "mapping", "field": "", "message": _("El documento no tiene movimiento de origen.")}]
+            document.errors = [
+                {
+                    "kind": "mapping",
+                    "field": "",
+                    "message": _("El documento no tiene movimiento de origen."),
+                }
+            ]
             document.input_flag = False
             continue
         try:
-            root = build(movement, emitter, series=document.series, folio=document.folio, issued=issued)
+            root = build(
+                movement, emitter, series=document.series, folio=document.folio, issued=issued
+            )
         except MappingError as exc:
-            transitions.append(move(document, State.MAPPING_ERROR, now=now, reason=_("Error de mapping.")))
+            transitions.append(
+                move(document, State.MAPPING_ERROR, now=now, reason=_("Error de mapping."))
+            )
             document.errors = [i.as_dict("mapping") for i in exc.issues]
             document.input_flag = False
-            lines.append(log_line(environment.pk, Stage.MAPPING, _("Error de mapping: %(issues)s") % {"issues": issues_text(document.errors)},
-                                  movement_id=mid, level=Level.ERROR, now=now))
+            lines.append(
+                log_line(
+                    environment.pk,
+                    Stage.MAPPING,
+                    _("Error de mapping: %(issues)s") % {"issues": issues_text(document.errors)},
+                    movement_id=mid,
+                    level=Level.ERROR,
+                    now=now,
+                )
+            )
             continue
         transitions.append(move(document, State.PRE, now=now, reason=_("PRE generado.")))
         document.total = Decimal(root.get("Total"))
         document.currency = root.get("Moneda", "")
         document.file_name = pre_file_name(document.series, document.folio, mid)
         xml_rows.append(DocumentXml(document_id=document.pk, pre_xml=to_bytes(root).decode()))
-        lines.append(log_line(environment.pk, Stage.MAPPING, _("Mapping correcto: %(file)s, total %(total)s %(currency)s.")
-                              % {"file": document.file_name, "total": root.get("Total"), "currency": document.currency},
-                              movement_id=mid, now=now))
+        lines.append(
+            log_line(
+                environment.pk,
+                Stage.MAPPING,
+                _("Mapping correcto: %(file)s, total %(total)s %(currency)s.")
+                % {
+                    "file": document.file_name,
+                    "total": root.get("Total"),
+                    "currency": document.currency,
+                },
+                movement_id=mid,
+                now=now,
+            )
+        )
         issues = structure_issues(root, expected_total=movement.get("total"))
         if issues:
-            transitions.append(move(document, State.VALIDATION_ERROR, now=now, reason=_("Error de structure validation.")))
+            transitions.append(
+                move(
+                    document,
+                    State.VALIDATION_ERROR,
+                    now=now,
+                    reason=_("Error de structure validation."),
+                )
+            )
             document.errors = [i.as_dict("validation") for i in issues]
             document.input_flag = False
-            lines.append(log_line(environment.pk, Stage.VALIDATION, _("Error de structure validation: %(issues)s")
-                                  % {"issues": issues_text(document.errors)}, movement_id=mid, level=Level.ERROR, now=now))
+            lines.append(
+                log_line(
+                    environment.pk,
+                    Stage.VALIDATION,
+                    _("Error de structure validation: %(issues)s")
+                    % {"issues": issues_text(document.errors)},
+                    movement_id=mid,
+                    level=Level.ERROR,
+                    now=now,
+                )
+            )
         else:
-            transitions.append(move(document, State.WAITING_FOR_INPUT, now=now, reason=_("Structure validation correcta.")))
+            transitions.append(
+                move(
+                    document,
+                    State.WAITING_FOR_INPUT,
+                    now=now,
+                    reason=_("Structure validation correcta."),
+                )
+            )
             document.errors = []
-            lines.append(log_line(environment.pk, Stage.VALIDATION, _("Structure validation correcta: en espera del generador (input = 1)."),
-                                  movement_id=mid, now=now))
+            lines.append(
+                log_line(
+                    environment.pk,
+                    Stage.VALIDATION,
+                    _("Structure validation correcta: en espera del generador (input = 1)."),
+                    movement_id=mid,
+                    now=now,
+                )
+            )
     stats.prepared += len(documents)
-    _save(stats, documents, ["state", "input_flag", "errors", "total", "currency", "file_name"], transitions, xml_rows, "pre_xml", lines, now)
+    _save(
+        stats,
+        documents,
+        ["state", "input_flag", "errors", "total", "currency", "file_name"],
+        transitions,
+        xml_rows,
+        "pre_xml",
+        lines,
+        now,
+    )
 
 
 # ---------------------------------------------------------------- generate: folio, seal, stamp
 
 
-def locked_counter(environment: InvoicingEnvironment, series: str, document_type: str) -> FolioCounter:
+def locked_counter(
+    environment: InvoicingEnvironment, series: str, document_type: str
+) -> FolioCounter:
     """The folio counter of (environment, series, type), row-locked; created at 0 if missing."""
     lookup = {"environment": environment, "series": series, "document_type": document_type}
     counter = FolioCounter.objects.select_for_update().filter(**lookup).first()
@@ -263,23 +349,44 @@ def _generate(environment: InvoicingEnvironment, limit: int, stats: BatchStats) 
     available = balance.available if balance else 0
     # Without credits only the newly waiting are taken (to mark them "sin timbres"), so a pass
     # ends instead of reading the same "sin timbres" documents again and again.
-    states = [State.WAITING_FOR_INPUT, State.NO_CREDITS] if available > 0 else [State.WAITING_FOR_INPUT]
+    states = (
+        [State.WAITING_FOR_INPUT, State.NO_CREDITS] if available > 0 else [State.WAITING_FOR_INPUT]
+    )
     documents = _claim(environment, states, limit)
     if not documents:
         return
     now = timezone.now()
     transitions, xml_rows, lines, changed = [], [], [], []
-    fields = ["state", "input_flag", "errors", "folio", "uuid", "stamped_at", "issued_at", "file_name"]
+    fields = [
+        "state",
+        "input_flag",
+        "errors",
+        "folio",
+        "uuid",
+        "stamped_at",
+        "issued_at",
+        "file_name",
+    ]
 
     def fail(document, message, *, level=Level.ERROR):
-        transitions.append(move(document, State.GENERATOR_ERROR, now=now, reason=_("Error del generador.")))
+        transitions.append(
+            move(document, State.GENERATOR_ERROR, now=now, reason=_("Error del generador."))
+        )
         document.errors = [{"kind": "generator", "field": "", "message": message}]
         document.file_name = pre_file_name(document.series, document.folio, document.movement_id)
         document.input_flag = False
         changed.append(document)
         stats.failed += 1
-        lines.append(log_line(environment.pk, Stage.GENERATOR, _("Error del generador: %(message)s") % {"message": message},
-                              movement_id=document.movement_id, level=level, now=now))
+        lines.append(
+            log_line(
+                environment.pk,
+                Stage.GENERATOR,
+                _("Error del generador: %(message)s") % {"message": message},
+                movement_id=document.movement_id,
+                level=level,
+                now=now,
+            )
+        )
 
     try:
         signer = signer_for(environment)
@@ -291,7 +398,10 @@ def _generate(environment: InvoicingEnvironment, limit: int, stats: BatchStats) 
         return
     except KeyError:
         for document in documents:
-            fail(document, _("No existe el adaptador de timbrado «%(name)s».") % {"name": environment.adapter})
+            fail(
+                document,
+                _("No existe el adaptador de timbrado «%(name)s».") % {"name": environment.adapter},
+            )
         _save(stats, changed, fields, transitions, [], "stamped_xml", lines, now)
         return
 
@@ -302,25 +412,53 @@ def _generate(environment: InvoicingEnvironment, limit: int, stats: BatchStats) 
         mid = document.movement_id
         if available <= 0:
             if document.state != State.NO_CREDITS:
-                transitions.append(move(document, State.NO_CREDITS, now=now, reason=_("Sin timbres.")))
+                transitions.append(
+                    move(document, State.NO_CREDITS, now=now, reason=_("Sin timbres."))
+                )
                 changed.append(document)
                 stats.no_credits += 1
-                lines.append(log_line(environment.pk, Stage.GENERATOR,
-                                      _("Sin timbres: el RFC %(rfc)s no tiene timbres disponibles; el documento se timbrará al cargar timbres.")
-                                      % {"rfc": environment.emitter_rfc}, movement_id=mid, level=Level.WARNING, now=now))
+                lines.append(
+                    log_line(
+                        environment.pk,
+                        Stage.GENERATOR,
+                        _(
+                            "Sin timbres: el RFC %(rfc)s no tiene timbres disponibles; el documento se timbrará al cargar timbres."
+                        )
+                        % {"rfc": environment.emitter_rfc},
+                        movement_id=mid,
+                        level=Level.WARNING,
+                        now=now,
+                    )
+                )
             continue
         new_folio = document.folio is None
-        folio = folios.take(document.series, document.document_type) if new_folio else document.folio
+        folio = (
+            folios.take(document.series, document.document_type) if new_folio else document.folio
+        )
         issued = local_now(environment.postal_code)
         try:
-            root = build(document.source_movement.payload, emitter, series=document.series, folio=folio, issued=issued)
+            root = build(
+                document.source_movement.payload,
+                emitter,
+                series=document.series,
+                folio=folio,
+                issued=issued,
+            )
             seal(root, signer)
             result = adapter.stamp(to_bytes(root))
         except AdapterUnavailable as exc:
             if new_folio:
                 folios.give_back(document.series, document.document_type, folio)
-            lines.append(log_line(environment.pk, Stage.GENERATOR, _("El PAC no respondió (%(error)s); se reintentará.") % {"error": exc},
-                                  movement_id=mid, level=Level.WARNING, now=now))
+            lines.append(
+                log_line(
+                    environment.pk,
+                    Stage.GENERATOR,
+                    _("El PAC no respondió (%(error)s); se reintentará.") % {"error": exc},
+                    movement_id=mid,
+                    level=Level.WARNING,
+                    now=now,
+                )
+            )
             break  # the rest of the batch waits, in order, for the next pass
         except MappingError as exc:
             document.folio = folio
@@ -332,7 +470,14 @@ def _generate(environment: InvoicingEnvironment, limit: int, stats: BatchStats) 
             continue
         available -= 1
         used += 1
-        transitions.append(move(document, State.STAMPED, now=now, reason=_("Timbrado por %(adapter)s.") % {"adapter": adapter.name}))
+        transitions.append(
+            move(
+                document,
+                State.STAMPED,
+                now=now,
+                reason=_("Timbrado por %(adapter)s.") % {"adapter": adapter.name},
+            )
+        )
         document.folio = folio
         document.uuid = result.uuid
         document.stamped_at = result.stamped_at
@@ -343,10 +488,23 @@ def _generate(environment: InvoicingEnvironment, limit: int, stats: BatchStats) 
         changed.append(document)
         stats.stamped += 1
         xml_rows.append(DocumentXml(document_id=document.pk, stamped_xml=result.xml.decode()))
-        lines.append(log_line(environment.pk, Stage.GENERATOR, _("Timbrado: %(file)s, folio %(series_folio)s, UUID %(uuid)s.")
-                              % {"file": document.file_name, "series_folio": document.series_folio, "uuid": result.uuid},
-                              movement_id=mid, now=now))
+        lines.append(
+            log_line(
+                environment.pk,
+                Stage.GENERATOR,
+                _("Timbrado: %(file)s, folio %(series_folio)s, UUID %(uuid)s.")
+                % {
+                    "file": document.file_name,
+                    "series_folio": document.series_folio,
+                    "uuid": result.uuid,
+                },
+                movement_id=mid,
+                now=now,
+            )
+        )
     folios.save()
     if used:
-        StampBalance.objects.filter(pk=balance.pk).update(available=available, used=F("used") + used)
+        StampBalance.objects.filter(pk=balance.pk).update(
+            available=available, used=F("used") + used
+        )
     _save(stats, changed, fields, transitions, xml_rows, "stamped_xml", lines, now)

@@ -24,14 +24,18 @@ def signer_for(environment: InvoicingEnvironment):
     if cached and cached[0] == environment.version:
         return cached[1]
     if not environment.has_csd:
-        raise SignerUnavailable(_("El ambiente no tiene CSD: carga el certificado (.cer) y la llave (.key)."))
+        raise SignerUnavailable(
+            _("El ambiente no tiene CSD: carga el certificado (.cer) y la llave (.key).")
+        )
     try:
         key = crypto.decrypt(environment.key_encrypted)
         password = crypto.decrypt(environment.password_encrypted).decode()
         signer = load_signer(bytes(environment.certificate), key, password)
     except crypto.DecryptionFailed as exc:
         raise SignerUnavailable(
-            _("No se pudo descifrar la llave del CSD con CSD_ENCRYPTION_KEY: vuelve a cargar el CSD.")
+            _(
+                "No se pudo descifrar la llave del CSD con CSD_ENCRYPTION_KEY: vuelve a cargar el CSD."
+            )
         ) from exc
     except CsdRefused as exc:
         raise SignerUnavailable(exc.message) from exc
@@ -42,13 +46,20 @@ def signer_for(environment: InvoicingEnvironment):
 
 def emitter_for(environment: InvoicingEnvironment, signer=None) -> Emitter:
     return Emitter(
-        rfc=environment.emitter_rfc, name=environment.emitter_name, tax_regime=environment.tax_regime,
-        postal_code=environment.postal_code, certificate_number=environment.certificate_number,
-        certificate_base64=signer.certificate_base64() if signer is not None else _certificate_base64(environment),
+        rfc=environment.emitter_rfc,
+        name=environment.emitter_name,
+        tax_regime=environment.tax_regime,
+        postal_code=environment.postal_code,
+        certificate_number=environment.certificate_number,
+        certificate_base64=signer.certificate_base64()
+        if signer is not None
+        else _certificate_base64(environment),
     )
 
 
 def _certificate_base64(environment: InvoicingEnvironment) -> str:
     import base64
 
-    return base64.b64encode(bytes(environment.certificate)).decode() if environment.certificate else ""
+    return (
+        base64.b64encode(bytes(environment.certificate)).decode() if environment.certificate else ""
+    )

@@ -21,7 +21,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.PRE: frozenset({S.WAITING_FOR_INPUT, S.VALIDATION_ERROR, S.RECEIVED, S.CANCELLED}),
     S.MAPPING_ERROR: frozenset({S.RECEIVED, S.CANCELLED}),
     S.VALIDATION_ERROR: frozenset({S.RECEIVED, S.CANCELLED}),
-    S.WAITING_FOR_INPUT: frozenset({S.STAMPED, S.GENERATOR_ERROR, S.NO_CREDITS, S.PRE, S.RECEIVED, S.CANCELLED}),
+    S.WAITING_FOR_INPUT: frozenset(
+        {S.STAMPED, S.GENERATOR_ERROR, S.NO_CREDITS, S.PRE, S.RECEIVED, S.CANCELLED}
+    ),
     S.NO_CREDITS: frozenset({S.STAMPED, S.GENERATOR_ERROR, S.PRE, S.RECEIVED, S.CANCELLED}),
     S.GENERATOR_ERROR: frozenset({S.RECEIVED, S.CANCELLED}),
     S.STAMPED: frozenset(),
@@ -31,12 +33,18 @@ ALLOWED: dict[str, frozenset[str]] = {
 
 def refuse(current: str, target: str) -> ValidationError:
     return ValidationError(
-        {"state": [_("Un documento «%(current)s» no puede pasar a «%(target)s».")
-                   % {"current": State(current).label, "target": State(target).label}]}
+        {
+            "state": [
+                _("Un documento «%(current)s» no puede pasar a «%(target)s».")
+                % {"current": State(current).label, "target": State(target).label}
+            ]
+        }
     )
 
 
-def move(document: Document, to: str, *, actor=None, reason: str = "", now=None) -> DocumentTransition:
+def move(
+    document: Document, to: str, *, actor=None, reason: str = "", now=None
+) -> DocumentTransition:
     """Change `document.state` in memory and return its (unsaved) history row.
 
     The caller holds the document's row lock, saves the document and hands the row to
@@ -45,9 +53,12 @@ def move(document: Document, to: str, *, actor=None, reason: str = "", now=None)
     if to not in ALLOWED[document.state]:
         raise refuse(document.state, to)
     row = DocumentTransition(
-        document_id=document.pk, from_state=document.state, to_state=to,
+        document_id=document.pk,
+        from_state=document.state,
+        to_state=to,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        reason=reason[:500], created_at=now or timezone.now(),
+        reason=reason[:500],
+        created_at=now or timezone.now(),
     )
     document.state = to
     return row

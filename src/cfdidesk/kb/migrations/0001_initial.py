@@ -6,54 +6,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('desk', '0001_initial'),
+        ("desk", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArticleCategory',
+            name="ArticleCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='nombre')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='posición')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="nombre")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="posición")),
             ],
             options={
-                'verbose_name': 'categoría de artículos',
-                'verbose_name_plural': 'categorías de artículos',
-                'ordering': ['position', 'name'],
+                "verbose_name": "categoría de artículos",
+                "verbose_name_plural": "categorías de artículos",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='título')),
-                ('slug', models.SlugField(max_length=220, unique=True, verbose_name='dirección')),
-                ('body', models.TextField(blank=True, verbose_name='contenido')),
-                ('body_html', models.TextField(default='', editable=False)),
-                ('summary', models.CharField(default='', editable=False, max_length=300)),
-                ('search_title', models.CharField(default='', editable=False, max_length=200)),
-                ('search_text', models.TextField(default='', editable=False)),
-                ('visibility', models.CharField(choices=[('internal', 'Interno'), ('public', 'Público')], default='internal', max_length=10, verbose_name='visibilidad')),
-                ('state', models.CharField(choices=[('draft', 'Borrador'), ('published', 'Publicado')], default='draft', max_length=10, verbose_name='estado')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='autor')),
-                ('source_ticket', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='desk.ticket', verbose_name='ticket de origen')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='kb.articlecategory', verbose_name='categoría')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="título")),
+                ("slug", models.SlugField(max_length=220, unique=True, verbose_name="dirección")),
+                ("body", models.TextField(blank=True, verbose_name="contenido")),
+                ("body_html", models.TextField(default="", editable=False)),
+                ("summary", models.CharField(default="", editable=False, max_length=300)),
+                ("search_title", models.CharField(default="", editable=False, max_length=200)),
+                ("search_text", models.TextField(default="", editable=False)),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[("internal", "Interno"), ("public", "Público")],
+                        default="internal",
+                        max_length=10,
+                        verbose_name="visibilidad",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "Borrador"), ("published", "Publicado")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="estado",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="autor",
+                    ),
+                ),
+                (
+                    "source_ticket",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="desk.ticket",
+                        verbose_name="ticket de origen",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="articles",
+                        to="kb.articlecategory",
+                        verbose_name="categoría",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'artículo',
-                'ordering': ['-updated_at', '-id'],
-                'indexes': [models.Index(fields=['-updated_at', '-id'], name='kb_article_recent'), models.Index(fields=['state', 'visibility', '-updated_at'], name='kb_article_state_visibility'), models.Index(fields=['category', '-updated_at'], name='kb_article_category')],
-                'constraints': [models.UniqueConstraint(fields=('source_ticket',), name='kb_article_one_per_ticket')],
+                "verbose_name": "artículo",
+                "ordering": ["-updated_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["-updated_at", "-id"], name="kb_article_recent"),
+                    models.Index(
+                        fields=["state", "visibility", "-updated_at"],
+                        name="kb_article_state_visibility",
+                    ),
+                    models.Index(fields=["category", "-updated_at"], name="kb_article_category"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("source_ticket",), name="kb_article_one_per_ticket"
+                    )
+                ],
             },
         ),
     ]

@@ -9,60 +9,137 @@ import cfdidesk.service.rules
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='BusinessCalendar',
+            name="BusinessCalendar",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='nombre')),
-                ('time_zone', models.CharField(default='America/Mexico_City', help_text='Nombre de zona IANA, como America/Mexico_City o America/Tijuana.', max_length=64, validators=[cfdidesk.service.rules.validate_time_zone], verbose_name='zona horaria')),
-                ('is_default', models.BooleanField(default=False, help_text='El calendario que se usa cuando no se elige otro. Solo puede haber uno.', verbose_name='predeterminado')),
-                ('use_mexican_holidays', models.BooleanField(default=True, help_text='Los días de descanso obligatorio de la Ley Federal del Trabajo (art. 74).', verbose_name='cerrar en días de descanso obligatorio')),
-                ('revision', models.UUIDField(default=uuid.uuid4, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="nombre")),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="America/Mexico_City",
+                        help_text="Nombre de zona IANA, como America/Mexico_City o America/Tijuana.",
+                        max_length=64,
+                        validators=[cfdidesk.service.rules.validate_time_zone],
+                        verbose_name="zona horaria",
+                    ),
+                ),
+                (
+                    "is_default",
+                    models.BooleanField(
+                        default=False,
+                        help_text="El calendario que se usa cuando no se elige otro. Solo puede haber uno.",
+                        verbose_name="predeterminado",
+                    ),
+                ),
+                (
+                    "use_mexican_holidays",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Los días de descanso obligatorio de la Ley Federal del Trabajo (art. 74).",
+                        verbose_name="cerrar en días de descanso obligatorio",
+                    ),
+                ),
+                ("revision", models.UUIDField(default=uuid.uuid4, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'calendario de atención',
-                'verbose_name_plural': 'calendarios de atención',
-                'ordering': ['-is_default', 'name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('is_default',), name='service_one_default_calendar', violation_error_message='Ya hay un calendario predeterminado. Quita la marca en ese calendario antes de marcar este.')],
+                "verbose_name": "calendario de atención",
+                "verbose_name_plural": "calendarios de atención",
+                "ordering": ["-is_default", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_default", True)),
+                        fields=("is_default",),
+                        name="service_one_default_calendar",
+                        violation_error_message="Ya hay un calendario predeterminado. Quita la marca en ese calendario antes de marcar este.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CalendarClosure',
+            name="CalendarClosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField(verbose_name='desde')),
-                ('end_date', models.DateField(verbose_name='hasta (incluido)')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='motivo')),
-                ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='closures', to='service.businesscalendar')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="desde")),
+                ("end_date", models.DateField(verbose_name="hasta (incluido)")),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="motivo")),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="closures",
+                        to="service.businesscalendar",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cierre',
-                'verbose_name_plural': 'cierres',
-                'ordering': ['start_date'],
+                "verbose_name": "cierre",
+                "verbose_name_plural": "cierres",
+                "ordering": ["start_date"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarInterval',
+            name="CalendarInterval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'lunes'), (1, 'martes'), (2, 'miércoles'), (3, 'jueves'), (4, 'viernes'), (5, 'sábado'), (6, 'domingo')], verbose_name='día')),
-                ('start', models.TimeField(verbose_name='desde')),
-                ('end', models.TimeField(help_text='00:00 significa medianoche, al final del día.', verbose_name='hasta')),
-                ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intervals', to='service.businesscalendar')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "lunes"),
+                            (1, "martes"),
+                            (2, "miércoles"),
+                            (3, "jueves"),
+                            (4, "viernes"),
+                            (5, "sábado"),
+                            (6, "domingo"),
+                        ],
+                        verbose_name="día",
+                    ),
+                ),
+                ("start", models.TimeField(verbose_name="desde")),
+                (
+                    "end",
+                    models.TimeField(
+                        help_text="00:00 significa medianoche, al final del día.",
+                        verbose_name="hasta",
+                    ),
+                ),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intervals",
+                        to="service.businesscalendar",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'horario',
-                'verbose_name_plural': 'horarios',
-                'ordering': ['weekday', 'start'],
+                "verbose_name": "horario",
+                "verbose_name_plural": "horarios",
+                "ordering": ["weekday", "start"],
             },
         ),
     ]

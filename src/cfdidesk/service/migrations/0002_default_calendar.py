@@ -6,7 +6,9 @@ import uuid
 from django.db import migrations
 
 # Frozen here on purpose: a migration must not follow later changes to the app's constants.
-OFFICE_HOURS = [(weekday, 9, 14) for weekday in range(6)] + [(weekday, 16, 19) for weekday in range(5)]
+OFFICE_HOURS = [(weekday, 9, 14) for weekday in range(6)] + [
+    (weekday, 16, 19) for weekday in range(5)
+]
 
 
 def create(apps, schema_editor):
@@ -15,8 +17,11 @@ def create(apps, schema_editor):
     if BusinessCalendar.objects.filter(is_default=True).exists():
         return
     calendar = BusinessCalendar.objects.create(
-        name="Horario de oficina", time_zone="America/Mexico_City", is_default=True,
-        use_mexican_holidays=True, revision=uuid.uuid4(),
+        name="Horario de oficina",
+        time_zone="America/Mexico_City",
+        is_default=True,
+        use_mexican_holidays=True,
+        revision=uuid.uuid4(),
     )
     CalendarInterval.objects.bulk_create(
         CalendarInterval(calendar=calendar, weekday=weekday, start=dt.time(start), end=dt.time(end))

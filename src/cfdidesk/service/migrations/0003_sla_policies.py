@@ -11,31 +11,96 @@ def default_policies(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0004_company_search_indexes'),
-        ('service', '0002_default_calendar'),
+        ("customers", "0004_company_search_indexes"),
+        ("service", "0002_default_calendar"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SlaPolicy',
+            name="SlaPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'Crítica'), (2, 'Alta'), (3, 'Normal'), (4, 'Baja')], verbose_name='prioridad')),
-                ('first_response', models.DurationField(help_text='Por ejemplo 4:00:00 para cuatro horas.', verbose_name='primera respuesta')),
-                ('resolution', models.DurationField(verbose_name='resolución')),
-                ('around_the_clock', models.BooleanField(default=False, help_text='Cuenta todas las horas. Si no, solo las horas del calendario de atención.', verbose_name='24×7')),
-                ('at_risk_percent', models.PositiveSmallIntegerField(default=75, help_text='Porcentaje del plazo consumido a partir del cual el ticket se marca en riesgo y se escala.', verbose_name='en riesgo a partir de (%)')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('calendar', models.ForeignKey(blank=True, help_text='Vacío: el calendario predeterminado.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='service.businesscalendar', verbose_name='calendario')),
-                ('company', models.ForeignKey(blank=True, help_text='Vacío: la política general de esa prioridad.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.company', verbose_name='cliente')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Crítica"), (2, "Alta"), (3, "Normal"), (4, "Baja")],
+                        verbose_name="prioridad",
+                    ),
+                ),
+                (
+                    "first_response",
+                    models.DurationField(
+                        help_text="Por ejemplo 4:00:00 para cuatro horas.",
+                        verbose_name="primera respuesta",
+                    ),
+                ),
+                ("resolution", models.DurationField(verbose_name="resolución")),
+                (
+                    "around_the_clock",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Cuenta todas las horas. Si no, solo las horas del calendario de atención.",
+                        verbose_name="24×7",
+                    ),
+                ),
+                (
+                    "at_risk_percent",
+                    models.PositiveSmallIntegerField(
+                        default=75,
+                        help_text="Porcentaje del plazo consumido a partir del cual el ticket se marca en riesgo y se escala.",
+                        verbose_name="en riesgo a partir de (%)",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vacío: el calendario predeterminado.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="service.businesscalendar",
+                        verbose_name="calendario",
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vacío: la política general de esa prioridad.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="customers.company",
+                        verbose_name="cliente",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'política de SLA',
-                'verbose_name_plural': 'políticas de SLA',
-                'ordering': ['company_id', 'priority'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('company__isnull', True)), fields=('priority',), name='sla_one_general_per_priority', violation_error_message='Ya hay una política general para esa prioridad.'), models.UniqueConstraint(condition=models.Q(('company__isnull', False)), fields=('priority', 'company'), name='sla_one_per_company_priority', violation_error_message='Ese cliente ya tiene una política para esa prioridad.')],
+                "verbose_name": "política de SLA",
+                "verbose_name_plural": "políticas de SLA",
+                "ordering": ["company_id", "priority"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("company__isnull", True)),
+                        fields=("priority",),
+                        name="sla_one_general_per_priority",
+                        violation_error_message="Ya hay una política general para esa prioridad.",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("company__isnull", False)),
+                        fields=("priority", "company"),
+                        name="sla_one_per_company_priority",
+                        violation_error_message="Ese cliente ya tiene una política para esa prioridad.",
+                    ),
+                ],
             },
         ),
         migrations.RunPython(default_policies, migrations.RunPython.noop),

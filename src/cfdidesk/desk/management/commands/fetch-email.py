@@ -30,9 +30,17 @@ def summary(result: FetchResult) -> str:
     """'3 correos: 2 abrieron ticket, 1 ignorado'."""
     if not result.total:
         return "Sin correos nuevos."
-    parts = [f"{n} {_PHRASES[outcome][n != 1]}" for outcome in _PHRASES if (n := result.counts.get(outcome, 0))]
+    parts = [
+        f"{n} {_PHRASES[outcome][n != 1]}"
+        for outcome in _PHRASES
+        if (n := result.counts.get(outcome, 0))
+    ]
     if failed := len(result.failures):
-        parts.append(f"{failed} con error (queda sin leer)" if failed == 1 else f"{failed} con error (quedan sin leer)")
+        parts.append(
+            f"{failed} con error (queda sin leer)"
+            if failed == 1
+            else f"{failed} con error (quedan sin leer)"
+        )
     line = f"{result.total} {'correo' if result.total == 1 else 'correos'}: {', '.join(parts)}"
     if result.remaining:
         line += f"; {result.remaining} pendientes para la siguiente vuelta (--limit)"
@@ -46,16 +54,29 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--url", help="imap://usuario:contraseña@servidor:143/INBOX o imaps://…; por omisión IMAP_URL.")
-        parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT,
-                            help=f"Máximo de correos por vuelta (por omisión {DEFAULT_LIMIT}).")
-        parser.add_argument("--loop", type=int, metavar="SEGUNDOS",
-                            help="Repetir cada SEGUNDOS hasta que se interrumpa (Ctrl-C).")
+        parser.add_argument(
+            "--url",
+            help="imap://usuario:contraseña@servidor:143/INBOX o imaps://…; por omisión IMAP_URL.",
+        )
+        parser.add_argument(
+            "--limit",
+            type=int,
+            default=DEFAULT_LIMIT,
+            help=f"Máximo de correos por vuelta (por omisión {DEFAULT_LIMIT}).",
+        )
+        parser.add_argument(
+            "--loop",
+            type=int,
+            metavar="SEGUNDOS",
+            help="Repetir cada SEGUNDOS hasta que se interrumpa (Ctrl-C).",
+        )
 
     def handle(self, *args, url=None, limit=DEFAULT_LIMIT, loop=None, **options):
         url = url or settings.IMAP_URL
         if not url:
-            raise CommandError("No hay buzón configurado: define la variable IMAP_URL o usa --url imap://usuario:contraseña@servidor/INBOX.")
+            raise CommandError(
+                "No hay buzón configurado: define la variable IMAP_URL o usa --url imap://usuario:contraseña@servidor/INBOX."
+            )
         if limit < 1:
             raise CommandError("--limit debe ser al menos 1.")
         if loop is not None and loop < 1:

@@ -33,29 +33,201 @@ USERS = [
 ROSTER_CONSULTANTS = ["consultor", "consultor2", "consultor3", "consultor4"]
 # (legal name, trade name, RFC stem without check digit, regime, use, postal code, email)
 COMPANIES = [
-    ("Abarrotes La Esperanza, S.A. de C.V.", "La Esperanza", "AES0503114R", "601", "G01", "06600", "facturas@laesperanza.mx"),
-    ("Comercializadora Norteña del Pacífico, S.A. de C.V.", "Norteña", "CNP1108223K", "601", "G03", "80000", "cxp@nortena.com.mx"),
-    ("Constructora Álamos y Asociados, S.C.", "Álamos", "CAA0907305M", "601", "I01", "64000", "admin@alamos.mx"),
-    ("Distribuidora Médica del Bajío, S.A. de C.V.", "DIMEBA", "DMB1202145H", "601", "G01", "37000", "compras@dimeba.mx"),
-    ("Fundación Niños de Oaxaca, A.C.", "", "FNO0006062B", "603", "G03", "68000", "contabilidad@ninosoaxaca.org"),
-    ("Transportes Rápidos de Jalisco, S.A. de C.V.", "TRJ", "TRJ9810014A", "601", "G03", "44100", "facturacion@trj.com.mx"),
-    ("Tecnologías Ñandú, S.A.P.I. de C.V.", "Ñandú Tech", "TNA1701187Q", "601", "I04", "03100", "pagos@nandu.tech"),
-    ("Agrícola Valle del Yaqui, S.P.R. de R.L.", "Valle del Yaqui", "AVY0411259J", "622", "G01", "85000", "admin@valleyaqui.mx"),
-    ("Hotel Playa Serena, S.A. de C.V.", "Playa Serena", "HPS1303089C", "601", "G03", "77500", "cuentas@playaserena.mx"),
-    ("Servicios Contables Integrales, S.C.", "SCI", "SCI1510156P", "601", "G03", "72000", "sci@contables.mx"),
-    ("Ferretería El Tornillo Feliz, S.A. de C.V.", "El Tornillo Feliz", "FTF0802288E", "601", "G01", "20000", "ventas@tornillofeliz.mx"),
-    ("Laboratorios Clínicos de Puebla, S.A. de C.V.", "LabCliP", "LCP1404307N", "601", "G03", "72000", "facturas@labclip.mx"),
-    ("María Guadalupe Peña Núñez", "", "PENM850312AB", "612", "G03", "44600", "lupita.pena@correo.mx"),
-    ("José Luis Hernández Ramírez", "Taller Hernández", "HERJ7606154K", "626", "G03", "50000", "taller.hernandez@correo.mx"),
-    ("Ricardo Sánchez Olvera", "", "SAOR9002027T", "605", "D01", "76000", "ricardo.sanchez@correo.mx"),
-    ("Claudia Elena Torres Vega", "Consultoría CT", "TOVC8110233L", "612", "G03", "97000", "claudia@consultoriact.mx"),
-    ("Panificadora San Ángel, S.A. de C.V.", "Pan San Ángel", "PSA0609183H", "601", "G01", "01000", "pedidos@pansanangel.mx"),
-    ("Grupo Minero Zacatecano, S.A. de C.V.", "GMZ", "GMZ9907217B", "601", "I08", "98000", "tesoreria@gmz.com.mx"),
-    ("Cooperativa Pesquera Bahía Azul, S.C. de R.L.", "Bahía Azul", "CPB1012034D", "601", "G01", "23000", "coop@bahiaazul.mx"),
-    ("Escuela Bilingüe Montessori del Sur, S.C.", "Montessori del Sur", "EBM1108305R", "601", "G03", "14000", "admin@montessorisur.edu.mx"),
+    (
+        "Abarrotes La Esperanza, S.A. de C.V.",
+        "La Esperanza",
+        "AES0503114R",
+        "601",
+        "G01",
+        "06600",
+        "facturas@laesperanza.mx",
+    ),
+    (
+        "Comercializadora Norteña del Pacífico, S.A. de C.V.",
+        "Norteña",
+        "CNP1108223K",
+        "601",
+        "G03",
+        "80000",
+        "cxp@nortena.com.mx",
+    ),
+    (
+        "Constructora Álamos y Asociados, S.C.",
+        "Álamos",
+        "CAA0907305M",
+        "601",
+        "I01",
+        "64000",
+        "admin@alamos.mx",
+    ),
+    (
+        "Distribuidora Médica del Bajío, S.A. de C.V.",
+        "DIMEBA",
+        "DMB1202145H",
+        "601",
+        "G01",
+        "37000",
+        "compras@dimeba.mx",
+    ),
+    (
+        "Fundación Niños de Oaxaca, A.C.",
+        "",
+        "FNO0006062B",
+        "603",
+        "G03",
+        "68000",
+        "contabilidad@ninosoaxaca.org",
+    ),
+    (
+        "Transportes Rápidos de Jalisco, S.A. de C.V.",
+        "TRJ",
+        "TRJ9810014A",
+        "601",
+        "G03",
+        "44100",
+        "facturacion@trj.com.mx",
+    ),
+    (
+        "Tecnologías Ñandú, S.A.P.I. de C.V.",
+        "Ñandú Tech",
+        "TNA1701187Q",
+        "601",
+        "I04",
+        "03100",
+        "pagos@nandu.tech",
+    ),
+    (
+        "Agrícola Valle del Yaqui, S.P.R. de R.L.",
+        "Valle del Yaqui",
+        "AVY0411259J",
+        "622",
+        "G01",
+        "85000",
+        "admin@valleyaqui.mx",
+    ),
+    (
+        "Hotel Playa Serena, S.A. de C.V.",
+        "Playa Serena",
+        "HPS1303089C",
+        "601",
+        "G03",
+        "77500",
+        "cuentas@playaserena.mx",
+    ),
+    (
+        "Servicios Contables Integrales, S.C.",
+        "SCI",
+        "SCI1510156P",
+        "601",
+        "G03",
+        "72000",
+        "sci@contables.mx",
+    ),
+    (
+        "Ferretería El Tornillo Feliz, S.A. de C.V.",
+        "El Tornillo Feliz",
+        "FTF0802288E",
+        "601",
+        "G01",
+        "20000",
+        "ventas@tornillofeliz.mx",
+    ),
+    (
+        "Laboratorios Clínicos de Puebla, S.A. de C.V.",
+        "LabCliP",
+        "LCP1404307N",
+        "601",
+        "G03",
+        "72000",
+        "facturas@labclip.mx",
+    ),
+    (
+        "María Guadalupe Peña Núñez",
+        "",
+        "PENM850312AB",
+        "612",
+        "G03",
+        "44600",
+        "lupita.pena@correo.mx",
+    ),
+    (
+        "José Luis Hernández Ramírez",
+        "Taller Hernández",
+        "HERJ7606154K",
+        "626",
+        "G03",
+        "50000",
+        "taller.hernandez@correo.mx",
+    ),
+    (
+        "Ricardo Sánchez Olvera",
+        "",
+        "SAOR9002027T",
+        "605",
+        "D01",
+        "76000",
+        "ricardo.sanchez@correo.mx",
+    ),
+    (
+        "Claudia Elena Torres Vega",
+        "Consultoría CT",
+        "TOVC8110233L",
+        "612",
+        "G03",
+        "97000",
+        "claudia@consultoriact.mx",
+    ),
+    (
+        "Panificadora San Ángel, S.A. de C.V.",
+        "Pan San Ángel",
+        "PSA0609183H",
+        "601",
+        "G01",
+        "01000",
+        "pedidos@pansanangel.mx",
+    ),
+    (
+        "Grupo Minero Zacatecano, S.A. de C.V.",
+        "GMZ",
+        "GMZ9907217B",
+        "601",
+        "I08",
+        "98000",
+        "tesoreria@gmz.com.mx",
+    ),
+    (
+        "Cooperativa Pesquera Bahía Azul, S.C. de R.L.",
+        "Bahía Azul",
+        "CPB1012034D",
+        "601",
+        "G01",
+        "23000",
+        "coop@bahiaazul.mx",
+    ),
+    (
+        "Escuela Bilingüe Montessori del Sur, S.C.",
+        "Montessori del Sur",
+        "EBM1108305R",
+        "601",
+        "G03",
+        "14000",
+        "admin@montessorisur.edu.mx",
+    ),
 ]
-CONTACT_NAMES = ["Laura Méndez", "Jorge Castillo", "Patricia Ruiz", "Miguel Ángel Soto", "Verónica Díaz", "Raúl Ortega"]
-POSITIONS = ["Contadora", "Gerente de sistemas", "Auxiliar de facturación", "Director administrativo"]
+CONTACT_NAMES = [
+    "Laura Méndez",
+    "Jorge Castillo",
+    "Patricia Ruiz",
+    "Miguel Ángel Soto",
+    "Verónica Díaz",
+    "Raúl Ortega",
+]
+POSITIONS = [
+    "Contadora",
+    "Gerente de sistemas",
+    "Auxiliar de facturación",
+    "Director administrativo",
+]
 
 
 class Command(BaseCommand):
@@ -69,11 +241,17 @@ class Command(BaseCommand):
                 # A demo loaded before on-call and SLAs existed: add them once.
                 with transaction.atomic():
                     self._service_levels()
-                self.stdout.write(self.style.SUCCESS("Se agregaron guardias, escalamiento y tickets con SLA a la demostración."))
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        "Se agregaron guardias, escalamiento y tickets con SLA a la demostración."
+                    )
+                )
             if self._needs_invoicing():
                 with transaction.atomic():
                     self._invoicing(User.objects.get(username="admin"))
-                self.stdout.write(self.style.SUCCESS("Se agregó el ambiente de facturación de demostración."))
+                self.stdout.write(
+                    self.style.SUCCESS("Se agregó el ambiente de facturación de demostración.")
+                )
         else:
             with transaction.atomic():
                 self._load()
@@ -88,8 +266,12 @@ class Command(BaseCommand):
         admin = None
         for username, role, first, last in USERS:
             user = user_create(
-                username=username, password=DEMO_PASSWORD, role=role, email=f"{username}@cfdidesk.demo",
-                first_name=first, last_name=last,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                email=f"{username}@cfdidesk.demo",
+                first_name=first,
+                last_name=last,
             )
             if role == roles.ADMINISTRATOR:
                 admin = user
@@ -98,25 +280,48 @@ class Command(BaseCommand):
             company, _warnings = company_create(
                 actor=admin,
                 data={
-                    "legal_name": legal, "trade_name": trade, "rfc": with_check_digit(stem), "tax_regime": regime,
-                    "cfdi_use": use, "postal_code": cp, "email": email, "phone": f"55 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
+                    "legal_name": legal,
+                    "trade_name": trade,
+                    "rfc": with_check_digit(stem),
+                    "tax_regime": regime,
+                    "cfdi_use": use,
+                    "postal_code": cp,
+                    "email": email,
+                    "phone": f"55 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
                 },
             )
             companies.append(company)
         company_create(
             actor=admin,
-            data={"legal_name": "Público en general", "rfc": GENERIC_PUBLIC, "tax_regime": "616", "cfdi_use": "S01",
-                  "postal_code": "06600", "email": "mostrador@cfdidesk.demo"},
+            data={
+                "legal_name": "Público en general",
+                "rfc": GENERIC_PUBLIC,
+                "tax_regime": "616",
+                "cfdi_use": "S01",
+                "postal_code": "06600",
+                "email": "mostrador@cfdidesk.demo",
+            },
         )
         for company in companies[:12]:
             for name in rng.sample(CONTACT_NAMES, 2):
                 contact_create(
-                    actor=admin, company=company,
-                    data={"name": name, "email": f"{search_key(name.split()[0])}@{company.email.split('@')[1]}",
-                          "position": rng.choice(POSITIONS), "phone": f"55 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"},
+                    actor=admin,
+                    company=company,
+                    data={
+                        "name": name,
+                        "email": f"{search_key(name.split()[0])}@{company.email.split('@')[1]}",
+                        "position": rng.choice(POSITIONS),
+                        "phone": f"55 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
+                    },
                 )
-        portal_user = user_create(username="contacto", password=DEMO_PASSWORD, role=roles.PORTAL,
-                                  email="laura@laesperanza.mx", first_name="Laura", last_name="Méndez")
+        portal_user = user_create(
+            username="contacto",
+            password=DEMO_PASSWORD,
+            role=roles.PORTAL,
+            email="laura@laesperanza.mx",
+            first_name="Laura",
+            last_name="Méndez",
+        )
         contact = companies[0].contacts.first()
         contact.user = portal_user
         contact.save(update_fields=["user"])
@@ -124,12 +329,74 @@ class Command(BaseCommand):
         company_delete(actor=admin, company=companies[11])
         # A bulk load with one bad row, waiting for confirmation on the status page.
         rows = [
-            ["Papelería Escolar Minerva, S.A. de C.V.", with_check_digit("PEM1003154G"), "G01", "601", "compras@minerva.mx", "", "", "58000", "Minerva", "", "", "", "", "", "", "", "", "", ""],
-            ["Refaccionaria Los Pinos, S.A. de C.V.", with_check_digit("RLP0805226A"), "D01", "601", "refacciones@lospinos.mx", "", "", "31000", "", "", "", "", "", "", "", "", "", "", ""],
-            ["Óptica Visión Clara, S.A. de C.V.", with_check_digit("OVC1206118K"), "G03", "601", "optica@visionclara.mx", "", "", "00001", "", "", "", "", "", "", "", "", "", "", ""],
+            [
+                "Papelería Escolar Minerva, S.A. de C.V.",
+                with_check_digit("PEM1003154G"),
+                "G01",
+                "601",
+                "compras@minerva.mx",
+                "",
+                "",
+                "58000",
+                "Minerva",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+            [
+                "Refaccionaria Los Pinos, S.A. de C.V.",
+                with_check_digit("RLP0805226A"),
+                "D01",
+                "601",
+                "refacciones@lospinos.mx",
+                "",
+                "",
+                "31000",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
+            [
+                "Óptica Visión Clara, S.A. de C.V.",
+                with_check_digit("OVC1206118K"),
+                "G03",
+                "601",
+                "optica@visionclara.mx",
+                "",
+                "",
+                "00001",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
         ]
         data = "".join(csv_format.csv_lines(rows)).encode("utf-8")
-        import_job_create(actor=admin, upload=SimpleUploadedFile("clientes_nuevos.csv", data), mode="create")
+        import_job_create(
+            actor=admin, upload=SimpleUploadedFile("clientes_nuevos.csv", data), mode="create"
+        )
         self._tickets(admin, companies)
         self._service_levels()
         self._invoicing(admin)
@@ -158,16 +425,28 @@ class Command(BaseCommand):
         from cfdidesk.desk.demo_sla import load_demo_sla
 
         User = get_user_model()
-        users = {u.username: u for u in User.objects.filter(username__in=[name for name, *_rest in USERS])}
+        users = {
+            u.username: u
+            for u in User.objects.filter(username__in=[name for name, *_rest in USERS])
+        }
         for username, role, first, last in USERS:
             if username not in users:  # an older demo without them
-                users[username] = user_create(username=username, password=DEMO_PASSWORD, role=role,
-                                              email=f"{username}@cfdidesk.demo", first_name=first, last_name=last)
+                users[username] = user_create(
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    role=role,
+                    email=f"{username}@cfdidesk.demo",
+                    first_name=first,
+                    last_name=last,
+                )
         stems = [with_check_digit(stem) for _legal, _trade, stem, *_rest in COMPANIES]
         by_rfc = {c.rfc: c for c in Company.objects.filter(rfc__in=stems)}
-        load_demo_sla(admin=users["admin"], supervisor=users["supervisor"],
-                      consultants=[users[name] for name in ROSTER_CONSULTANTS],
-                      companies=[by_rfc[rfc] for rfc in stems if rfc in by_rfc])
+        load_demo_sla(
+            admin=users["admin"],
+            supervisor=users["supervisor"],
+            consultants=[users[name] for name in ROSTER_CONSULTANTS],
+            companies=[by_rfc[rfc] for rfc in stems if rfc in by_rfc],
+        )
 
     def _tickets(self, admin, companies):
         from django.contrib.auth import get_user_model
@@ -189,49 +468,136 @@ class Command(BaseCommand):
         consultant, supervisor = users["consultor"], users["supervisor"]
         team = Team.objects.first()
         category = {c.name: c for c in Category.objects.all()}
-        CannedReply.objects.get_or_create(title="Reproceso realizado", defaults={"body": (
-            "Hola {cliente}:\n\nReprocesamos el movimiento y ya quedó timbrado. Puedes consultarlo en tu portal.\n\n"
-            "Quedamos atentos. Ticket {ticket}.\n{consultor}")})
-        CannedReply.objects.get_or_create(title="Pedir más información", defaults={"body": (
-            "Hola {cliente}:\n\nPara revisar tu reporte {ticket} necesitamos el número de movimiento (movto), "
-            "el mensaje de error exacto y, si puedes, el archivo XML.\n\nGracias,\n{consultor}")})
+        CannedReply.objects.get_or_create(
+            title="Reproceso realizado",
+            defaults={
+                "body": (
+                    "Hola {cliente}:\n\nReprocesamos el movimiento y ya quedó timbrado. Puedes consultarlo en tu portal.\n\n"
+                    "Quedamos atentos. Ticket {ticket}.\n{consultor}"
+                )
+            },
+        )
+        CannedReply.objects.get_or_create(
+            title="Pedir más información",
+            defaults={
+                "body": (
+                    "Hola {cliente}:\n\nPara revisar tu reporte {ticket} necesitamos el número de movimiento (movto), "
+                    "el mensaje de error exacto y, si puedes, el archivo XML.\n\nGracias,\n{consultor}"
+                )
+            },
+        )
 
         def make(company, subject, **kwargs):
             contact = company.contacts.first()
-            return ticket_create(actor=consultant, company=company, contact=contact, subject=subject, team=team, **kwargs)
+            return ticket_create(
+                actor=consultant,
+                company=company,
+                contact=contact,
+                subject=subject,
+                team=team,
+                **kwargs,
+            )
 
-        t = make(companies[0], "Error de structure validation en el movto 4411", category=category["Error de structure validation y reproceso"],
-                 description="Al generar la factura aparece «CFDI40147 - El campo UsoCFDI no contiene un valor del catálogo».",
-                 references=[("movement", "4411")], verified_product=True, reproduced=True, exact_messages="CFDI40147")
+        t = make(
+            companies[0],
+            "Error de structure validation en el movto 4411",
+            category=category["Error de structure validation y reproceso"],
+            description="Al generar la factura aparece «CFDI40147 - El campo UsoCFDI no contiene un valor del catálogo».",
+            references=[("movement", "4411")],
+            verified_product=True,
+            reproduced=True,
+            exact_messages="CFDI40147",
+        )
         protocol_mark(actor=consultant, ticket=t, step="listen")
         protocol_mark(actor=consultant, ticket=t, step="identify")
-        ticket_note(actor=consultant, ticket=t, body="Revisado el debug con Ctrl+F por el movto 4411: UsoCFDI vacío.")
-        make(companies[1], "Sistema de facturación caído: no genera ningún CFDI", affects_operation=True,
-             category=category["Errores en el generador"], channel="phone")
-        t = make(companies[2], "Cambiar uso de CFDI de G01 a G03 en la factura A-1520", category=category["Cambio de uso de CFDI"],
-                 references=[("folio", "A-1520")])
+        ticket_note(
+            actor=consultant,
+            ticket=t,
+            body="Revisado el debug con Ctrl+F por el movto 4411: UsoCFDI vacío.",
+        )
+        make(
+            companies[1],
+            "Sistema de facturación caído: no genera ningún CFDI",
+            affects_operation=True,
+            category=category["Errores en el generador"],
+            channel="phone",
+        )
+        t = make(
+            companies[2],
+            "Cambiar uso de CFDI de G01 a G03 en la factura A-1520",
+            category=category["Cambio de uso de CFDI"],
+            references=[("folio", "A-1520")],
+        )
         ticket_update(actor=supervisor, ticket=t, data={"assignee": consultant})
-        ticket_reply(actor=consultant, ticket=t, body="Hola, para hacer el cambio necesitamos el número de movimiento de la factura A-1520.",
-                     then=Status.WAITING_CUSTOMER)
-        t = make(companies[3], "El PAC no responde al timbrar", category=category["Errores en el generador"], priority=Priority.HIGH)
-        ticket_update(actor=supervisor, ticket=t, data={"assignee": consultant, "upset_customer": True})
-        ticket_transition(actor=consultant, ticket=t, to=Status.WAITING_THIRD_PARTY, reason="Reportado al PAC, folio de su mesa 88123.")
-        t = make(companies[4], "¿Cómo sé si una factura ya está timbrada?", kind="request",
-                 category=category["Orientación sobre el uso del producto"], priority=Priority.LOW)
-        ticket_reply(actor=consultant, ticket=t, body="Si el nombre del archivo empieza con «PRE», todavía no está timbrada.", then=Status.RESOLVED)
+        ticket_reply(
+            actor=consultant,
+            ticket=t,
+            body="Hola, para hacer el cambio necesitamos el número de movimiento de la factura A-1520.",
+            then=Status.WAITING_CUSTOMER,
+        )
+        t = make(
+            companies[3],
+            "El PAC no responde al timbrar",
+            category=category["Errores en el generador"],
+            priority=Priority.HIGH,
+        )
+        ticket_update(
+            actor=supervisor, ticket=t, data={"assignee": consultant, "upset_customer": True}
+        )
+        ticket_transition(
+            actor=consultant,
+            ticket=t,
+            to=Status.WAITING_THIRD_PARTY,
+            reason="Reportado al PAC, folio de su mesa 88123.",
+        )
+        t = make(
+            companies[4],
+            "¿Cómo sé si una factura ya está timbrada?",
+            kind="request",
+            category=category["Orientación sobre el uso del producto"],
+            priority=Priority.LOW,
+        )
+        ticket_reply(
+            actor=consultant,
+            ticket=t,
+            body="Si el nombre del archivo empieza con «PRE», todavía no está timbrada.",
+            then=Status.RESOLVED,
+        )
         t.refresh_from_db()
-        survey_answer(token=survey_token(t), solved=True, rating=5, comment="Muy clara la explicación.")
-        t = make(companies[5], "Solicitud de 5,000 timbres para TRJ9810014A2", kind="request",
-                 category=category["Solicitud de timbres fiscales"])
-        ticket_reply(actor=users["facturacion"], ticket=t, body="Recibimos el pago; cargamos los 5,000 timbres.", then=Status.RESOLVED)
+        survey_answer(
+            token=survey_token(t), solved=True, rating=5, comment="Muy clara la explicación."
+        )
+        t = make(
+            companies[5],
+            "Solicitud de 5,000 timbres para TRJ9810014A2",
+            kind="request",
+            category=category["Solicitud de timbres fiscales"],
+        )
+        ticket_reply(
+            actor=users["facturacion"],
+            ticket=t,
+            body="Recibimos el pago; cargamos los 5,000 timbres.",
+            then=Status.RESOLVED,
+        )
         ticket_transition(actor=users["facturacion"], ticket=t, to=Status.CLOSED)
-        t = make(companies[6], "Error en el XML: el total no coincide con los conceptos", category=category["Errores en XML"])
+        t = make(
+            companies[6],
+            "Error en el XML: el total no coincide con los conceptos",
+            category=category["Errores en XML"],
+        )
         ticket_update(actor=supervisor, ticket=t, data={"assignee": consultant})
         ticket_transition(actor=consultant, ticket=t, to=Status.OPEN)
-        ticket_customer_reply(ticket=t, body="Adjunto el XML de la factura B-77.", contact=t.contact)
+        ticket_customer_reply(
+            ticket=t, body="Adjunto el XML de la factura B-77.", contact=t.contact
+        )
         for i, company in enumerate(companies[7:11]):
-            make(company, f"Capacitación para el personal nuevo de facturación ({i + 1})", kind="request",
-                 category=category["Entrenamiento adicional"], priority=Priority.LOW)
+            make(
+                company,
+                f"Capacitación para el personal nuevo de facturación ({i + 1})",
+                kind="request",
+                category=category["Entrenamiento adicional"],
+                priority=Priority.LOW,
+            )
         try:
             from cfdidesk.kb.demo import load_demo_articles
         except ImportError:  # the knowledge base is optional in the demo

@@ -10,7 +10,9 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Sirve CFDI Desk en http://127.0.0.1:8000 y arranca el proceso de tareas en segundo plano."
+    help = (
+        "Sirve CFDI Desk en http://127.0.0.1:8000 y arranca el proceso de tareas en segundo plano."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--batch", action="store_true", help="Procesa lo pendiente y termina.")
         parser.add_argument("--interval", type=float, default=1.0)
-        parser.add_argument("--no-periodic", action="store_true", help="Sin las revisiones periódicas.")
+        parser.add_argument(
+            "--no-periodic", action="store_true", help="Sin las revisiones periódicas."
+        )
 
     def handle(self, *args, batch, interval, no_periodic, **options):
         kwargs = {"interval": interval, "startup_delay": False, "reload": False}
