@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "axes",
+    "cfdidesk.core",
     "cfdidesk.web",
     "cfdidesk.audit",
     "cfdidesk.accounts",
@@ -160,7 +161,7 @@ CUSTOMER_IMPORT_MAX_BYTES = env.int("CUSTOMER_IMPORT_MAX_BYTES", default=30 * 10
 # No upload may exceed this; the data stops being stored as soon as it does.
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=CUSTOMER_IMPORT_MAX_BYTES)
 FILE_UPLOAD_HANDLERS = [
-    "cfdidesk.web.uploads.SizeLimitUploadHandler",
+    "cfdidesk.core.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

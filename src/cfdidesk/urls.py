@@ -1,8 +1,8 @@
 from django.urls import include, path
 
+from cfdidesk.accounts.admin_site import site as admin_site
 from cfdidesk.api import api
 from cfdidesk.desk import survey_views
-from cfdidesk.web.admin_site import site as admin_site
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cfdidesk.audit.services import audit_record
+from cfdidesk.core.audit_actions import AuditAction
+from cfdidesk.core.people import display_name
 
 from . import roles
 from .models import LoginLink
@@ -80,7 +82,10 @@ def login_link_request(*, email: str, link_for) -> int:
                 user=user, email=email, digest=_digest(token), expires_at=timezone.now() + LIFETIME
             )
             audit_record(
-                actor=None, action="login_link.create", target=link, changes={"user": user.username}
+                actor=None,
+                action=AuditAction.LOGIN_LINK_CREATE,
+                target=link,
+                changes={"user": user.username},
             )
         _send(user, link_for(token))  # after the commit: the link exists when the mail arrives
         sent += 1
@@ -88,7 +93,7 @@ def login_link_request(*, email: str, link_for) -> int:
 
 
 def _send(user, url: str) -> None:
-    name = user.get_full_name() or user.username
+    name = display_name(user)
     minutes = int(LIFETIME.total_seconds() // 60)
     body = "\n\n".join(
         [
@@ -144,7 +149,7 @@ def login_link_redeem(*, token: str):
         return None
     # Any other link still waiting in the inbox dies with this one.
     LoginLink.objects.filter(user=link.user, used_at__isnull=True).update(used_at=now)
-    audit_record(actor=link.user, action="login_link.use", target=link)
+    audit_record(actor=link.user, action=AuditAction.LOGIN_LINK_USE, target=link)
     return link.user
 
 

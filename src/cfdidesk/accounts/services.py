@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cfdidesk.audit.services import audit_record
+from cfdidesk.core.audit_actions import AuditAction
 
 from . import roles
 from .models import ApiToken
@@ -48,7 +49,7 @@ def user_create(
     )
     group, _created = Group.objects.get_or_create(name=role)
     user.groups.add(group)
-    audit_record(actor=actor, action="user.create", target=user, changes={"role": role})
+    audit_record(actor=actor, action=AuditAction.USER_CREATE, target=user, changes={"role": role})
     return user
 
 
@@ -62,7 +63,9 @@ def token_create(*, user, name: str) -> tuple[ApiToken, str]:
     token = ApiToken.objects.create(
         user=user, name=name[:80], prefix=clear[:12], digest=_digest(clear)
     )
-    audit_record(actor=user, action="token.create", target=token, changes={"name": token.name})
+    audit_record(
+        actor=user, action=AuditAction.TOKEN_CREATE, target=token, changes={"name": token.name}
+    )
     return token, clear
 
 
@@ -71,7 +74,7 @@ def token_revoke(*, user, token: ApiToken) -> None:
     if token.user_id != user.pk:
         raise PermissionError
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    audit_record(actor=user, action="token.revoke", target=token)
+    audit_record(actor=user, action=AuditAction.TOKEN_REVOKE, target=token)
 
 
 def token_authenticate(clear: str):

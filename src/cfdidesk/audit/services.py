@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from cfdidesk.core.actors import actor_or_none
+from cfdidesk.core.audit_actions import AuditAction
+
 from .models import AuditEntry
 
 
@@ -18,10 +21,12 @@ def _jsonable(value):
 def audit_record(
     *, actor, action: str, target: models.Model, changes: dict | None = None
 ) -> AuditEntry:
-    """Write one audit row. Call it inside the service's transaction so both commit together."""
+    """Write one audit row. Call it inside the service's transaction so both commit together.
+
+    `action` is one of core.audit_actions.AuditAction; any other raises ValueError."""
     return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
+        actor=actor_or_none(actor),
+        action=AuditAction(action).value,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         changes=_jsonable(changes or {}),

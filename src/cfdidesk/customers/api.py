@@ -9,6 +9,8 @@ from ninja import Field, File, Form, ModelSchema, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from cfdidesk.accounts.roles import has_capability
+from cfdidesk.core.pagination import page_of
+from cfdidesk.core.uploads import upload_too_large
 
 from . import csv_format, selectors, services
 from .access import get_company_for, get_contact_for, get_import_job_for
@@ -136,7 +138,7 @@ def list_companies(
 ):
     _require(request, "customers.view")
     page_size = max(1, min(page_size, 200))
-    result = selectors.page_of(
+    result = page_of(
         selectors.company_list(query=search[:100], sort=sort, archived=archived),
         number=page,
         size=page_size,
@@ -187,7 +189,7 @@ def create_import(
     auto_confirm: Form[bool] = False,
 ):
     _require(request, "customers.import")
-    if getattr(request, "upload_too_large", False):
+    if upload_too_large(request):
         raise ValidationError({"file": [too_large_message()]})
     if file is None:
         raise ValidationError({"file": [_("Envía el archivo .CSV en el campo «file».")]})
@@ -202,7 +204,7 @@ def list_imports(request, page: int = 1):
     _require(request, "customers.import")
     return [
         _job_out(j, issues=False)
-        for j in selectors.page_of(selectors.import_jobs(), number=page, size=50).items
+        for j in page_of(selectors.import_jobs(), number=page, size=50).items
     ]
 
 

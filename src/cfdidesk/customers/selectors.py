@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
@@ -75,27 +74,6 @@ def company_list(
         .filter(company_search_filter(query))
         .order_by(*order)
         .only(*LIST_COLUMNS)
-    )
-
-
-@dataclass
-class Page:
-    items: list
-    number: int
-    has_next: bool
-    has_previous: bool
-
-
-def page_of(queryset: QuerySet, *, number: int, size: int) -> Page:
-    """One query per page: fetch one row more than shown to know whether a next page exists.
-
-    Counting a million rows on every page view costs more than the page itself.
-    """
-    number = max(1, number)
-    start = (number - 1) * size
-    rows = list(queryset[start : start + size + 1])
-    return Page(
-        items=rows[:size], number=number, has_next=len(rows) > size, has_previous=number > 1
     )
 
 

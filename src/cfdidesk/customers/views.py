@@ -11,7 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 from cfdidesk.accounts.access import require_capability
 from cfdidesk.accounts.roles import has_capability
 from cfdidesk.audit.services import audit_for
-from cfdidesk.web.forms import add_errors
+from cfdidesk.core.forms import add_errors
+from cfdidesk.core.pagination import page_of
+from cfdidesk.core.params import page_param
+from cfdidesk.core.uploads import upload_too_large
 
 from . import csv_format, selectors, services
 from .access import get_company_for, get_contact_for, get_import_job_for
@@ -22,13 +25,6 @@ from .services.imports import too_large_message
 PAGE_SIZE = 25
 
 
-def _int(value, default=1) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
 @require_capability("customers.view")
 def company_list(request):
     query = request.GET.get("q", "").strip()[:100]
@@ -36,9 +32,9 @@ def company_list(request):
     if sort not in selectors.SORTS:
         sort = selectors.DEFAULT_SORT
     archived = request.GET.get("estado") == "archivados"
-    page = selectors.page_of(
+    page = page_of(
         selectors.company_list(query=query, sort=sort, archived=archived),
-        number=_int(request.GET.get("pagina")),
+        number=page_param(request.GET.get("pagina")),
         size=PAGE_SIZE,
     )
     context = {
@@ -228,7 +224,7 @@ def contact_delete(request, pk: int):
 @require_capability("customers.import")
 def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and getattr(request, "upload_too_large", False):
+    if request.method == "POST" and upload_too_large(request):
         form.is_valid()
         form.errors.pop("file", None)
         form.add_error("file", too_large_message())
@@ -270,8 +266,8 @@ def import_template(request):
 
 @require_capability("customers.import")
 def import_jobs(request):
-    page = selectors.page_of(
-        selectors.import_jobs(), number=_int(request.GET.get("pagina")), size=PAGE_SIZE
+    page = page_of(
+        selectors.import_jobs(), number=page_param(request.GET.get("pagina")), size=PAGE_SIZE
     )
     context = {"page": page, "polling": any(job.is_running for job in page.items)}
     template = "customers/_import_job_rows.html" if request.htmx else "customers/import_jobs.html"
@@ -281,8 +277,10 @@ def import_jobs(request):
 @require_capability("customers.import")
 def import_job_detail(request, pk: int):
     job = get_import_job_for(request.user, pk)
-    issues = selectors.page_of(
-        job.issues.order_by("row_number", "id"), number=_int(request.GET.get("pagina")), size=100
+    issues = page_of(
+        job.issues.order_by("row_number", "id"),
+        number=page_param(request.GET.get("pagina")),
+        size=100,
     )
     context = {
         "job": job,

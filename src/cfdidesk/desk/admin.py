@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cfdidesk.web.admin_site import CatalogAdmin, site
+from cfdidesk.accounts.admin_site import CatalogAdmin, site
 
 from .forms import staff_users
 from .models import (

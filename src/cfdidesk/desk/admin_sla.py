@@ -5,9 +5,9 @@ nothing of them)."""
 from django.contrib import admin
 from django.db import transaction
 
+from cfdidesk.accounts.admin_site import CatalogAdmin, site
+from cfdidesk.core.tasks import enqueue
 from cfdidesk.service.models import SlaPolicy
-from cfdidesk.web.admin_site import CatalogAdmin, site
-from cfdidesk.web.tasks import enqueue
 
 
 @admin.register(SlaPolicy, site=site)

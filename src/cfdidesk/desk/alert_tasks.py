@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django_tasks import task
 
-from cfdidesk.web.tasks import enqueue
+from cfdidesk.core.tasks import enqueue
 
 
 @task()

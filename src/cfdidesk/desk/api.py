@@ -11,8 +11,9 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from cfdidesk.accounts.roles import PORTAL, has_capability, roles_of
+from cfdidesk.core.pagination import page_of
+from cfdidesk.core.people import display_name
 from cfdidesk.customers.models import Company, Contact
-from cfdidesk.customers.selectors import page_of
 
 from . import selectors, services
 from .access import get_ticket_for
@@ -191,9 +192,7 @@ def _out(ticket: Ticket, clocks: Clocks | None = None) -> dict:
         if ticket.category
         else None,
         "team": {"id": ticket.team.pk, "name": ticket.team.name} if ticket.team else None,
-        "assignee": (ticket.assignee.get_full_name() or ticket.assignee.username)
-        if ticket.assignee
-        else None,
+        "assignee": display_name(ticket.assignee) if ticket.assignee else None,
         "priority_label": str(ticket.get_priority_display()),
         "status_label": str(ticket.get_status_display()),
         "references": [{"kind": r.kind, "value": r.value} for r in ticket.references.all()],
@@ -394,6 +393,6 @@ def _event(event: TicketEvent) -> dict:
         "body": event.body,
         "data": event.data,
         "created_at": event.created_at,
-        "author": (event.actor.get_full_name() or event.actor.username) if event.actor else None,
+        "author": display_name(event.actor) if event.actor else None,
         "attachments": [a.filename for a in event.attachments.all()],
     }

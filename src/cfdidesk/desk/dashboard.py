@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cfdidesk.accounts.roles import CONSULTANT
-from cfdidesk.web.templatetags.people import person
+from cfdidesk.core.people import display_name
 
 from .models import OPEN_STATUSES, Priority, Team, Ticket
 from .oncall_selectors import oncall_now
@@ -248,7 +248,7 @@ def consultant_loads(figures: OpenFigures) -> list[Load]:
         found = figures.by_assignee.get(user.pk) or Load(None)
         found.user = user
         loads.append(found)
-    loads.sort(key=lambda x: (-x.open, -x.breached, person(x.user).lower()))
+    loads.sort(key=lambda x: (-x.open, -x.breached, display_name(x.user).lower()))
     loads.append(figures.by_assignee.get(None) or Load(None))
     return _scaled(loads, "open")
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Field, Router, Schema
 
 from cfdidesk.accounts.roles import has_capability
-from cfdidesk.web.templatetags.people import person
+from cfdidesk.core.people import display_name
 
 from .dashboard import supervisor_dashboard
 
@@ -102,7 +102,7 @@ def _shift(s) -> dict:
         "team": s.team.name,
         "user_id": s.user_id,
         "username": s.user.username,
-        "name": person(s.user),
+        "name": display_name(s.user),
         "email": s.user.email,
         "starts_at": s.starts_at,
         "ends_at": s.ends_at,
@@ -131,7 +131,7 @@ def dashboard(request):
             {
                 "user_id": x.user.pk if x.user else None,
                 "username": x.user.username if x.user else None,
-                "name": person(x.user) if x.user else "",
+                "name": display_name(x.user) if x.user else "",
                 "open": x.open,
                 "critical": x.critical,
                 "at_risk": x.at_risk,

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from cfdidesk.accounts.roles import STAFF_ROLES
+from cfdidesk.core.people import display_name
 from cfdidesk.customers.models import Company, Contact
 
 from .models import Category, Channel, Kind, Priority, Status, Team, TicketReference
@@ -88,7 +89,7 @@ class TicketForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff_users()
-        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["assignee"].label_from_instance = display_name
         company = company_from_text(self.data.get("company", "")) if self.is_bound else None
         if company is not None:
             self.fields["contact"].queryset = company.contacts.all()

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema, Status
 
 from cfdidesk.accounts.roles import has_capability
-from cfdidesk.web.templatetags.people import person
+from cfdidesk.core.people import display_name
 
 from .access import get_ticket_for
 from .api import EventOut, _event
@@ -50,7 +50,7 @@ def oncall_now_list(request, team: int | None = None):
             "team_id": s.team_id,
             "user": s.user.username,
             "user_id": s.user_id,
-            "name": person(s.user),
+            "name": display_name(s.user),
             "email": s.user.email,
             "starts_at": s.starts_at,
             "ends_at": s.ends_at,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cfdidesk.web.templatetags.people import person
+from cfdidesk.core.people import display_name
 
 from .forms import staff_users
 from .models import AlertWebhook, EscalationStep, OnCallShift, Team
@@ -36,7 +36,7 @@ class ShiftForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = staff_users()
-        self.fields["user"].label_from_instance = person
+        self.fields["user"].label_from_instance = display_name
 
 
 class ServiceRulesModelForm(forms.ModelForm):

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from cfdidesk.web.tasks import enqueue
+from cfdidesk.core.tasks import enqueue
 
 
 @task()

@@ -12,10 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cfdidesk.accounts.access import require_capability
 from cfdidesk.accounts.roles import has_capability
+from cfdidesk.core.forms import add_errors
+from cfdidesk.core.pagination import page_of
+from cfdidesk.core.params import int_param, page_param
 from cfdidesk.customers.models import Company
-from cfdidesk.customers.selectors import company_search_filter, page_of
+from cfdidesk.customers.selectors import company_search_filter
 from cfdidesk.service.selectors import load_calendar
-from cfdidesk.web.forms import add_errors
 
 from . import selectors, services
 from .access import get_ticket_for
@@ -43,13 +45,6 @@ def _files(request) -> list[tuple[str, bytes]]:
     return [(f.name, f.read()) for f in files]
 
 
-def _int(value, default=1) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
 LIST_FILTERS = ("status", "priority", "team", "assignee", "company", "category", "sla")
 
 
@@ -67,7 +62,7 @@ def ticket_list(request):
         selectors.ticket_list(user=request.user, view=view, query=query, sort=sort, **params).defer(
             *selectors.LIST_DEFERRED
         ),
-        number=_int(request.GET.get("pagina")),
+        number=page_param(request.GET.get("pagina")),
         size=PAGE_SIZE,
     )
     context = {
@@ -307,7 +302,7 @@ def ticket_fields(request, number: str):
     }
     try:
         services.ticket_update(
-            actor=request.user, ticket=ticket, data=data, version=_int(post.get("version"), None)
+            actor=request.user, ticket=ticket, data=data, version=int_param(post.get("version"))
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -339,7 +334,7 @@ def canned_reply(request, number: str):
 
     ticket = get_ticket_for(request.user, number, capability="tickets.edit")
     reply = CannedReply.objects.filter(
-        pk=_int(request.GET.get("canned"), 0), is_active=True
+        pk=int_param(request.GET.get("canned"), 0), is_active=True
     ).first()
     text = canned_render(reply=reply, ticket=ticket, consultant=request.user) if reply else ""
     return render(request, "desk/_reply_body.html", {"text": text})
@@ -355,7 +350,7 @@ def inbound_list(request):
     if request.method == "POST":
         if not has_capability(request.user, "tickets.edit"):
             raise PermissionDenied
-        record = InboundEmail.objects.filter(pk=_int(request.POST.get("email"), 0)).first()
+        record = InboundEmail.objects.filter(pk=int_param(request.POST.get("email"), 0)).first()
         company = company_from_text(request.POST.get("company", ""))
         if record is None or company is None:
             messages.error(request, _("Elige el cliente de la lista para crear el ticket."))
@@ -374,7 +369,7 @@ def inbound_list(request):
     records = InboundEmail.objects.select_related("ticket").order_by("-received_at", "-id")
     if outcome:
         records = records.filter(outcome=outcome)
-    page = page_of(records, number=_int(request.GET.get("pagina")), size=PAGE_SIZE)
+    page = page_of(records, number=page_param(request.GET.get("pagina")), size=PAGE_SIZE)
     return render(
         request,
         "desk/inbound_list.html",

@@ -8,8 +8,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cfdidesk.accounts.admin_site import site
 from cfdidesk.accounts.roles import has_capability
-from cfdidesk.web.admin_site import site
 
 from . import services
 from .models import CreditLoad, InvoicingEnvironment, StampBalance

@@ -14,8 +14,10 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from cfdidesk.accounts.roles import has_capability
+from cfdidesk.core.pagination import page_of
+from cfdidesk.core.people import display_name
+from cfdidesk.core.uploads import upload_too_large
 from cfdidesk.customers.access import get_company_for
-from cfdidesk.customers.selectors import page_of
 
 from . import selectors, services
 from .access import get_document_for, get_environment_for
@@ -394,7 +396,7 @@ class DocumentFilters(Schema):
 
 
 def _name(user) -> str | None:
-    return (user.get_full_name() or user.username) if user else None
+    return display_name(user) if user else None
 
 
 def _environment_out(environment: InvoicingEnvironment) -> dict:
@@ -656,7 +658,7 @@ def import_documents(request, environment_id: int, file: File[UploadedFile]):
     se informa en `duplicates` y no se duplica. Los contadores de folio avanzan más allá de los folios importados."""
     environment = get_environment_for(request.user, environment_id, capability="invoicing.operate")
     limit = settings.INVOICING_UPLOAD_MAX_BYTES
-    if getattr(request, "upload_too_large", False) or (file.size or 0) > limit:
+    if upload_too_large(request) or (file.size or 0) > limit:
         return Status(
             413,
             {

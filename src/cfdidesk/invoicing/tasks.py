@@ -9,7 +9,7 @@ TASK_SECONDS = 30.0
 
 @task()
 def run_pipeline(environment_id: int) -> None:
-    from cfdidesk.web.tasks import enqueue
+    from cfdidesk.core.tasks import enqueue
 
     from .services.pipeline import pipeline_run
 

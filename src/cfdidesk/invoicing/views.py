@@ -19,7 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cfdidesk.accounts.access import require_capability
 from cfdidesk.accounts.roles import has_capability
-from cfdidesk.customers.selectors import page_of
+from cfdidesk.core.pagination import page_of
+from cfdidesk.core.params import page_param
+from cfdidesk.core.uploads import upload_too_large
 
 from . import selectors, services
 from .access import get_document_for, get_environment_for
@@ -29,10 +31,6 @@ from .models import DocumentType, DocumentXml, State
 
 PAGE_SIZE = 50
 LIST_FILTERS = ("estado", "tipo", "serie", "rfc", "desde", "hasta")
-
-
-def _int(value) -> int:
-    return int(value) if value and str(value).isdigit() and len(str(value)) < 7 else 1
 
 
 def _date(value: str) -> date | None:
@@ -65,7 +63,7 @@ def _documents(request, environment) -> dict:
         sort=sort,
     )
     return {
-        "page": page_of(qs, number=_int(request.GET.get("pagina")), size=PAGE_SIZE),
+        "page": page_of(qs, number=page_param(request.GET.get("pagina")), size=PAGE_SIZE),
         "filters": params,
         "query": query,
         "sort": sort,
@@ -116,7 +114,7 @@ def documents_import(request, pk: int):
     environment = get_environment_for(request.user, pk, capability="invoicing.operate")
     form = ImportForm(request.POST, request.FILES)
     refused = None
-    if getattr(request, "upload_too_large", False):
+    if upload_too_large(request):
         refused = services.ImportRefused(_("El archivo es demasiado grande."))
     elif form.is_valid():
         upload = form.cleaned_data["file"]
@@ -181,7 +179,7 @@ def movements_upload(request, pk: int):
     form = MovementsUploadForm(request.POST or None, request.FILES or None)
     refused = None
     if request.method == "POST":
-        if getattr(request, "upload_too_large", False):
+        if upload_too_large(request):
             refused = services.IntakeRefused(_("El archivo es demasiado grande."))
         elif form.is_valid():
             upload = form.cleaned_data["file"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cfdidesk.web.admin_site import CatalogAdmin, site
+from cfdidesk.accounts.admin_site import CatalogAdmin, site
 
 from .models import ArticleCategory
 

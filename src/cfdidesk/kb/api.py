@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from cfdidesk.accounts.roles import has_capability
+from cfdidesk.core.pagination import page_of
 
 from . import selectors, services
 from .access import get_article_for
@@ -157,7 +158,7 @@ def list_articles(
         visibility=visibility or None,
         state=state or None,
     ).select_related("source_ticket")
-    result = selectors.page_of(articles, number=page, size=max(1, min(page_size, 100)))
+    result = page_of(articles, number=page, size=max(1, min(page_size, 100)))
     return {
         "items": [_out(a, request.user) for a in result.items],
         "page": result.number,

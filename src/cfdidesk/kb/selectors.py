@@ -8,7 +8,6 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from cfdidesk.accounts.roles import has_capability
 from cfdidesk.customers.rules import search_key
-from cfdidesk.customers.selectors import Page, page_of
 
 from .models import Article, ArticleCategory, State, Visibility
 
@@ -16,7 +15,7 @@ MAX_TERMS = 8
 # Columns a list does not need; the body can be 100,000 characters.
 HEAVY_COLUMNS = ("body", "body_html", "search_text")
 
-__all__ = ["Page", "article_search", "categories", "page_of", "search_terms", "visible_articles"]
+__all__ = ["article_search", "categories", "search_terms", "visible_articles"]
 
 
 def search_terms(query: str) -> list[str]:

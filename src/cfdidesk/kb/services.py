@@ -13,6 +13,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cfdidesk.audit.services import audit_record
+from cfdidesk.core.actors import actor_or_none
+from cfdidesk.core.audit_actions import AuditAction
 from cfdidesk.customers.rules import search_key
 from cfdidesk.desk.models import Ticket, TicketEvent
 
@@ -23,10 +25,6 @@ EDITABLE_FIELDS = ("title", "body", "category", "visibility")
 # Paths under /conocimiento/ that an article must not take as its slug.
 RESERVED_SLUGS = frozenset({"nuevo", "publico", "desde-ticket", "vista-previa"})
 SLUG_ATTEMPTS = 10
-
-
-def _actor(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def stale_message() -> str:
@@ -154,12 +152,15 @@ def article_create(
     article = Article(
         **values,
         **_derived(values["title"], values["body"]),
-        author=_actor(actor),
+        author=actor_or_none(actor),
         state=State.DRAFT,
     )
     _insert(article, values["title"])
     audit_record(
-        actor=actor, action="kb.article.create", target=article, changes=_audit_values(values)
+        actor=actor,
+        action=AuditAction.KB_ARTICLE_CREATE,
+        target=article,
+        changes=_audit_values(values),
     )
     return article
 
@@ -207,7 +208,7 @@ def article_update(*, actor, article: Article, data: dict, version: int | None =
     old, new = _audit_values({k: before[k] for k in changed}), _audit_values(changed)
     audit_record(
         actor=actor,
-        action="kb.article.update",
+        action=AuditAction.KB_ARTICLE_UPDATE,
         target=current,
         changes={k: [old[k], new[k]] for k in new},
     )
@@ -234,7 +235,7 @@ def article_publish(*, actor, article: Article) -> Article:
     )
     audit_record(
         actor=actor,
-        action="kb.article.publish",
+        action=AuditAction.KB_ARTICLE_PUBLISH,
         target=current,
         changes={"visibility": current.visibility},
     )
@@ -252,7 +253,7 @@ def article_unpublish(*, actor, article: Article) -> Article:
     Article.objects.filter(pk=current.pk).update(
         state=State.DRAFT, version=F("version") + 1, updated_at=now
     )
-    audit_record(actor=actor, action="kb.article.unpublish", target=current)
+    audit_record(actor=actor, action=AuditAction.KB_ARTICLE_UNPUBLISH, target=current)
     current.refresh_from_db()
     return current
 
@@ -261,7 +262,7 @@ def article_unpublish(*, actor, article: Article) -> Article:
 def article_delete(*, actor, article: Article) -> None:
     audit_record(
         actor=actor,
-        action="kb.article.delete",
+        action=AuditAction.KB_ARTICLE_DELETE,
         target=article,
         changes={"title": article.title, "slug": article.slug},
     )
@@ -322,7 +323,7 @@ def article_draft_from_ticket(*, actor, ticket: Ticket) -> Article:
     article = Article(
         **values,
         **_derived(values["title"], values["body"]),
-        author=_actor(actor),
+        author=actor_or_none(actor),
         state=State.DRAFT,
         source_ticket=ticket,
     )
@@ -336,7 +337,7 @@ def article_draft_from_ticket(*, actor, ticket: Ticket) -> Article:
         return existing
     audit_record(
         actor=actor,
-        action="kb.article.create",
+        action=AuditAction.KB_ARTICLE_CREATE,
         target=article,
         changes={**_audit_values(values), "ticket": ticket.number},
     )

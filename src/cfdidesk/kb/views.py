@@ -10,8 +10,10 @@ from django.views.decorators.http import require_POST
 from cfdidesk.accounts.access import require_capability
 from cfdidesk.accounts.roles import has_capability
 from cfdidesk.audit.services import audit_for
+from cfdidesk.core.forms import add_errors
+from cfdidesk.core.pagination import page_of
+from cfdidesk.core.params import id_param, page_param
 from cfdidesk.desk.access import get_ticket_for
-from cfdidesk.web.forms import add_errors
 
 from . import selectors, services
 from .access import get_article_for, get_public_article
@@ -22,17 +24,10 @@ from .rendering import render_markdown
 PAGE_SIZE = 25
 
 
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
 def _list_params(request, *, staff: bool) -> dict:
     params = {
         "q": request.GET.get("q", "").strip()[:100],
-        "categoria": _int(request.GET.get("categoria")),
+        "categoria": id_param(request.GET.get("categoria")),
     }
     if staff:
         visibility, state = request.GET.get("visibilidad", ""), request.GET.get("estado", "")
@@ -50,7 +45,7 @@ def article_list(request):
         visibility=params["visibilidad"] or None,
         state=params["estado"] or None,
     ).defer(*selectors.HEAVY_COLUMNS)
-    page = selectors.page_of(articles, number=_int(request.GET.get("pagina"), 1), size=PAGE_SIZE)
+    page = page_of(articles, number=page_param(request.GET.get("pagina")), size=PAGE_SIZE)
     context = {
         "page": page,
         "params": params,
@@ -228,7 +223,7 @@ def public_list(request):
         visibility=Visibility.PUBLIC,
         published_only=True,
     ).defer(*selectors.HEAVY_COLUMNS)
-    page = selectors.page_of(articles, number=_int(request.GET.get("pagina"), 1), size=PAGE_SIZE)
+    page = page_of(articles, number=page_param(request.GET.get("pagina")), size=PAGE_SIZE)
     context = {
         "page": page,
         "params": params,

@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from cfdidesk.accounts.admin_site import CatalogAdmin, site
 from cfdidesk.accounts.roles import has_capability
-from cfdidesk.web.admin_site import CatalogAdmin, site
 
 from .business_time import SECOND, interval_bounds
 from .models import BusinessCalendar, CalendarClosure, CalendarInterval

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cfdidesk.audit.services import audit_record
+from cfdidesk.core.audit_actions import AuditAction
 
 from . import selectors
 from .models import BusinessCalendar, CalendarClosure, CalendarInterval
@@ -103,7 +104,7 @@ def calendar_save(
             changes["closures"] = [f"{row.start_date}..{row.end_date}" for row in closures]
             audit_record(
                 actor=actor,
-                action="calendar.created" if creating else "calendar.updated",
+                action=AuditAction.CALENDAR_CREATE if creating else "calendar.updated",
                 target=calendar,
                 changes=changes,
             )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cfdidesk.audit.services import audit_record, diff
+from cfdidesk.core.audit_actions import AuditAction
 from cfdidesk.sat.rfc import is_generic
 
 from ..models import EDITABLE_FIELDS, Company
@@ -74,7 +75,9 @@ def company_create(*, actor, data: dict) -> tuple[Company, dict[str, list[str]]]
     try:
         with transaction.atomic():
             company.save()
-            audit_record(actor=actor, action="company.create", target=company, changes=check.values)
+            audit_record(
+                actor=actor, action=AuditAction.COMPANY_CREATE, target=company, changes=check.values
+            )
     except IntegrityError as exc:  # Someone created the same RFC a moment ago.
         raise CompanyInvalid({"rfc": [duplicate_rfc_message(check.values["rfc"])]}) from exc
     return company, check.warnings
@@ -111,7 +114,9 @@ def company_update(
                         ]
                     }
                 )
-            audit_record(actor=actor, action="company.update", target=company, changes=changes)
+            audit_record(
+                actor=actor, action=AuditAction.COMPANY_UPDATE, target=company, changes=changes
+            )
     except IntegrityError as exc:
         raise CompanyInvalid({"rfc": [duplicate_rfc_message(check.values["rfc"])]}) from exc
     company.refresh_from_db()
@@ -127,11 +132,11 @@ def company_delete(*, actor, company: Company) -> str:
             Company.objects.filter(pk=company.pk).update(
                 is_active=False, archived_at=timezone.now(), version=F("version") + 1
             )
-            audit_record(actor=actor, action="company.archive", target=company)
+            audit_record(actor=actor, action=AuditAction.COMPANY_ARCHIVE, target=company)
         return "archived"
     audit_record(
         actor=actor,
-        action="company.delete",
+        action=AuditAction.COMPANY_DELETE,
         target=company,
         changes={"rfc": company.rfc, "legal_name": company.legal_name},
     )
@@ -145,4 +150,4 @@ def company_restore(*, actor, company: Company) -> None:
         is_active=True, archived_at=None, version=F("version") + 1
     )
     if updated:
-        audit_record(actor=actor, action="company.restore", target=company)
+        audit_record(actor=actor, action=AuditAction.COMPANY_RESTORE, target=company)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cfdidesk.audit.services import audit_record, diff
+from cfdidesk.core.audit_actions import AuditAction
 
 from ..models import Company, Contact
 from ..rules import is_valid_email
@@ -46,10 +47,10 @@ def contact_create(*, actor, company: Company, data: dict) -> Contact:
         )
     values = _clean(data)
     contact = Contact.objects.create(company=company, **values)
-    audit_record(actor=actor, action="contact.create", target=contact, changes=values)
+    audit_record(actor=actor, action=AuditAction.CONTACT_CREATE, target=contact, changes=values)
     audit_record(
         actor=actor,
-        action="company.contact_add",
+        action=AuditAction.COMPANY_CONTACT_ADD,
         target=company,
         changes={"contact": values["name"]},
     )
@@ -64,7 +65,9 @@ def contact_update(*, actor, contact: Contact, data: dict) -> Contact:
     changes = diff({f: getattr(contact, f) for f in CONTACT_FIELDS}, values)
     if changes:
         Contact.objects.filter(pk=contact.pk).update(**values)
-        audit_record(actor=actor, action="contact.update", target=contact, changes=changes)
+        audit_record(
+            actor=actor, action=AuditAction.CONTACT_UPDATE, target=contact, changes=changes
+        )
         contact.refresh_from_db()
     return contact
 
@@ -73,7 +76,7 @@ def contact_update(*, actor, contact: Contact, data: dict) -> Contact:
 def contact_delete(*, actor, contact: Contact) -> None:
     audit_record(
         actor=actor,
-        action="company.contact_remove",
+        action=AuditAction.COMPANY_CONTACT_REMOVE,
         target=contact.company,
         changes={"contact": contact.name},
     )

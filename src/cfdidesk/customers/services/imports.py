@@ -22,6 +22,8 @@ from django.utils.translation import ngettext
 
 from cfdidesk.audit.models import AuditEntry
 from cfdidesk.audit.services import audit_record
+from cfdidesk.core.actors import actor_or_none
+from cfdidesk.core.audit_actions import AuditAction
 from cfdidesk.sat.rfc import is_generic
 
 from .. import csv_format
@@ -60,7 +62,7 @@ def import_job_create(
         raise ValidationError({"file": [str(exc)]}) from exc
 
     job = ImportJob(
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor_or_none(actor),
         original_name=name[:255],
         size_bytes=len(data),
         encoding=info.encoding,
@@ -75,7 +77,10 @@ def import_job_create(
         job.file.save(f"{uuid.uuid4().hex}.csv", ContentFile(data), save=False)
         job.save()
         audit_record(
-            actor=actor, action="import.create", target=job, changes={"file": name, "mode": mode}
+            actor=actor,
+            action=AuditAction.IMPORT_CREATE,
+            target=job,
+            changes={"file": name, "mode": mode},
         )
         transaction.on_commit(lambda: _enqueue(job.pk))
     return job
@@ -108,7 +113,7 @@ def import_job_confirm(*, actor, job: ImportJob) -> bool:
             state=State.QUEUED, confirmed_by=actor, confirmed_at=timezone.now(), processed_rows=0
         )
         if moved:
-            audit_record(actor=actor, action="import.confirm", target=job)
+            audit_record(actor=actor, action=AuditAction.IMPORT_CONFIRM, target=job)
             transaction.on_commit(lambda: _enqueue(job.pk))
     return bool(moved)
 
@@ -121,7 +126,7 @@ def import_job_cancel(*, actor, job: ImportJob) -> bool:
             message=_("Cancelado: no se guardó ningún cliente."),
         )
         if moved:
-            audit_record(actor=actor, action="import.cancel", target=job)
+            audit_record(actor=actor, action=AuditAction.IMPORT_CANCEL, target=job)
     return bool(moved)
 
 
@@ -466,7 +471,7 @@ def _write(job: ImportJob, staged: IO[bytes], *, skip: set[int]) -> tuple[int, i
                     [
                         AuditEntry(
                             actor_id=actor_id,
-                            action="company.import_update",
+                            action=AuditAction.COMPANY_IMPORT_UPDATE,
                             target_type="customers.company",
                             target_id=str(u[-1]),
                             changes={"import_job": job.pk},
@@ -479,7 +484,7 @@ def _write(job: ImportJob, staged: IO[bytes], *, skip: set[int]) -> tuple[int, i
             updated += len(updates)
         audit_record(
             actor=job.confirmed_by or job.created_by,
-            action="import.write",
+            action=AuditAction.IMPORT_WRITE,
             target=job,
             changes={"created": created, "updated": updated, "unchanged": unchanged},
         )

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from cfdidesk.accounts.access import require_capability
 from cfdidesk.accounts.roles import PORTAL, roles_of
-from cfdidesk.customers.selectors import page_of
-from cfdidesk.web.forms import add_errors
+from cfdidesk.core.forms import add_errors
+from cfdidesk.core.pagination import page_of
+from cfdidesk.core.params import page_param
 
 from .. import services
 from ..access import get_ticket_for
@@ -53,13 +54,6 @@ def portal_view(view):
     return wrapper
 
 
-def _int(value, default=1) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
 @portal_view
 def home(request, contact):
     state = request.GET.get("estado", "todos")
@@ -67,7 +61,7 @@ def home(request, contact):
         state = "todos"
     page = page_of(
         selectors.company_tickets(company_id=contact.company_id, state=state),
-        number=_int(request.GET.get("pagina")),
+        number=page_param(request.GET.get("pagina")),
         size=PAGE_SIZE,
     )
     counts = selectors.company_ticket_counts(company_id=contact.company_id)

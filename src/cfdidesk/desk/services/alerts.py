@@ -15,9 +15,9 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from cfdidesk.core.people import display_name
+from cfdidesk.core.tasks import enqueue as enqueue_task
 from cfdidesk.customers.models import Company
-from cfdidesk.web.tasks import enqueue as enqueue_task
-from cfdidesk.web.templatetags.people import person as display_name
 
 from ..models import AlertWebhook, OutboundEmail, Ticket, TicketEvent, WebhookDelivery
 from .outbox import _message_id, insert_emails

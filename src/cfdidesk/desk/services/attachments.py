@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from cfdidesk.core.actors import actor_or_none
+
 from ..models import Attachment, Ticket, TicketEvent
 
 MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024
@@ -102,7 +104,7 @@ def store_attachments(
             filename=filename,
             content_type=content_type,
             size=len(data),
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            uploaded_by=actor_or_none(actor),
         )
         attachment.file.save(filename, ContentFile(data), save=False)
         attachment.save()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from cfdidesk.core.people import display_name
+
 from ..models import CannedReply, Ticket
 
 PLACEHOLDERS = ("{cliente}", "{ticket}", "{consultor}")
@@ -10,7 +12,7 @@ def canned_render(*, reply: CannedReply, ticket: Ticket, consultant) -> str:
     values = {
         "{cliente}": ticket.contact.name if ticket.contact else ticket.company.legal_name,
         "{ticket}": f"#{ticket.number}",
-        "{consultor}": (consultant.get_full_name() or consultant.username) if consultant else "",
+        "{consultor}": display_name(consultant) if consultant else "",
     }
     text = reply.body
     for placeholder, value in values.items():

@@ -6,6 +6,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cfdidesk.core.actors import actor_or_none
+
 from ..models import OutboundEmail, Status, Ticket, TicketEvent
 from .attachments import store_attachments
 from .outbox import notify_resolved, queue_email
@@ -61,7 +63,7 @@ def ticket_reply(
     if target and target != locked.status:
         updates.update(status_fields(locked, target, now))
     Ticket.objects.filter(pk=locked.pk).update(**updates)
-    actor = actor if getattr(actor, "is_authenticated", False) else None
+    actor = actor_or_none(actor)
     event = TicketEvent.objects.create(
         ticket=locked, actor=actor, kind=TicketEvent.Kind.REPLY, is_public=True, body=text
     )
@@ -85,7 +87,7 @@ def ticket_reply(
 def ticket_note(*, actor, ticket: Ticket, body: str, attachments=None) -> TicketEvent:
     """An internal note: never shown to the customer, never e-mailed."""
     text = _body(body)
-    actor = actor if getattr(actor, "is_authenticated", False) else None
+    actor = actor_or_none(actor)
     event = TicketEvent.objects.create(
         ticket=ticket, actor=actor, kind=TicketEvent.Kind.NOTE, body=text
     )
@@ -107,7 +109,7 @@ def ticket_customer_reply(
     text = _body(body)
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     now = timezone.now()
-    actor = actor if getattr(actor, "is_authenticated", False) else None
+    actor = actor_or_none(actor)
     event = TicketEvent.objects.create(
         ticket=locked,
         actor=actor,
@@ -141,7 +143,7 @@ def ticket_attach(*, actor, ticket: Ticket, files, public: bool) -> TicketEvent:
     """Files on their own: public ones the customer sees, internal ones only support."""
     if not files:
         raise ValidationError({"attachments": [_("Elige al menos un archivo.")]})
-    actor = actor if getattr(actor, "is_authenticated", False) else None
+    actor = actor_or_none(actor)
     event = TicketEvent.objects.create(
         ticket=ticket, actor=actor, kind=TicketEvent.Kind.ATTACHMENT, is_public=public
     )

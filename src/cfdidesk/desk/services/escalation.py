@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy
 
 from cfdidesk.accounts.roles import is_staff_member
 from cfdidesk.audit.services import audit_record
-from cfdidesk.web.templatetags.people import person
+from cfdidesk.core.actors import actor_or_none
+from cfdidesk.core.audit_actions import AuditAction
+from cfdidesk.core.people import display_name
 
 from ..models import OPEN_STATUSES, EscalationStep, Team, Ticket, TicketEvent
 from .alerts import ESCALATION, SLA_AT_RISK, SLA_BREACHED, alert_staff
@@ -49,7 +51,7 @@ def check_step(
         errors["user"] = [_("Elige a la persona responsable de este nivel.")]
     elif not is_staff_member(user):
         errors["user"] = [
-            _("«%(name)s» no es parte del equipo de soporte.") % {"name": person(user)}
+            _("«%(name)s» no es parte del equipo de soporte.") % {"name": display_name(user)}
         ]
     if "level" not in errors and team is not None:
         taken = (
@@ -65,7 +67,7 @@ def check_step(
                     "team": team.name,
                     "level": level,
                     "title": taken.title,
-                    "name": person(taken.user),
+                    "name": display_name(taken.user),
                 }
             ]
     if errors:
@@ -82,7 +84,9 @@ def escalation_step_create(*, actor, team: Team, level: int, title: str, user) -
     step = EscalationStep.objects.create(
         team=team, level=int(level), title=title.strip()[:80], user=user
     )
-    audit_record(actor=actor, action="escalation_step.create", target=step, changes=_audit(step))
+    audit_record(
+        actor=actor, action=AuditAction.ESCALATION_STEP_CREATE, target=step, changes=_audit(step)
+    )
     return step
 
 
@@ -104,14 +108,19 @@ def escalation_step_update(*, actor, step: EscalationStep, **changes) -> Escalat
     locked.level, locked.title = int(locked.level), locked.title.strip()[:80]
     locked.save()
     audit_record(
-        actor=actor, action="escalation_step.update", target=locked, changes=_audit(locked)
+        actor=actor,
+        action=AuditAction.ESCALATION_STEP_UPDATE,
+        target=locked,
+        changes=_audit(locked),
     )
     return locked
 
 
 @transaction.atomic
 def escalation_step_delete(*, actor, step: EscalationStep) -> None:
-    audit_record(actor=actor, action="escalation_step.delete", target=step, changes=_audit(step))
+    audit_record(
+        actor=actor, action=AuditAction.ESCALATION_STEP_DELETE, target=step, changes=_audit(step)
+    )
     EscalationStep.objects.filter(pk=step.pk).delete()
 
 
@@ -131,7 +140,7 @@ def _alert_text(
         "level": step.level,
         "title": step.title,
         "reason": reason,
-        "actor": person(actor) if actor is not None else _("El sistema"),
+        "actor": display_name(actor) if actor is not None else _("El sistema"),
         "target": str(TARGET_LABELS.get(target or "", target or _("SLA"))),
     }
     if trigger == SLA_AT_RISK:
@@ -173,7 +182,7 @@ def ticket_escalate(
         raise ValueError(f"unknown escalation trigger {trigger!r}; one of {TRIGGERS}")
     manual = trigger == MANUAL
     reason = (reason or "").strip()[:2000]
-    actor = actor if getattr(actor, "is_authenticated", False) else None
+    actor = actor_or_none(actor)
 
     def refuse(message: str):
         if manual:
@@ -223,7 +232,7 @@ def ticket_escalate(
             "level": step.level,
             "from_level": previous,
             "title": step.title,
-            "to": {"id": step.user_id, "name": person(step.user)},
+            "to": {"id": step.user_id, "name": display_name(step.user)},
             "trigger": trigger,
             "target": target,
             "reason": reason,

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from cfdidesk.accounts.roles import is_staff_member
 from cfdidesk.audit.services import audit_record
-from cfdidesk.web.templatetags.people import person
+from cfdidesk.core.audit_actions import AuditAction
+from cfdidesk.core.people import display_name
 
 from ..models import EscalationStep, Kind, OnCallShift, Priority, Team, Ticket
 from ..oncall_selectors import oncall_now, span_text, when_text
@@ -43,7 +44,7 @@ def check_shift(
             _(
                 "«%(name)s» no es parte del equipo de soporte: solo un consultor puede estar de guardia."
             )
-            % {"name": person(user)}
+            % {"name": display_name(user)}
         ]
     if starts_at is None or ends_at is None:
         errors.setdefault("ends_at", []).append(
@@ -78,7 +79,7 @@ def check_shift(
                         "«%(name)s» ya tiene una guardia que se empalma con esta: %(team)s, %(span)s."
                     )
                     % {
-                        "name": person(user),
+                        "name": display_name(user),
                         "team": clash.team.name,
                         "span": span_text(clash.starts_at, clash.ends_at),
                     }
@@ -113,7 +114,9 @@ def oncall_shift_create(
     shift = OnCallShift.objects.create(
         team=team, user=user, starts_at=starts_at, ends_at=ends_at, note=(note or "").strip()[:200]
     )
-    audit_record(actor=actor, action="oncall.create", target=shift, changes=_audit_changes(shift))
+    audit_record(
+        actor=actor, action=AuditAction.ONCALL_CREATE, target=shift, changes=_audit_changes(shift)
+    )
     return shift
 
 
@@ -135,13 +138,17 @@ def oncall_shift_update(*, actor, shift: OnCallShift, **changes) -> OnCallShift:
         exclude_pk=locked.pk,
     )
     locked.save()
-    audit_record(actor=actor, action="oncall.update", target=locked, changes=_audit_changes(locked))
+    audit_record(
+        actor=actor, action=AuditAction.ONCALL_UPDATE, target=locked, changes=_audit_changes(locked)
+    )
     return locked
 
 
 @transaction.atomic
 def oncall_shift_delete(*, actor, shift: OnCallShift) -> None:
-    audit_record(actor=actor, action="oncall.delete", target=shift, changes=_audit_changes(shift))
+    audit_record(
+        actor=actor, action=AuditAction.ONCALL_DELETE, target=shift, changes=_audit_changes(shift)
+    )
     OnCallShift.objects.filter(pk=shift.pk).delete()
 
 
@@ -209,7 +216,7 @@ def after_hours_arrival(ticket: Ticket, *, calendar=None) -> dict:
         for step in steps:
             first.setdefault(step.team_id, step)
         users = [step.user for step in first.values()]
-    names = ", ".join(dict.fromkeys(person(u) for u in users))
+    names = ", ".join(dict.fromkeys(display_name(u) for u in users))
     if not users:
         text = _(
             "Ticket #%(number)s fuera de horario que afecta la operación del cliente: no hay nadie de guardia ni "

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cfdidesk.web.tasks import enqueue as enqueue_task
+from cfdidesk.core.tasks import enqueue as enqueue_task
 
 from ..models import OutboundEmail, Ticket, TicketEvent
 

@@ -6,6 +6,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cfdidesk.core.actors import actor_or_none
+from cfdidesk.core.people import display_name
 from cfdidesk.customers.models import Company, Contact
 from cfdidesk.service.selectors import sla_targets_for
 
@@ -42,10 +44,6 @@ EDITABLE_FIELDS = (
     "upset_customer",
     *CHECKLIST_FIELDS,
 )
-
-
-def _actor(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _clean(values: dict, errors: dict) -> dict:
@@ -148,7 +146,7 @@ def ticket_create(
             company=company,
             contact=contact,
             channel=channel,
-            created_by=_actor(actor),
+            created_by=actor_or_none(actor),
             **values,
         )
         sla = sla_fields_for_new(ticket)  # counted from created_at, which only the INSERT sets
@@ -160,7 +158,7 @@ def ticket_create(
         )
         event = TicketEvent.objects.create(
             ticket=ticket,
-            actor=_actor(actor),
+            actor=actor_or_none(actor),
             kind=TicketEvent.Kind.CREATED,
             is_public=True,
             body=ticket.description,
@@ -194,9 +192,7 @@ def _display(name: str, value):
     if value is None:
         return None
     if hasattr(value, "pk"):
-        return (
-            str(value.get_full_name() or value) if hasattr(value, "get_full_name") else str(value)
-        )
+        return display_name(value) if hasattr(value, "get_full_name") else str(value)
     if name == "priority":
         return str(Priority(int(value)).label)
     return value
@@ -246,7 +242,7 @@ def ticket_update(*, actor, ticket: Ticket, data: dict, version: int | None = No
     locked.save()
     TicketEvent.objects.create(
         ticket=locked,
-        actor=_actor(actor),
+        actor=actor_or_none(actor),
         kind=TicketEvent.Kind.FIELDS,
         data={"changes": _jsonable(changes)},
     )
@@ -273,7 +269,7 @@ def protocol_mark(*, actor, ticket: Ticket, step: str, done: bool = True) -> Tic
     locked.save(update_fields=["protocol_done", "updated_at"])
     TicketEvent.objects.create(
         ticket=locked,
-        actor=_actor(actor),
+        actor=actor_or_none(actor),
         kind=TicketEvent.Kind.PROTOCOL,
         data={"step": step, "done": done},
     )
@@ -304,7 +300,7 @@ def bulk_assign(*, actor, ticket_ids: list[int], assignee) -> int:
         [
             TicketEvent(
                 ticket=t,
-                actor=_actor(actor),
+                actor=actor_or_none(actor),
                 kind=TicketEvent.Kind.FIELDS,
                 data={
                     "changes": {
@@ -352,7 +348,7 @@ def bulk_transition(*, actor, ticket_ids: list[int], to: str) -> tuple[int, list
         [
             TicketEvent(
                 ticket=t,
-                actor=_actor(actor),
+                actor=actor_or_none(actor),
                 kind=TicketEvent.Kind.STATUS,
                 data={"from": previous[t.pk], "to": to},
             )

@@ -6,6 +6,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cfdidesk.core.actors import actor_or_none
+
 from ..models import Status, Ticket, TicketEvent
 from .sla import Clocks, sla_status_fields
 
@@ -60,7 +62,7 @@ def ticket_transition(*, actor, ticket: Ticket, to: str, reason: str = "") -> Ti
     )
     TicketEvent.objects.create(
         ticket=locked,
-        actor=_real(actor),
+        actor=actor_or_none(actor),
         kind=TicketEvent.Kind.STATUS,
         body=reason.strip()[:2000],
         data={"from": locked.status, "to": to},
@@ -71,7 +73,3 @@ def ticket_transition(*, actor, ticket: Ticket, to: str, reason: str = "") -> Ti
 
         notify_resolved([locked])
     return locked
-
-
-def _real(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None

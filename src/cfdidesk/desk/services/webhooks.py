@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cfdidesk.web.tasks import enqueue
+from cfdidesk.core.tasks import enqueue
 
 from ..models import WebhookDelivery
 

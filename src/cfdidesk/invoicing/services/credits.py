@@ -8,6 +8,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from cfdidesk.audit.services import audit_record
+from cfdidesk.core.actors import actor_or_none
+from cfdidesk.core.audit_actions import AuditAction
 from cfdidesk.sat.rfc import normalize_rfc
 
 from ..models import CreditLoad, Document, StampBalance, State
@@ -40,11 +42,11 @@ def credits_load(*, actor, rfc: str, quantity: int, note: str = "") -> StampBala
         rfc=rfc,
         quantity=quantity,
         note=note.strip()[:300],
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor_or_none(actor),
     )
     audit_record(
         actor=actor,
-        action="invoicing.credits_load",
+        action=AuditAction.INVOICING_CREDITS_LOAD,
         target=load,
         changes={"rfc": rfc, "quantity": quantity},
     )

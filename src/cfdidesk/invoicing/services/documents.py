@@ -7,17 +7,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cfdidesk.core.actors import actor_or_none
+from cfdidesk.core.people import display_name
+
 from ..models import Document, LogLine, State
 from .log import log_line
 from .transitions import move, transitions_save
 
 
 def _who(actor) -> str:
-    return (
-        (actor.get_full_name() or actor.username)
-        if getattr(actor, "is_authenticated", False)
-        else _("el sistema")
-    )
+    return display_name(actor_or_none(actor), _("el sistema"))
 
 
 @transaction.atomic

@@ -11,6 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cfdidesk.audit.services import audit_record, diff
+from cfdidesk.core.actors import actor_or_none
+from cfdidesk.core.audit_actions import AuditAction
+from cfdidesk.core.people import display_name
 from cfdidesk.sat import catalogs
 from cfdidesk.sat.receptor import check_postal_code
 from cfdidesk.sat.rfc import check_rfc, is_generic
@@ -113,7 +116,10 @@ def environment_create(*, actor, company, data: dict) -> InvoicingEnvironment:
         raise ValidationError(errors)
     environment = InvoicingEnvironment.objects.create(company=company, **values)
     audit_record(
-        actor=actor, action="invoicing.environment_create", target=environment, changes=values
+        actor=actor,
+        action=AuditAction.INVOICING_ENVIRONMENT_CREATE,
+        target=environment,
+        changes=values,
     )
     return environment
 
@@ -138,7 +144,10 @@ def environment_update(
             **values, version=F("version") + 1, updated_at=timezone.now()
         )
         audit_record(
-            actor=actor, action="invoicing.environment_update", target=locked, changes=changes
+            actor=actor,
+            action=AuditAction.INVOICING_ENVIRONMENT_UPDATE,
+            target=locked,
+            changes=changes,
         )
     locked.refresh_from_db()
     return locked
@@ -170,13 +179,13 @@ def environment_set_csd(
             key_encrypted=key_token,
             password_encrypted=password_token,
             csd_loaded_at=now,
-            csd_loaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            csd_loaded_by=actor_or_none(actor),
             version=F("version") + 1,
             updated_at=now,
         )
         audit_record(
             actor=actor,
-            action="invoicing.csd_load",
+            action=AuditAction.INVOICING_CSD_LOAD,
             target=locked,
             changes={
                 "certificate_number": [locked.certificate_number or None, info.certificate_number],
@@ -212,7 +221,7 @@ def _generator_set(
         if running and not locked.is_active:
             raise ValidationError({"generator": [_("El ambiente está dado de baja.")]})
         now = timezone.now()
-        user = actor if getattr(actor, "is_authenticated", False) else None
+        user = actor_or_none(actor)
         InvoicingEnvironment.objects.filter(pk=locked.pk).update(
             generator_running=running,
             generator_changed_at=now,
@@ -227,7 +236,7 @@ def _generator_set(
             reason=reason.strip()[:500],
             created_at=now,
         )
-        who = (user.get_full_name() or user.username) if user else _("el sistema")
+        who = display_name(user, _("el sistema"))
         text = (
             _("Generador encendido por %(who)s.")
             if running

@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cfdidesk.audit.services import audit_record
+from cfdidesk.core.actors import actor_or_none
+from cfdidesk.core.audit_actions import AuditAction
 
 from ..cfdi import CFDI_NS
 from ..cfdi.archive import xml_files_in_zip
@@ -247,7 +249,7 @@ def documents_import(
         )
 
     now = timezone.now()
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor_or_none(actor)
     documents = [
         Document(
             environment=environment,
@@ -310,7 +312,7 @@ def documents_import(
     if documents or result.duplicates:
         audit_record(
             actor=actor,
-            action="invoicing.documents_import",
+            action=AuditAction.INVOICING_DOCUMENTS_IMPORT,
             target=environment,
             changes={
                 "file": name[:200],

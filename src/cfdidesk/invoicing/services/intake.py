@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cfdidesk.core.actors import actor_or_none
+
 from ..models import Document, DocumentTransition, InvoicingEnvironment, LogLine, Movement, State
 from ..movements import content_hash, normalize_movement
 from .log import log_line, log_write
@@ -226,7 +228,7 @@ def _store(environment, movements, duplicates, *, actor, source) -> IntakeResult
         raise _Conflict(conflicts)
 
     now = timezone.now()
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor_or_none(actor)
     rows = Movement.objects.bulk_create(
         [
             Movement(

@@ -55,7 +55,7 @@ Stage, Level = LogLine.Stage, LogLine.Level
 
 def schedule(environment_id: int) -> None:
     """Run the environment's pipeline in the worker once the current transaction commits."""
-    from cfdidesk.web.tasks import enqueue
+    from cfdidesk.core.tasks import enqueue
 
     from ..tasks import run_pipeline
 

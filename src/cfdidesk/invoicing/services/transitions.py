@@ -10,6 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cfdidesk.core.actors import actor_or_none
+
 from ..models import Document, DocumentTransition, State, StateCount
 
 S = State
@@ -56,7 +58,7 @@ def move(
         document_id=document.pk,
         from_state=document.state,
         to_state=to,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor_or_none(actor),
         reason=reason[:500],
         created_at=now or timezone.now(),
     )

@@ -1,0 +1,1 @@
+"""The base layer: helpers every app uses. It imports Django and the standard library, never an app."""
