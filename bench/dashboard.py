@@ -33,7 +33,7 @@ def roster(staff: list[int]) -> None:
     from django.utils import timezone
 
     from cfdidesk.desk.models import Team
-    from cfdidesk.desk.services.oncall import oncall_shift_create
+    from cfdidesk.desk.oncall.services.roster import oncall_shift_create
 
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=staff)}
     start = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=6)
@@ -82,7 +82,7 @@ def rerun_ms(sql: str, runs: int = 3) -> float:
 
 def figures_ms(n: int) -> list[float]:
     """supervisor_dashboard() alone: the queries and the sums, without the request and the page."""
-    from cfdidesk.desk.dashboard import supervisor_dashboard
+    from cfdidesk.desk.dashboard.selectors import supervisor_dashboard
 
     times = []
     for _ in range(n):
@@ -163,7 +163,7 @@ def main() -> int:
             f"# {label}: loaded {args.tickets} tickets in {time.perf_counter() - started:.0f}s ({detail})"
         )
 
-        from cfdidesk.desk.dashboard import supervisor_dashboard
+        from cfdidesk.desk.dashboard.selectors import supervisor_dashboard
         from cfdidesk.desk.models import Ticket
 
         assert Ticket.objects.count() == args.tickets

@@ -435,9 +435,9 @@ def child(path: str) -> None:
     from django.test.utils import CaptureQueriesContext
     from django_tasks_db.models import DBTaskResult
 
-    from cfdidesk.desk.mailparse import parse_message
+    from cfdidesk.desk.inbox.parse import parse_message
+    from cfdidesk.desk.inbox.services import email_receive
     from cfdidesk.desk.models import OutboundEmail
-    from cfdidesk.desk.services.intake import email_receive
 
     with open(path, "rb") as f:
         raws, extra = pickle.load(f)
@@ -457,7 +457,7 @@ def child(path: str) -> None:
     cpu = time.process_time()
     for raw in raws:
         t0 = time.perf_counter()
-        record = email_receive(raw)
+        record = email_receive(raw=raw)
         times.append((time.perf_counter() - t0) * 1000)
         outcomes[record.outcome] += 1
     total = time.perf_counter() - start
@@ -470,7 +470,7 @@ def child(path: str) -> None:
     queries: dict[str, list[int]] = collections.defaultdict(list)
     for raw in extra:
         with CaptureQueriesContext(connection) as captured:
-            record = email_receive(raw)
+            record = email_receive(raw=raw)
         queries[record.outcome].append(len(captured.captured_queries))
     parse = []
     for raw in raws:

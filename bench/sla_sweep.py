@@ -116,7 +116,7 @@ def main() -> int:
         from django.test.utils import CaptureQueriesContext
         from django.utils import timezone
 
-        from cfdidesk.desk.services.sla_sweep import sla_sweep
+        from cfdidesk.desk.oncall.services.sweep import sla_sweep
 
         now = timezone.now()
         expected = load(args.tickets, args.at_risk, args.breached, now, random.Random(2026))

@@ -9,9 +9,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from cfdidesk.accounts.api_auth import API_AUTH
 from cfdidesk.customers.api import router as customers_router
-from cfdidesk.desk.api import router as desk_router
-from cfdidesk.desk.dashboard_api import router as dashboard_router
-from cfdidesk.desk.oncall_api import router as oncall_router
+from cfdidesk.desk.dashboard.api import router as dashboard_router
+from cfdidesk.desk.oncall.api import router as oncall_router
+from cfdidesk.desk.tickets.api import router as desk_router
 from cfdidesk.invoicing.api import router as invoicing_router
 from cfdidesk.kb.api import router as kb_router
 

@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from cfdidesk.accounts.admin_site import site as admin_site
 from cfdidesk.api import api
-from cfdidesk.desk import survey_views
+from cfdidesk.desk.survey import views as survey_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

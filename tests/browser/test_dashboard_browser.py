@@ -30,7 +30,7 @@ def page_widths(page) -> tuple[int, int]:
 
 
 def test_the_demo_supervisor_reads_the_dashboard(page, live_server, login, shoot, tmp_path):
-    from cfdidesk.desk.dashboard import supervisor_dashboard
+    from cfdidesk.desk.dashboard.selectors import supervisor_dashboard
 
     seed_like_the_migrations()
     call_command("load-demo", stdout=(tmp_path / "demo.txt").open("w"))

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_consultant_replies_on_a_ticket(page, live_server, login, browser_user, shoot):
     from cfdidesk.customers.services import company_create, contact_create
     from cfdidesk.desk.models import CannedReply, OutboundEmail, Status, Ticket
-    from cfdidesk.desk.services import ticket_create
+    from cfdidesk.desk.tickets.services.tickets import ticket_create
     from tests.conftest import valid_company
 
     consultant = browser_user(roles.CONSULTANT, "carla")

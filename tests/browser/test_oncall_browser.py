@@ -17,7 +17,7 @@ def test_supervisor_fills_a_gap_and_a_consultant_escalates(
 ):
     from cfdidesk.customers.services import company_create
     from cfdidesk.desk.models import EscalationStep, OnCallShift, Team, Ticket
-    from cfdidesk.desk.services import ticket_create
+    from cfdidesk.desk.tickets.services.tickets import ticket_create
     from tests.conftest import valid_company
 
     supervisor = browser_user(roles.SUPERVISOR, "ana")

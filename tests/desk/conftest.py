@@ -1,6 +1,6 @@
 import pytest
 
-from cfdidesk.desk.services import ticket_create
+from cfdidesk.desk.tickets.services.tickets import ticket_create
 
 
 @pytest.fixture

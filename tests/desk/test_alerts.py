@@ -22,8 +22,9 @@ from cfdidesk.desk.models import (
     TicketEvent,
     WebhookDelivery,
 )
-from cfdidesk.desk.services import Alert, alert_staff, alert_staff_bulk, ticket_escalate
-from cfdidesk.desk.services.webhooks import redeliver
+from cfdidesk.desk.notify.services.alerts import Alert, staff_alert, staff_alert_many
+from cfdidesk.desk.notify.services.delivery import webhook_deliveries_retry
+from cfdidesk.desk.oncall.services.escalation import ticket_escalate
 
 MX = ZoneInfo("America/Mexico_City")
 
@@ -96,7 +97,7 @@ def test_alert_staff_writes_the_timeline_and_queues_one_email_per_person(
 ):
     no_email = make_user(roles.CONSULTANT, first_name="Sin correo")
     ticket = make_ticket(subject="Se cayó el timbrado")
-    event = alert_staff(
+    event = staff_alert(
         ticket=ticket,
         users=[ana, carla, ana, no_email],
         trigger="sla_at_risk",
@@ -109,7 +110,7 @@ def test_alert_staff_writes_the_timeline_and_queues_one_email_per_person(
     assert sorted(emails.values_list("to", flat=True)) == ["ana@mesa.example", "carla@mesa.example"]
     assert {e.event_id for e in emails} == {event.pk}
     with pytest.raises(ValueError):
-        alert_staff(ticket=ticket, users=[ana], trigger="nope", text="")
+        staff_alert(ticket=ticket, users=[ana], trigger="nope", text="")
 
 
 def test_bulk_alerts_cost_the_same_queries_for_one_or_many(
@@ -119,10 +120,10 @@ def test_bulk_alerts_cost_the_same_queries_for_one_or_many(
     AlertWebhook.objects.create(name="Chat", url="https://chat.example/hook")
     tickets = [make_ticket(subject=f"Reporte {i}") for i in range(30)]
     with django_assert_max_num_queries(5):
-        alert_staff_bulk([(tickets[0], [ana], "sla_breached", "Vencido")])
+        staff_alert_many(alerts=[(tickets[0], [ana], "sla_breached", "Vencido")])
     with django_assert_max_num_queries(5):
-        events = alert_staff_bulk(
-            [Alert(t, [ana, carla], "sla_breached", f"Vencido {t.number}") for t in tickets]
+        events = staff_alert_many(
+            alerts=[Alert(t, [ana, carla], "sla_breached", f"Vencido {t.number}") for t in tickets]
         )
     assert len(events) == 30 and all(e.pk for e in events)
     assert OutboundEmail.objects.filter(kind=OutboundEmail.Kind.ALERT).count() == 1 + 60
@@ -137,7 +138,7 @@ def test_bulk_alerts_cost_the_same_queries_for_one_or_many(
         payload["company"] == tickets[5].company.legal_name
         and payload["text"] == f"Vencido {tickets[5].number}"
     )
-    assert alert_staff_bulk([]) == []
+    assert staff_alert_many(alerts=[]) == []
 
 
 # ---------------------------------------------------------------- webhooks against a real server
@@ -185,7 +186,7 @@ def test_a_webhook_without_secret_is_not_signed_and_inactive_ones_get_nothing(
     AlertWebhook.objects.create(name="Chat", url=receiver.url)
     AlertWebhook.objects.create(name="Apagado", url=receiver.url + "/off", is_active=False)
     with django_capture_on_commit_callbacks(execute=True):
-        alert_staff(ticket=make_ticket(), users=[], trigger="oncall_alert", text="Nadie de guardia")
+        staff_alert(ticket=make_ticket(), users=[], trigger="oncall_alert", text="Nadie de guardia")
     [request] = receiver.requests
     assert request["headers"]["X-CFDIDesk-Signature"] is None and request["path"] == "/hook"
     assert receiver.json()["to"] is None and receiver.json()["event"] == "oncall_alert"
@@ -197,7 +198,7 @@ def test_a_500_is_retried_and_then_delivered(
     AlertWebhook.objects.create(name="SMS", url=receiver.url, secret="k")
     receiver.statuses = [500]
     with django_capture_on_commit_callbacks(execute=True):
-        alert_staff(ticket=make_ticket(), users=[ana], trigger="sla_breached", text="Vencido")
+        staff_alert(ticket=make_ticket(), users=[ana], trigger="sla_breached", text="Vencido")
     assert len(receiver.requests) == 2
     assert (
         receiver.requests[0]["body"] == receiver.requests[1]["body"]
@@ -220,7 +221,7 @@ def test_a_webhook_that_keeps_failing_is_shown_failed_in_the_admin_and_can_be_re
     AlertWebhook.objects.create(name="SMS", url=receiver.url)
     receiver.statuses = [500] * 5
     with django_capture_on_commit_callbacks(execute=True):
-        alert_staff(ticket=make_ticket(), users=[ana], trigger="sla_breached", text="Vencido")
+        staff_alert(ticket=make_ticket(), users=[ana], trigger="sla_breached", text="Vencido")
     delivery = WebhookDelivery.objects.get()
     assert len(receiver.requests) == 5
     assert (
@@ -242,7 +243,7 @@ def test_a_webhook_that_keeps_failing_is_shown_failed_in_the_admin_and_can_be_re
     assert response.status_code == 302
     delivery.refresh_from_db()
     assert delivery.state == WebhookDelivery.State.SENT and len(receiver.requests) == 6
-    assert redeliver([delivery.pk]) == 0  # only failed ones go again
+    assert webhook_deliveries_retry(delivery_ids=[delivery.pk]) == 0  # only failed ones go again
 
 
 def test_a_dead_address_and_a_redirect_are_failures(
@@ -256,7 +257,7 @@ def test_a_dead_address_and_a_redirect_are_failures(
         port = s.getsockname()[1]
     AlertWebhook.objects.create(name="Muerto", url=f"http://127.0.0.1:{port}/x")
     with django_capture_on_commit_callbacks(execute=True):
-        alert_staff(ticket=make_ticket(), users=[ana], trigger="sla_breached", text="Vencido")
+        staff_alert(ticket=make_ticket(), users=[ana], trigger="sla_breached", text="Vencido")
     delivery = WebhookDelivery.objects.get()
     assert (
         delivery.state == WebhookDelivery.State.FAILED
@@ -272,7 +273,7 @@ def test_redirects_are_not_followed(
     AlertWebhook.objects.create(name="Redirige", url=receiver.url)
     receiver.statuses = [302]
     with django_capture_on_commit_callbacks(execute=True):
-        alert_staff(ticket=make_ticket(), users=[ana], trigger="sla_breached", text="Vencido")
+        staff_alert(ticket=make_ticket(), users=[ana], trigger="sla_breached", text="Vencido")
     delivery = WebhookDelivery.objects.get()
     assert delivery.state == WebhookDelivery.State.FAILED and "302" in delivery.last_error
     assert len(receiver.requests) == 1
@@ -343,7 +344,7 @@ def test_admin_lists_render(admin_client, make_ticket, ana, team):
     from cfdidesk.desk.models import OnCallShift
 
     hook = AlertWebhook.objects.create(name="SMS", url="https://sms.example/hook")
-    alert_staff(ticket=make_ticket(), users=[ana], trigger="sla_breached", text="Vencido")
+    staff_alert(ticket=make_ticket(), users=[ana], trigger="sla_breached", text="Vencido")
     EscalationStep.objects.create(team=team, level=1, title="Supervisora", user=ana)
     OnCallShift.objects.create(
         team=team, user=ana, starts_at="2026-11-21T20:00Z", ends_at="2026-11-22T15:00Z"
@@ -370,8 +371,8 @@ def test_admin_lists_render(admin_client, make_ticket, ana, team):
 
 def test_the_timeline_reads_alerts_from_the_sla_sweep(admin_client, make_ticket, ana, carla):
     ticket = make_ticket()
-    alert_staff_bulk(
-        [
+    staff_alert_many(
+        alerts=[
             Alert(
                 ticket,
                 [carla, ana],

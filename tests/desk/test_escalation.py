@@ -11,13 +11,14 @@ from cfdidesk.accounts.services import token_create
 from cfdidesk.audit.models import AuditEntry
 from cfdidesk.customers.services import contact_create
 from cfdidesk.desk.models import EscalationStep, OutboundEmail, Status, Team, Ticket, TicketEvent
-from cfdidesk.desk.services import ticket_reply, ticket_transition
-from cfdidesk.desk.services.escalation import (
+from cfdidesk.desk.oncall.services.escalation import (
     escalation_step_create,
     escalation_step_delete,
     escalation_step_update,
     ticket_escalate,
 )
+from cfdidesk.desk.tickets.services.conversation import ticket_reply
+from cfdidesk.desk.tickets.services.transitions import ticket_transition
 from tests.races import needs_postgres, run_together
 
 
@@ -213,7 +214,7 @@ def test_automatic_escalation_returns_none_when_there_is_nowhere_to_go(
 def test_the_alert_email_goes_to_staff_only_and_stays_out_of_the_customer_thread(
     smtp, actor, company, team, chain, django_capture_on_commit_callbacks
 ):
-    from cfdidesk.desk.services import ticket_create
+    from cfdidesk.desk.tickets.services.tickets import ticket_create
 
     contact = contact_create(
         actor=actor, company=company, data={"name": "Laura", "email": "laura@centro.mx"}
@@ -353,7 +354,7 @@ def test_api_escalation(make_user, make_ticket, team, chain):
 @pytest.mark.django_db(transaction=True)
 def test_two_supervisors_escalating_at_once_move_one_level_each(make_user, make_company, actor):
     needs_postgres()
-    from cfdidesk.desk.services import ticket_create
+    from cfdidesk.desk.tickets.services.tickets import ticket_create
 
     team = Team.objects.create(name="Carrera")
     people = [make_user(roles.SUPERVISOR, first_name=f"Nivel {n}") for n in (1, 2, 3)]

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cfdidesk.customers.services import contact_create
-from cfdidesk.desk import imap
+from cfdidesk.desk.inbox import imap
 from cfdidesk.desk.models import InboundEmail, Ticket
 
 _ids = itertools.count(1)
@@ -110,10 +110,10 @@ def test_limit_bounds_a_run_and_keeps_uid_order(imap_mailbox, laura):
 def test_a_message_that_fails_stays_unseen_and_the_run_goes_on(imap_mailbox, laura, monkeypatch):
     real_receive = imap.email_receive
 
-    def receive(raw: bytes):
+    def receive(*, raw: bytes):
         if b"Subject: Explota" in raw:
             raise RuntimeError("la base de datos no responde")
-        return real_receive(raw)
+        return real_receive(raw=raw)
 
     monkeypatch.setattr(imap, "email_receive", receive)
     first = imap_mailbox.append(raw_mail(subject="Antes"))

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from cfdidesk.customers.services import contact_create
+from cfdidesk.desk.inbox.services import email_receive
 from cfdidesk.desk.models import InboundEmail, OutboundEmail, Status, Ticket
-from cfdidesk.desk.services import ticket_transition
-from cfdidesk.desk.services.intake import email_receive
+from cfdidesk.desk.tickets.services.transitions import ticket_transition
 
 
 def raw_mail(
@@ -46,7 +46,7 @@ def test_mail_from_a_contact_opens_a_ticket_with_attachments(
     settings.HELPDESK_EMAIL = "soporte@mesa.example"
     with django_capture_on_commit_callbacks(execute=True):
         record = email_receive(
-            raw_mail(
+            raw=raw_mail(
                 attachments=[
                     ("factura A-123.xml", b"<?xml version='1.0'?><cfdi/>", "application", "xml")
                 ]
@@ -70,7 +70,7 @@ def test_reply_continues_the_ticket_by_headers_then_by_subject_number(laura, mak
     ticket = make_ticket(contact=laura)
     opened = OutboundEmail.objects.get(ticket=ticket, kind="opened")
     record = email_receive(
-        raw_mail(
+        raw=raw_mail(
             subject="Re: algo",
             body="Adjunto más datos\n\nEl lun, 23 nov 2026 a las 10:00, Soporte escribió:\n> texto viejo",
             headers={"In-Reply-To": f"<{opened.message_id}>"},
@@ -79,14 +79,16 @@ def test_reply_continues_the_ticket_by_headers_then_by_subject_number(laura, mak
     assert record.outcome == "appended" and record.ticket == ticket
     reply = ticket.events.filter(kind="customer_reply").last()
     assert reply.body == "Adjunto más datos"
-    record = email_receive(raw_mail(subject=f"RE: [#{ticket.number}] No timbra", body="Otra vez"))
+    record = email_receive(
+        raw=raw_mail(subject=f"RE: [#{ticket.number}] No timbra", body="Otra vez")
+    )
     assert record.ticket == ticket and ticket.events.filter(kind="customer_reply").count() == 2
 
 
 def test_a_reply_reopens_a_closed_ticket(laura, make_ticket, actor):
     ticket = make_ticket(contact=laura)
     ticket_transition(actor=actor, ticket=ticket, to=Status.RESOLVED)
-    email_receive(raw_mail(subject=f"[#{ticket.number}] sigue", body="Sigue el error"))
+    email_receive(raw=raw_mail(subject=f"[#{ticket.number}] sigue", body="Sigue el error"))
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN
 
@@ -97,7 +99,7 @@ def test_iso_8859_1_quoted_printable_accents_arrive_intact(laura):
         "Message-ID: <iso1@cliente.mx>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=iso-8859-1\r\n"
         "Content-Transfer-Encoding: quoted-printable\r\n\r\nSe=F1or, la facturaci=F3n del a=F1o fall=F3.\r\n"
     ).encode("ascii")
-    ticket = email_receive(raw).ticket
+    ticket = email_receive(raw=raw).ticket
     assert (
         ticket.subject == "Facturación de año"
         and "Señor, la facturación del año falló." in ticket.description
@@ -105,14 +107,14 @@ def test_iso_8859_1_quoted_printable_accents_arrive_intact(laura):
 
 
 def test_unknown_sender_is_kept_and_flagged_never_dropped(db):
-    record = email_receive(raw_mail(sender="desconocido@otro.mx"))
+    record = email_receive(raw=raw_mail(sender="desconocido@otro.mx"))
     assert record.outcome == "unmatched" and record.unknown_sender and record.raw.name
     assert not Ticket.objects.exists()
     assert b"el movto 4411" in record.raw.read()
 
 
 def test_sender_matched_by_company_email_when_not_a_contact(company):
-    record = email_receive(raw_mail(sender=company.email))
+    record = email_receive(raw=raw_mail(sender=company.email))
     assert (
         record.outcome == "created" and record.ticket.company == company and record.unknown_sender
     )
@@ -129,31 +131,31 @@ def test_sender_matched_by_company_email_when_not_a_contact(company):
 )
 def test_auto_replies_bounces_and_our_own_mail_never_make_tickets(laura, settings, headers, sender):
     settings.HELPDESK_EMAIL = "soporte@mesa.example"
-    record = email_receive(raw_mail(sender=sender, headers=headers))
+    record = email_receive(raw=raw_mail(sender=sender, headers=headers))
     assert record.outcome == "automatic" and not Ticket.objects.exists()
 
 
 def test_the_same_message_twice_is_one_ticket(laura):
     raw = raw_mail()
-    email_receive(raw)
-    assert email_receive(raw).outcome == "duplicate"
+    email_receive(raw=raw)
+    assert email_receive(raw=raw).outcome == "duplicate"
     assert Ticket.objects.count() == 1
 
 
 def test_oversized_and_unparseable_mail_is_recorded_with_a_reason(laura, settings):
     settings.INBOUND_EMAIL_MAX_BYTES = 500
-    record = email_receive(raw_mail(body="x" * 2000))
+    record = email_receive(raw=raw_mail(body="x" * 2000))
     assert (
         record.outcome == "rejected" and "máximo" in record.reason and not Ticket.objects.exists()
     )
     settings.INBOUND_EMAIL_MAX_BYTES = 10_000_000
-    record = email_receive(b"Subject: hola\r\n\r\nsin remitente")
+    record = email_receive(raw=b"Subject: hola\r\n\r\nsin remitente")
     assert record.outcome == "rejected" and record.reason
 
 
 def test_disallowed_attachments_are_skipped_and_noted(laura):
     record = email_receive(
-        raw_mail(
+        raw=raw_mail(
             attachments=[
                 ("virus.exe", b"MZ\x90", "application", "octet-stream"),
                 ("log.txt", b"error 301", "text", "plain"),
@@ -177,7 +179,7 @@ def test_html_only_mail_is_sanitised(laura):
     message["Subject"] = "HTML"
     message["Message-ID"] = "<html1@cliente.mx>"
     message.set_content("<p>Hola <b>equipo</b></p><script>alert(1)</script>", subtype="html")
-    ticket = email_receive(message.as_bytes()).ticket
+    ticket = email_receive(raw=message.as_bytes()).ticket
     assert (
         "Hola" in ticket.description
         and "alert" not in ticket.description
@@ -187,7 +189,7 @@ def test_html_only_mail_is_sanitised(laura):
 
 def test_unknown_sender_mail_is_listed_and_support_can_open_its_ticket(admin_client, company):
     record = email_receive(
-        raw_mail(
+        raw=raw_mail(
             sender="nuevo@otro.mx",
             subject="Alta de usuario",
             attachments=[("log.txt", b"x", "text", "plain")],
@@ -226,7 +228,7 @@ def test_a_consultant_writing_on_a_ticket_by_mail_leaves_an_internal_note(
     ticket = make_ticket()
     ticket_transition(actor=actor, ticket=ticket, to=Status.RESOLVED)
     inbound = email_receive(
-        raw_mail(
+        raw=raw_mail(
             sender="carla@proveedor.mx",
             subject=f"RE: [#{ticket.number}] Aviso",
             body="Lo reviso mañana temprano.",

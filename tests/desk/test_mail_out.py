@@ -2,7 +2,9 @@ import re
 
 from cfdidesk.customers.services import contact_create
 from cfdidesk.desk.models import OutboundEmail, Status
-from cfdidesk.desk.services import ticket_create, ticket_reply, ticket_transition
+from cfdidesk.desk.tickets.services.conversation import ticket_reply
+from cfdidesk.desk.tickets.services.tickets import ticket_create
+from cfdidesk.desk.tickets.services.transitions import ticket_transition
 
 
 def test_opening_a_ticket_emails_its_number_through_real_smtp(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cfdidesk.desk.mailparse import (
+from cfdidesk.desk.inbox.parse import (
     MailParseError,
     ParsedAttachment,
     automatic_reason,

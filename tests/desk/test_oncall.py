@@ -22,17 +22,14 @@ from cfdidesk.desk.models import (
     Team,
     TicketEvent,
 )
-from cfdidesk.desk.oncall_selectors import (
+from cfdidesk.desk.oncall.selectors import (
     closed_stretches,
     oncall_now,
     roster_gaps,
     roster_overview,
 )
-from cfdidesk.desk.services.oncall import (
-    IN_HOURS,
-    ONCALL,
-    WAIT,
-    after_hours_arrival,
+from cfdidesk.desk.oncall.services.arrival import IN_HOURS, ONCALL, WAIT, ticket_arrival_route
+from cfdidesk.desk.oncall.services.roster import (
     oncall_shift_create,
     oncall_shift_delete,
     oncall_shift_update,
@@ -401,7 +398,7 @@ def test_a_critical_incident_out_of_hours_alerts_the_consultants_on_duty(
     with time_machine.travel(at(21, 22, 15), tick=False):
         ticket = make_ticket(subject="No timbra nada", affects_operation=True, team=team)
         before = set(_alerts().values_list("pk", flat=True))
-        result = after_hours_arrival(ticket)
+        result = ticket_arrival_route(ticket=ticket)
     assert result["route"] == ONCALL and result["after_hours"] and result["attend_at"] is None
     assert result["alerted"] == [carla.pk, jorge.pk]
     sent = _alerts().exclude(pk__in=before)
@@ -421,7 +418,7 @@ def test_nobody_on_duty_falls_back_to_the_first_level_and_no_team_means_every_te
     EscalationStep.objects.create(team=team, level=1, title="Supervisora", user=ana)
     with time_machine.travel(at(21, 22), tick=False):
         ticket = make_ticket(subject="Caído", priority=Priority.CRITICAL, team=team)
-        result = after_hours_arrival(ticket)
+        result = ticket_arrival_route(ticket=ticket)
         assert result["alerted"] == [ana.pk] and result["event"].data["fallback"] is True
     other = Team.objects.create(name="Nómina")
     oncall_shift_create(
@@ -429,7 +426,7 @@ def test_nobody_on_duty_falls_back_to_the_first_level_and_no_team_means_every_te
     )
     with time_machine.travel(at(21, 23), tick=False):
         ticket = make_ticket(subject="Caído sin equipo", priority=Priority.CRITICAL)
-        assert after_hours_arrival(ticket)["alerted"] == [carla.pk]
+        assert ticket_arrival_route(ticket=ticket)["alerted"] == [carla.pk]
 
 
 @pytest.mark.parametrize(
@@ -447,27 +444,32 @@ def test_anything_else_waits_for_office_hours(actor, make_ticket, team, carla, f
     with time_machine.travel(at(21, 22), tick=False):
         ticket = make_ticket(team=team, **fields)
         before = _alerts().count()
-        result = after_hours_arrival(ticket)
+        result = ticket_arrival_route(ticket=ticket)
     assert result == {
         "route": WAIT,
         "after_hours": True,
         "attend_at": at(23, 9),
         "alerted": [],
         "event": None,
+        "notice": {
+            "oncall_alerted": False,
+            "attend_at": "2026-11-23T15:00:00+00:00",
+            "tz": "America/Mexico_City",
+        },
     }
     assert _alerts().count() == before
 
 
 def test_in_office_hours_nothing_happens(make_ticket):
     with time_machine.travel(at(23, 10), tick=False):
-        result = after_hours_arrival(make_ticket(affects_operation=True))
+        result = ticket_arrival_route(ticket=make_ticket(affects_operation=True))
     assert result["route"] == IN_HOURS and not result["after_hours"] and result["event"] is None
 
 
 def test_the_opening_email_says_when_an_out_of_hours_ticket_will_be_attended(
     smtp, actor, company, team, carla, django_capture_on_commit_callbacks
 ):
-    from cfdidesk.desk.services import ticket_create
+    from cfdidesk.desk.tickets.services.tickets import ticket_create
 
     contact = contact_create(
         actor=actor, company=company, data={"name": "Laura", "email": "laura@centro.mx"}
@@ -532,7 +534,7 @@ def test_timeline_shows_the_oncall_alert(admin_client, actor, make_ticket, team,
     oncall_shift_create(actor=actor, team=team, user=carla, starts_at=at(21, 14), ends_at=at(23, 9))
     with time_machine.travel(at(21, 22), tick=False):
         ticket = make_ticket(affects_operation=True, team=team)
-        after_hours_arrival(ticket)
+        ticket_arrival_route(ticket=ticket)
     page = admin_client.get(f"/tickets/{ticket.number}/").content.decode()
     assert "Fuera de horario: se avisó a la guardia (Carla Ruiz)." in page
 

@@ -8,13 +8,9 @@ import pytest
 import time_machine
 
 from cfdidesk.desk.models import Priority, Status, Ticket
-from cfdidesk.desk.services import (
-    bulk_transition,
-    ticket_customer_reply,
-    ticket_reply,
-    ticket_transition,
-    ticket_update,
-)
+from cfdidesk.desk.tickets.services.conversation import ticket_customer_reply, ticket_reply
+from cfdidesk.desk.tickets.services.tickets import ticket_update, tickets_transition
+from cfdidesk.desk.tickets.services.transitions import ticket_transition
 from cfdidesk.service.models import SlaPolicy
 
 MX = ZoneInfo("America/Mexico_City")
@@ -155,11 +151,11 @@ def test_bulk_status_changes_move_each_clock_in_constant_queries(
         few = [make_ticket().pk for _ in range(2)]
         many = [make_ticket().pk for _ in range(20)]
     with at(2026, 11, 24, 11, 0):
-        bulk_transition(actor=actor, ticket_ids=few + many, to=Status.WAITING_CUSTOMER)
+        tickets_transition(actor=actor, ticket_ids=few + many, to=Status.WAITING_CUSTOMER)
     with at(2026, 11, 25, 10, 0), django_assert_max_num_queries(9) as small:
-        bulk_transition(actor=actor, ticket_ids=few, to=Status.OPEN)
+        tickets_transition(actor=actor, ticket_ids=few, to=Status.OPEN)
     with at(2026, 11, 25, 10, 0), django_assert_max_num_queries(len(small.captured_queries)):
-        bulk_transition(actor=actor, ticket_ids=many, to=Status.OPEN)
+        tickets_transition(actor=actor, ticket_ids=many, to=Status.OPEN)
     stopped = set(Ticket.objects.values_list("sla_stopped", flat=True))
     assert stopped == {dt.timedelta(hours=7)}
 
@@ -256,7 +252,7 @@ def test_an_administrator_edits_a_policy_and_open_tickets_are_recounted(
 
 
 def test_recounting_many_tickets_takes_few_queries(make_ticket, django_assert_max_num_queries):
-    from cfdidesk.desk.services.sla import sla_recompute_open
+    from cfdidesk.desk.sla.services import sla_recompute_open
 
     with at(2026, 11, 24, 10, 0):
         for _ in range(30):

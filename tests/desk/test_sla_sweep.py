@@ -9,8 +9,8 @@ from django.core.management import call_command
 
 from cfdidesk.accounts import roles
 from cfdidesk.desk.models import EscalationStep, OutboundEmail, Status, Team, Ticket, TicketEvent
-from cfdidesk.desk.services import ticket_customer_reply, ticket_reply
-from cfdidesk.desk.services.sla_sweep import sla_sweep
+from cfdidesk.desk.oncall.services.sweep import sla_sweep
+from cfdidesk.desk.tickets.services.conversation import ticket_customer_reply, ticket_reply
 from cfdidesk.service.models import SlaPolicy
 from cfdidesk.service.sla_defaults import ensure_default_policies
 from tests.races import needs_postgres, run_together

@@ -1,8 +1,8 @@
 from django.test import Client
 
 from cfdidesk.desk.models import Status, SurveyResponse
-from cfdidesk.desk.services import ticket_transition
-from cfdidesk.desk.services.outbox import survey_token
+from cfdidesk.desk.notify.links import survey_token
+from cfdidesk.desk.tickets.services.transitions import ticket_transition
 
 
 def resolved(actor, make_ticket):

@@ -84,7 +84,7 @@ def test_staff_full_cycle(staff, company):
 def test_portal_token_sees_only_its_company_and_no_internal_notes(
     portal, staff, make_ticket, make_company, actor
 ):
-    from cfdidesk.desk.services import ticket_note
+    from cfdidesk.desk.tickets.services.conversation import ticket_note
 
     ours = make_ticket(subject="Nuestro")
     ticket_note(actor=actor, ticket=ours, body="nota secreta")

@@ -1,7 +1,7 @@
 import pytest
 
 from cfdidesk.desk.models import Ticket
-from cfdidesk.desk.services import ticket_create
+from cfdidesk.desk.tickets.services.tickets import ticket_create
 from tests.races import needs_postgres, run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,16 +5,15 @@ from django.utils import timezone
 from cfdidesk.accounts import roles
 from cfdidesk.customers.services import company_delete, contact_create
 from cfdidesk.desk.models import Priority, Status, Ticket, TicketEvent
-from cfdidesk.desk.services import (
-    bulk_assign,
-    bulk_transition,
+from cfdidesk.desk.tickets.services.conversation import ticket_note, ticket_reply
+from cfdidesk.desk.tickets.services.tickets import (
     protocol_mark,
     ticket_create,
-    ticket_note,
-    ticket_reply,
-    ticket_transition,
     ticket_update,
+    tickets_assign,
+    tickets_transition,
 )
+from cfdidesk.desk.tickets.services.transitions import ticket_transition
 
 
 def test_numbers_are_given_at_once_consecutive_per_year(make_ticket):
@@ -170,11 +169,11 @@ def test_bulk_operations_take_constant_queries(
     few = [make_ticket().pk for _ in range(2)]
     many = [make_ticket().pk for _ in range(30)]
     with django_assert_max_num_queries(8) as small:
-        bulk_assign(actor=actor, ticket_ids=few, assignee=consultant)
+        tickets_assign(actor=actor, ticket_ids=few, assignee=consultant)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert bulk_assign(actor=actor, ticket_ids=many, assignee=consultant) == 30
+        assert tickets_assign(actor=actor, ticket_ids=many, assignee=consultant) == 30
     with django_assert_max_num_queries(8):
-        moved, refused = bulk_transition(actor=actor, ticket_ids=few + many, to=Status.RESOLVED)
+        moved, refused = tickets_transition(actor=actor, ticket_ids=few + many, to=Status.RESOLVED)
     assert moved == 32 and refused == []
     assert Ticket.objects.filter(status=Status.RESOLVED).count() == 32
 
@@ -183,14 +182,14 @@ def test_bulk_transition_reports_tickets_that_cannot_move(actor, make_ticket):
     a, b = make_ticket(), make_ticket()
     ticket_transition(actor=actor, ticket=b, to=Status.RESOLVED)
     ticket_transition(actor=actor, ticket=b, to=Status.CLOSED)
-    moved, refused = bulk_transition(
+    moved, refused = tickets_transition(
         actor=actor, ticket_ids=[a.pk, b.pk], to=Status.WAITING_CUSTOMER
     )
     assert moved == 1 and refused == [b.number]
 
 
 def test_customer_reply_reopens_a_resolved_or_closed_ticket(actor, make_ticket):
-    from cfdidesk.desk.services import ticket_customer_reply
+    from cfdidesk.desk.tickets.services.conversation import ticket_customer_reply
 
     ticket = make_ticket()
     ticket_transition(actor=actor, ticket=ticket, to=Status.RESOLVED)
@@ -203,7 +202,7 @@ def test_customer_reply_reopens_a_resolved_or_closed_ticket(actor, make_ticket):
 
 def test_the_open_flag_follows_every_status_change(actor, make_ticket):
     """is_open is computed by the database: the staff views filter on it, so it must never lag."""
-    from cfdidesk.desk.selectors import ticket_list
+    from cfdidesk.desk.tickets.selectors import ticket_list
 
     ticket = make_ticket()
     assert ticket.is_open is True
@@ -211,6 +210,6 @@ def test_the_open_flag_follows_every_status_change(actor, make_ticket):
     assert ticket.is_open is False
     assert not ticket_list(user=actor, view="abiertos").filter(pk=ticket.pk).exists()
     assert ticket_list(user=actor, view="todos").filter(pk=ticket.pk).exists()
-    bulk_transition(actor=actor, ticket_ids=[ticket.pk], to=Status.OPEN)
+    tickets_transition(actor=actor, ticket_ids=[ticket.pk], to=Status.OPEN)
     assert Ticket.objects.get(pk=ticket.pk).is_open is True
     assert ticket_list(user=actor, view="abiertos").filter(pk=ticket.pk).exists()

@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cfdidesk.accounts import roles
 from cfdidesk.desk.models import Priority, Status, Ticket
-from cfdidesk.desk.services import ticket_update
+from cfdidesk.desk.tickets.services.tickets import ticket_update
 
 
 def html(response) -> str:
@@ -103,7 +103,7 @@ def test_list_query_count_is_constant(admin_client, make_ticket, django_assert_m
 def test_detail_query_count_is_constant(
     admin_client, make_ticket, actor, django_assert_max_num_queries
 ):
-    from cfdidesk.desk.services import ticket_note
+    from cfdidesk.desk.tickets.services.conversation import ticket_note
 
     ticket = make_ticket()
     with django_assert_max_num_queries(20) as few:

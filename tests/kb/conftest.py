@@ -1,6 +1,6 @@
 import pytest
 
-from cfdidesk.desk.services import ticket_create
+from cfdidesk.desk.tickets.services.tickets import ticket_create
 from cfdidesk.kb.models import ArticleCategory, Visibility
 from cfdidesk.kb.services import article_create, article_publish
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cfdidesk.desk.services import ticket_create
+from cfdidesk.desk.tickets.services.tickets import ticket_create
 from cfdidesk.kb.models import Article
 from cfdidesk.kb.services import article_create, article_draft_from_ticket, article_update
 from tests.races import needs_postgres, run_together

@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 
 from cfdidesk.audit.models import AuditEntry
 from cfdidesk.desk.models import Category, Kind
-from cfdidesk.desk.services import ticket_note, ticket_reply, ticket_transition
+from cfdidesk.desk.tickets.services.conversation import ticket_note, ticket_reply
+from cfdidesk.desk.tickets.services.transitions import ticket_transition
 from cfdidesk.kb.models import BODY_MAX, Article, ArticleCategory, State, Visibility
 from cfdidesk.kb.services import (
     article_create,

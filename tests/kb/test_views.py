@@ -2,7 +2,8 @@ import pytest
 from django.test import Client
 
 from cfdidesk.accounts import roles
-from cfdidesk.desk.services import ticket_reply, ticket_transition
+from cfdidesk.desk.tickets.services.conversation import ticket_reply
+from cfdidesk.desk.tickets.services.transitions import ticket_transition
 from cfdidesk.kb.models import Article, State, Visibility
 
 

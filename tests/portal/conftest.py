@@ -6,7 +6,7 @@ from django.test import Client
 from cfdidesk.accounts import roles
 from cfdidesk.accounts.services import user_create
 from cfdidesk.customers.services import contact_create
-from cfdidesk.desk.services import ticket_create
+from cfdidesk.desk.tickets.services.tickets import ticket_create
 from tests.conftest import moral_rfc
 
 PASSWORD = "una-clave-segura-123"

@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cfdidesk.desk.models import Status, Ticket, TicketEvent
-from cfdidesk.desk.services import ticket_note, ticket_reply, ticket_transition
+from cfdidesk.desk.tickets.services.conversation import ticket_note, ticket_reply
+from cfdidesk.desk.tickets.services.transitions import ticket_transition
 
 from .conftest import PASSWORD
 
@@ -157,7 +158,7 @@ def test_contact_answers_the_survey_from_the_emailed_link(
     not solved, and the ticket reopens with the rating on it."""
     from django.core import mail
 
-    from cfdidesk.desk.services import ticket_create
+    from cfdidesk.desk.tickets.services.tickets import ticket_create
 
     settings.SITE_URL = live_server.url
     ticket = ticket_create(actor=actor, contact=contact, subject="No timbra la factura A-9")

@@ -6,7 +6,8 @@ from django.test import Client
 
 from cfdidesk.accounts import roles
 from cfdidesk.desk.models import Channel, Kind, Priority, Status, Ticket, TicketEvent
-from cfdidesk.desk.services import ticket_note, ticket_reply, ticket_transition
+from cfdidesk.desk.tickets.services.conversation import ticket_note, ticket_reply
+from cfdidesk.desk.tickets.services.transitions import ticket_transition
 
 from .conftest import PASSWORD
 

@@ -15,10 +15,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cfdidesk.accounts import roles
-from cfdidesk.desk.dashboard import my_load, supervisor_dashboard
+from cfdidesk.desk.dashboard.selectors import my_load, supervisor_dashboard
 from cfdidesk.desk.models import EscalationStep, OnCallShift, Priority, Status, Team, Ticket
-from cfdidesk.desk.services import ticket_create, ticket_reply, ticket_transition
-from cfdidesk.desk.services.oncall import oncall_shift_create
+from cfdidesk.desk.oncall.services.roster import oncall_shift_create
+from cfdidesk.desk.tickets.services.conversation import ticket_reply
+from cfdidesk.desk.tickets.services.tickets import ticket_create
+from cfdidesk.desk.tickets.services.transitions import ticket_transition
 
 MX = ZoneInfo("America/Mexico_City")
 NOW = dt.datetime(2026, 10, 14, 12, 0, tzinfo=MX)  # Wednesday, office open (09–14, 16–19)

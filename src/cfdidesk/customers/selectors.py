@@ -6,10 +6,11 @@ import re
 
 from django.db.models import Q, QuerySet
 
+from cfdidesk.accounts.roles import PORTAL, roles_of
 from cfdidesk.sat.rfc import normalize_rfc
 
 from . import csv_format
-from .models import Company, ImportJob
+from .models import Company, Contact, ImportJob
 from .rules import search_key
 
 SORTS = {
@@ -84,3 +85,21 @@ def export_rows():
 
 def import_jobs(*, user=None) -> QuerySet[ImportJob]:
     return ImportJob.objects.select_related("created_by").order_by("-created_at", "-id")
+
+
+def portal_contact_of(user) -> Contact | None:
+    """The contact a signed-in user stands for in the portal: a user with the portal role and a
+    linked contact; None for anyone else (staff, anonymous, a portal user with no contact)."""
+    if PORTAL not in roles_of(user):
+        return None
+    return getattr(user, "contact", None)
+
+
+def companies_by_email(address: str, *, active_only: bool = False) -> QuerySet[Company]:
+    """The companies that use `address` as their main or one of their extra e-mails (stored lower
+    case, so matched lower case): one lookup per e-mail column's index."""
+    address = (address or "").strip().lower()
+    if not address:
+        return Company.objects.none()
+    companies = Company.objects.filter(Q(email=address) | Q(email_2=address) | Q(email_3=address))
+    return companies.filter(is_active=True) if active_only else companies

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 # name: (seconds between runs, dotted path of a function taking no arguments)
 JOBS: dict[str, tuple[float, str]] = {
-    "sla_sweep": (60.0, "cfdidesk.desk.services.sla_sweep.sla_sweep"),
+    "sla_sweep": (60.0, "cfdidesk.desk.oncall.services.sweep.sla_sweep"),
     # Safety net behind the task each intake enqueues: environments lock with SKIP LOCKED.
     "invoicing_pipeline": (5.0, "cfdidesk.invoicing.services.pipeline.pipeline_run_all"),
 }

@@ -8,6 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cfdidesk.accounts.roles import has_capability, is_staff_member
+from cfdidesk.desk.dashboard.selectors import my_load, supervisor_dashboard
+from cfdidesk.desk.oncall.selectors import oncall_now
+from cfdidesk.desk.sla.selectors import SLUGS
+from cfdidesk.desk.tickets.selectors import desk_summary
+from cfdidesk.service.sla import State
 
 from . import charts
 
@@ -27,16 +32,16 @@ def home(request):
         return redirect("portal:home")  # customer contacts live in the portal
     if has_capability(request.user, "dashboard.view"):
         return _dashboard(request)
-    from cfdidesk.desk.dashboard import my_load
-    from cfdidesk.desk.oncall_selectors import oncall_now
-    from cfdidesk.desk.selectors import desk_summary
-
     context = {"can_customers": has_capability(request.user, "customers.view")}
     if has_capability(request.user, "tickets.view"):
         now = timezone.now()
         context["desk"] = desk_summary(user=request.user)
         context["mine"] = my_load(user=request.user, now=now)
         context["oncall"] = oncall_now(at=now)
+        context["my_links"] = {
+            "at_risk": _list_url(vista="mios", sla=SLUGS[State.AT_RISK]),
+            "breached": _list_url(vista="mios", sla=SLUGS[State.BREACHED]),
+        }
     return render(request, "web/home.html", context)
 
 
@@ -53,8 +58,6 @@ def _linked(bars, param: str, tones: dict | None = None) -> None:
 
 def _dashboard(request):
     """The supervisor's dashboard (desk.dashboard); the same figures as GET /api/v1/dashboard."""
-    from cfdidesk.desk.dashboard import supervisor_dashboard
-
     dash = supervisor_dashboard()
     _linked(dash.by_status, "status", STATUS_TONES)
     _linked(dash.by_priority, "priority", PRIORITY_TONES)
@@ -67,8 +70,8 @@ def _dashboard(request):
         load.links = {
             "open": _list_url(**base),
             "critical": _list_url(**base, priority=1),
-            "at_risk": _list_url(**base, sla="en-riesgo"),
-            "breached": _list_url(**base, sla="vencido"),
+            "at_risk": _list_url(**base, sla=SLUGS[State.AT_RISK]),
+            "breached": _list_url(**base, sla=SLUGS[State.BREACHED]),
         }
     compliance = [
         {
@@ -88,8 +91,8 @@ def _dashboard(request):
             "open": _list_url(vista="abiertos"),
             "critical": _list_url(vista="criticos"),
             "unassigned": _list_url(vista="sin-asignar"),
-            "at_risk": _list_url(sla="en-riesgo"),
-            "breached": _list_url(sla="vencido"),
+            "at_risk": _list_url(sla=SLUGS[State.AT_RISK]),
+            "breached": _list_url(sla=SLUGS[State.BREACHED]),
         },
     }
     return render(request, "web/dashboard.html", context)

@@ -1,21 +1,14 @@
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import TicketForm
 from ..models import Kind
+from ..tickets.rules import references_from_text
 
 MAX_UPLOADS = 10
-
-
-def reference_pairs(text: str) -> list[tuple[str, str]]:
-    """Movement ids, series-folios and UUIDs from free text, by the very rules of the staff form."""
-    return TicketForm.reference_pairs(SimpleNamespace(cleaned_data={"references": text}))
 
 
 def _attachments_help() -> str:
@@ -117,7 +110,7 @@ class PortalTicketForm(forms.Form):
     )
 
     def reference_pairs(self) -> list[tuple[str, str]]:
-        return reference_pairs(self.cleaned_data.get("references") or "")
+        return references_from_text(self.cleaned_data.get("references") or "")
 
 
 class PortalReplyForm(forms.Form):

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .. import selectors
 from ..models import OPEN_STATUSES, Attachment, Status, Ticket, TicketEvent
+from ..tickets.selectors import timeline
 
 CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 STATES = {"abiertos": OPEN_STATUSES, "cerrados": CLOSED_STATUSES}
@@ -90,7 +90,7 @@ def public_timeline(ticket: Ticket) -> list[PublicEvent]:
         ticket.company.contacts.exclude(user__isnull=True).values_list("user_id", flat=True)
     )
     items = []
-    for e in selectors.timeline(ticket, public_only=True).filter(kind__in=VISIBLE_KINDS):
+    for e in timeline(ticket, public_only=True).filter(kind__in=VISIBLE_KINDS):
         author, from_support = _author(e, ticket, contact_user_ids)
         if e.kind == TicketEvent.Kind.CREATED:
             badge = _("Reporte")

@@ -18,10 +18,12 @@ from cfdidesk.accounts.roles import PORTAL, roles_of
 from cfdidesk.core.forms import add_errors
 from cfdidesk.core.pagination import page_of
 from cfdidesk.core.params import page_param
+from cfdidesk.customers.selectors import portal_contact_of
 
-from .. import services
 from ..access import get_ticket_for
 from ..models import Channel, Status, Ticket
+from ..tickets.services.conversation import ticket_customer_reply
+from ..tickets.services.tickets import ticket_create
 from . import selectors
 from .forms import AttachmentsField, PortalReplyForm, PortalTicketForm
 
@@ -46,7 +48,7 @@ def portal_view(view):
     def wrapper(request, *args, **kwargs):
         if PORTAL not in roles_of(request.user):
             raise PermissionDenied
-        contact = getattr(request.user, "contact", None)
+        contact = portal_contact_of(request.user)
         if contact is None:
             return render(request, "desk/portal/no_contact.html", status=403)
         return view(request, contact, *args, **kwargs)
@@ -85,7 +87,7 @@ def ticket_new(request, contact):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ticket = services.ticket_create(
+            ticket = ticket_create(
                 actor=request.user,
                 contact=contact,
                 channel=Channel.PORTAL,
@@ -146,7 +148,7 @@ def ticket_reply(request, contact, number: str):
     if form.is_valid():
         reopens = ticket.status in (Status.RESOLVED, Status.CLOSED)
         try:
-            services.ticket_customer_reply(
+            ticket_customer_reply(
                 ticket=ticket,
                 body=form.cleaned_data["body"],
                 contact=contact,

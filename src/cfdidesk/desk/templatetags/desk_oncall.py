@@ -4,9 +4,10 @@ from django import template
 from django.utils.translation import gettext as _
 
 from cfdidesk.accounts.roles import has_capability
+from cfdidesk.core.dates import date_words, span_text
 
 from ..models import OPEN_STATUSES
-from ..oncall_selectors import date_words, escalation_state, span_text
+from ..oncall.selectors import escalation_state
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from cfdidesk.desk.imap import (
+from cfdidesk.desk.inbox.imap import (
     DEFAULT_LIMIT,
     FetchResult,
     ImapError,

@@ -422,7 +422,7 @@ class Command(BaseCommand):
     def _service_levels(self):
         """Tickets on track, at risk and breached, a month of history, the roster and the escalation chains."""
         from cfdidesk.customers.models import Company
-        from cfdidesk.desk.demo_sla import load_demo_sla
+        from cfdidesk.desk.demo import load_demo_sla
 
         User = get_user_model()
         users = {
@@ -449,155 +449,9 @@ class Command(BaseCommand):
         )
 
     def _tickets(self, admin, companies):
-        from django.contrib.auth import get_user_model
+        from cfdidesk.desk.demo import load_demo_tickets
 
-        from cfdidesk.desk.models import CannedReply, Category, Priority, Status, Team
-        from cfdidesk.desk.services import (
-            protocol_mark,
-            ticket_create,
-            ticket_customer_reply,
-            ticket_note,
-            ticket_reply,
-            ticket_transition,
-            ticket_update,
-        )
-        from cfdidesk.desk.services.outbox import survey_token
-        from cfdidesk.desk.services.survey import survey_answer
-
-        users = {u.username: u for u in get_user_model().objects.all()}
-        consultant, supervisor = users["consultor"], users["supervisor"]
-        team = Team.objects.first()
-        category = {c.name: c for c in Category.objects.all()}
-        CannedReply.objects.get_or_create(
-            title="Reproceso realizado",
-            defaults={
-                "body": (
-                    "Hola {cliente}:\n\nReprocesamos el movimiento y ya quedó timbrado. Puedes consultarlo en tu portal.\n\n"
-                    "Quedamos atentos. Ticket {ticket}.\n{consultor}"
-                )
-            },
-        )
-        CannedReply.objects.get_or_create(
-            title="Pedir más información",
-            defaults={
-                "body": (
-                    "Hola {cliente}:\n\nPara revisar tu reporte {ticket} necesitamos el número de movimiento (movto), "
-                    "el mensaje de error exacto y, si puedes, el archivo XML.\n\nGracias,\n{consultor}"
-                )
-            },
-        )
-
-        def make(company, subject, **kwargs):
-            contact = company.contacts.first()
-            return ticket_create(
-                actor=consultant,
-                company=company,
-                contact=contact,
-                subject=subject,
-                team=team,
-                **kwargs,
-            )
-
-        t = make(
-            companies[0],
-            "Error de structure validation en el movto 4411",
-            category=category["Error de structure validation y reproceso"],
-            description="Al generar la factura aparece «CFDI40147 - El campo UsoCFDI no contiene un valor del catálogo».",
-            references=[("movement", "4411")],
-            verified_product=True,
-            reproduced=True,
-            exact_messages="CFDI40147",
-        )
-        protocol_mark(actor=consultant, ticket=t, step="listen")
-        protocol_mark(actor=consultant, ticket=t, step="identify")
-        ticket_note(
-            actor=consultant,
-            ticket=t,
-            body="Revisado el debug con Ctrl+F por el movto 4411: UsoCFDI vacío.",
-        )
-        make(
-            companies[1],
-            "Sistema de facturación caído: no genera ningún CFDI",
-            affects_operation=True,
-            category=category["Errores en el generador"],
-            channel="phone",
-        )
-        t = make(
-            companies[2],
-            "Cambiar uso de CFDI de G01 a G03 en la factura A-1520",
-            category=category["Cambio de uso de CFDI"],
-            references=[("folio", "A-1520")],
-        )
-        ticket_update(actor=supervisor, ticket=t, data={"assignee": consultant})
-        ticket_reply(
-            actor=consultant,
-            ticket=t,
-            body="Hola, para hacer el cambio necesitamos el número de movimiento de la factura A-1520.",
-            then=Status.WAITING_CUSTOMER,
-        )
-        t = make(
-            companies[3],
-            "El PAC no responde al timbrar",
-            category=category["Errores en el generador"],
-            priority=Priority.HIGH,
-        )
-        ticket_update(
-            actor=supervisor, ticket=t, data={"assignee": consultant, "upset_customer": True}
-        )
-        ticket_transition(
-            actor=consultant,
-            ticket=t,
-            to=Status.WAITING_THIRD_PARTY,
-            reason="Reportado al PAC, folio de su mesa 88123.",
-        )
-        t = make(
-            companies[4],
-            "¿Cómo sé si una factura ya está timbrada?",
-            kind="request",
-            category=category["Orientación sobre el uso del producto"],
-            priority=Priority.LOW,
-        )
-        ticket_reply(
-            actor=consultant,
-            ticket=t,
-            body="Si el nombre del archivo empieza con «PRE», todavía no está timbrada.",
-            then=Status.RESOLVED,
-        )
-        t.refresh_from_db()
-        survey_answer(
-            token=survey_token(t), solved=True, rating=5, comment="Muy clara la explicación."
-        )
-        t = make(
-            companies[5],
-            "Solicitud de 5,000 timbres para TRJ9810014A2",
-            kind="request",
-            category=category["Solicitud de timbres fiscales"],
-        )
-        ticket_reply(
-            actor=users["facturacion"],
-            ticket=t,
-            body="Recibimos el pago; cargamos los 5,000 timbres.",
-            then=Status.RESOLVED,
-        )
-        ticket_transition(actor=users["facturacion"], ticket=t, to=Status.CLOSED)
-        t = make(
-            companies[6],
-            "Error en el XML: el total no coincide con los conceptos",
-            category=category["Errores en XML"],
-        )
-        ticket_update(actor=supervisor, ticket=t, data={"assignee": consultant})
-        ticket_transition(actor=consultant, ticket=t, to=Status.OPEN)
-        ticket_customer_reply(
-            ticket=t, body="Adjunto el XML de la factura B-77.", contact=t.contact
-        )
-        for i, company in enumerate(companies[7:11]):
-            make(
-                company,
-                f"Capacitación para el personal nuevo de facturación ({i + 1})",
-                kind="request",
-                category=category["Entrenamiento adicional"],
-                priority=Priority.LOW,
-            )
+        load_demo_tickets(companies=companies)
         try:
             from cfdidesk.kb.demo import load_demo_articles
         except ImportError:  # the knowledge base is optional in the demo

@@ -1,0 +1,50 @@
+"""The desk's data: tickets and their timeline, e-mail in and out, the on-call roster, alert webhooks."""
+
+from .alerts import AlertWebhook, WebhookDelivery
+from .mail import InboundEmail, OutboundEmail
+from .oncall import EscalationStep, OnCallShift
+from .tickets import (
+    OPEN,
+    OPEN_STATUSES,
+    PROTOCOL_STEPS,
+    Attachment,
+    CannedReply,
+    Category,
+    Channel,
+    Kind,
+    Priority,
+    Status,
+    SurveyResponse,
+    Team,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    TicketReference,
+    attachment_path,
+)
+
+__all__ = [
+    "OPEN",
+    "OPEN_STATUSES",
+    "PROTOCOL_STEPS",
+    "AlertWebhook",
+    "Attachment",
+    "CannedReply",
+    "Category",
+    "Channel",
+    "EscalationStep",
+    "InboundEmail",
+    "Kind",
+    "OnCallShift",
+    "OutboundEmail",
+    "Priority",
+    "Status",
+    "SurveyResponse",
+    "Team",
+    "Ticket",
+    "TicketCounter",
+    "TicketEvent",
+    "TicketReference",
+    "WebhookDelivery",
+    "attachment_path",
+]

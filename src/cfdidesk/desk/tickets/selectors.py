@@ -1,0 +1,188 @@
+"""Reads of tickets: the staff list with its filters and search, the timeline."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cfdidesk.accounts.selectors import staff_users
+from cfdidesk.customers.models import Company, Contact
+from cfdidesk.customers.rules import search_key
+from cfdidesk.customers.selectors import companies_by_email, company_search_filter
+from cfdidesk.sat.rfc import normalize_rfc
+
+from ..models import (
+    OPEN,
+    CannedReply,
+    Category,
+    Priority,
+    Team,
+    Ticket,
+    TicketEvent,
+    TicketReference,
+)
+from ..sla.selectors import STATE_OF_SLUG, sla_state_filter
+
+_NUMBER = re.compile(r"^#?(\d{4})-(\d{1,6})$")
+_RFC_LIKE = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}$")
+SORTS = {
+    "recientes": ("-created_at", "-id"),
+    "antiguos": ("created_at", "id"),
+    "prioridad": ("priority", "created_at", "id"),
+    "actualizados": ("-updated_at", "-id"),
+    # Only tickets whose SLA clock runs have a due instant; this sort lists just those.
+    "vencimiento": ("sla_due", "id"),
+}
+DEFAULT_SORT = "recientes"
+VIEWS = ("mios", "sin-asignar", "criticos", "abiertos", "todos")
+
+
+def ticket_search_filter(query: str) -> Q:
+    """Each kind of text uses its own index; only plain words fall back to scanning subjects.
+
+    Ticket number, contact or company e-mail, RFC, and references (movement ids, series-folio,
+    UUIDs: any single token with a digit) are exact index lookups.
+    """
+    text = (query or "").strip()
+    if not text:
+        return Q()
+    if match := _NUMBER.match(text):
+        return Q(number=f"{match.group(1)}-{int(match.group(2)):06d}")
+    if "@" in text:
+        address = text.lower()
+        # Resolved to ids first (a handful): an OR of two sub-selects would make the database scan every ticket.
+        contacts = list(Contact.objects.filter(email=address).values_list("pk", flat=True)[:100])
+        companies = list(companies_by_email(address).values_list("pk", flat=True)[:100])
+        return Q(contact_id__in=contacts) | Q(company_id__in=companies)
+    rfc = normalize_rfc(text)
+    if _RFC_LIKE.match(rfc):
+        return Q(company__in=Company.objects.filter(rfc=rfc).values("pk"))
+    if " " not in text and any(c.isdigit() for c in text):
+        values = {text, text.upper()}
+        return Q(pk__in=TicketReference.objects.filter(value__in=values).values("ticket_id"))
+    return Q(subject__icontains=text) | Q(
+        company__in=Company.objects.filter(search_name__contains=search_key(text)).values("pk")
+    )
+
+
+def ticket_list(
+    *,
+    user,
+    view: str = "abiertos",
+    query: str = "",
+    status: str = "",
+    priority: str = "",
+    team: str = "",
+    assignee: str = "",
+    company: str = "",
+    category: str = "",
+    sort: str = DEFAULT_SORT,
+    sla: str = "",
+    now=None,
+) -> QuerySet[Ticket]:
+    """Filtered and sorted tickets with what every list shows (company, consultant, category).
+
+    Each view filters on the stored `is_open` flag, never on a list of statuses, so the database
+    reads the page straight from one of Ticket's indexes.
+    """
+    qs = Ticket.objects.all()
+    # A running SLA target implies an open ticket: sorted by due date the open flag is left out, so
+    # the database walks the SLA index in order (for the SLA filters, walking the open tickets in
+    # the page's order and checking each is faster: measured in bench/tickets_pages.py).
+    is_open = Q() if sort == "vencimiento" else OPEN
+    if view == "mios":
+        qs = qs.filter(is_open, assignee=user)
+    elif view == "sin-asignar":
+        qs = qs.filter(is_open, assignee__isnull=True)
+    elif view == "criticos":
+        qs = qs.filter(is_open, priority=Priority.CRITICAL)
+    elif view == "abiertos":
+        qs = qs.filter(is_open)
+    for field, value in (
+        ("status", status),
+        ("priority", priority),
+        ("team_id", team),
+        ("assignee_id", assignee),
+        ("company_id", company),
+        ("category_id", category),
+    ):
+        if value:
+            qs = qs.filter(**{field: value})
+    if query:
+        qs = qs.filter(ticket_search_filter(query))
+    if sla or sort == "vencimiento":
+        qs = qs.filter(sla_state_filter(STATE_OF_SLUG.get(sla, ""), now or timezone.now()))
+    return qs.select_related("company", "assignee", "category").order_by(
+        *SORTS.get(sort, SORTS[DEFAULT_SORT])
+    )
+
+
+# Long texts the staff list never shows: left out of its rows.
+LIST_DEFERRED = ("description", "exact_messages", "steps_before", "protocol_done")
+
+
+def timeline(ticket: Ticket, *, public_only: bool = False) -> QuerySet[TicketEvent]:
+    events = (
+        ticket.events.select_related("actor")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+    return events.filter(is_public=True) if public_only else events
+
+
+def desk_summary(*, user) -> dict[str, int]:
+    """The home page's figures: each is a count over an indexed slice of the open tickets."""
+    open_tickets = Ticket.objects.filter(OPEN)
+    return {
+        "open": open_tickets.count(),
+        "critical": open_tickets.filter(priority=Priority.CRITICAL).count(),
+        "unassigned": open_tickets.filter(assignee__isnull=True).count(),
+        "mine": open_tickets.filter(assignee=user).count(),
+    }
+
+
+def active_teams() -> QuerySet[Team]:
+    return Team.objects.filter(is_active=True)
+
+
+def active_categories(*, kind: str | None = None) -> QuerySet[Category]:
+    categories = Category.objects.filter(is_active=True)
+    return categories.filter(kind=kind) if kind else categories
+
+
+def active_canned_replies() -> QuerySet[CannedReply]:
+    return CannedReply.objects.filter(is_active=True)
+
+
+def canned_reply(pk: int | None) -> CannedReply | None:
+    return active_canned_replies().filter(pk=pk).first() if pk else None
+
+
+def team_by_id(pk: int | None) -> Team | None:
+    return Team.objects.filter(pk=pk).first() if pk else None
+
+
+def category_by_id(pk: int | None) -> Category | None:
+    return Category.objects.filter(pk=pk).first() if pk else None
+
+
+def staff_user_by_id(pk: int | None):
+    return staff_users().filter(pk=pk).first() if pk else None
+
+
+def company_suggestions(query: str, *, limit: int = 10) -> list[Company]:
+    """Active companies whose name, RFC, e-mail or postal code starts like `query` (2+ characters)."""
+    query = (query or "").strip()
+    if len(query) < 2:
+        return []
+    return list(
+        Company.objects.filter(is_active=True)
+        .filter(company_search_filter(query))
+        .order_by("legal_name")[:limit]
+    )
+
+
+def recent_emails(ticket: Ticket, *, limit: int = 20):
+    return ticket.outbound_emails.order_by("-created_at", "-id")[:limit]
