@@ -22,13 +22,14 @@ from cfdidesk.desk.models import (
     Team,
     TicketEvent,
 )
+from cfdidesk.desk.oncall.rules import IN_HOURS, ONCALL, WAIT
 from cfdidesk.desk.oncall.selectors import (
     closed_stretches,
     oncall_now,
     roster_gaps,
     roster_overview,
 )
-from cfdidesk.desk.oncall.services.arrival import IN_HOURS, ONCALL, WAIT, ticket_arrival_route
+from cfdidesk.desk.oncall.services.arrival import ticket_arrival_route
 from cfdidesk.desk.oncall.services.roster import (
     oncall_shift_create,
     oncall_shift_delete,

@@ -186,3 +186,8 @@ def company_suggestions(query: str, *, limit: int = 10) -> list[Company]:
 
 def recent_emails(ticket: Ticket, *, limit: int = 20):
     return ticket.outbound_emails.order_by("-created_at", "-id")[:limit]
+
+
+def ticket_attachment(ticket: Ticket, pk: int):
+    """One of the ticket's attachments (None if it is not this ticket's)."""
+    return ticket.attachments.filter(pk=pk).first()

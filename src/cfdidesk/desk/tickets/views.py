@@ -328,7 +328,7 @@ def canned_reply(request, number: str):
 @require_capability("tickets.view")
 def attachment_download(request, number: str, pk: int):
     ticket = get_ticket_for(request.user, number)
-    attachment = ticket.attachments.filter(pk=pk).first()
+    attachment = selectors.ticket_attachment(ticket, pk)
     if attachment is None:
         raise Http404
     return FileResponse(

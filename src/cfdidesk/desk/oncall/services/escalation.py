@@ -27,6 +27,33 @@ STEP_FIELDS = ("team", "level", "title", "user")
 # ---------------------------------------------------------------- the chain
 
 
+def _level_error(level) -> str | None:
+    try:
+        level = int(level)
+    except (TypeError, ValueError):
+        return _("El nivel es un número entero: 1 para el supervisor, 2 para el gerente…")
+    if level < 1:
+        return _("El nivel debe ser 1 o mayor: el nivel 0 es el consultor que atiende el ticket.")
+    return None
+
+
+def _level_taken(team: Team, level: int, exclude_pk: int | None) -> str | None:
+    taken = (
+        EscalationStep.objects.filter(team=team, level=level)
+        .exclude(pk=exclude_pk)
+        .select_related("user")
+        .first()
+    )
+    if taken is None:
+        return None
+    return _("El equipo «%(team)s» ya tiene el nivel %(level)d (%(title)s: %(name)s).") % {
+        "team": team.name,
+        "level": level,
+        "title": taken.title,
+        "name": display_name(taken.user),
+    }
+
+
 def escalation_step_check(
     *, team: Team | None, level, title: str, user, exclude_pk: int | None = None
 ) -> None:
@@ -34,17 +61,8 @@ def escalation_step_check(
     errors: dict[str, list[str]] = {}
     if team is None:
         errors["team"] = [_("Elige el equipo.")]
-    try:
-        level = int(level)
-    except (TypeError, ValueError):
-        errors["level"] = [
-            _("El nivel es un número entero: 1 para el supervisor, 2 para el gerente…")
-        ]
-    else:
-        if level < 1:
-            errors["level"] = [
-                _("El nivel debe ser 1 o mayor: el nivel 0 es el consultor que atiende el ticket.")
-            ]
+    if message := _level_error(level):
+        errors["level"] = [message]
     if not (title or "").strip():
         errors["title"] = [_("Escribe el puesto de este nivel, por ejemplo «Supervisor».")]
     if user is None:
@@ -54,22 +72,8 @@ def escalation_step_check(
             _("«%(name)s» no es parte del equipo de soporte.") % {"name": display_name(user)}
         ]
     if "level" not in errors and team is not None:
-        taken = (
-            EscalationStep.objects.filter(team=team, level=level)
-            .exclude(pk=exclude_pk)
-            .select_related("user")
-            .first()
-        )
-        if taken is not None:
-            errors["level"] = [
-                _("El equipo «%(team)s» ya tiene el nivel %(level)d (%(title)s: %(name)s).")
-                % {
-                    "team": team.name,
-                    "level": level,
-                    "title": taken.title,
-                    "name": display_name(taken.user),
-                }
-            ]
+        if message := _level_taken(team, int(level), exclude_pk):
+            errors["level"] = [message]
     if errors:
         raise ValidationError(errors)
 

@@ -47,8 +47,7 @@ EDITABLE_FIELDS = (
 )
 
 
-def _clean(values: dict, errors: dict) -> dict:
-    """Normalise and check ticket fields (shared by create and update)."""
+def _clean_texts(values: dict, errors: dict) -> None:
     if "subject" in values:
         values["subject"] = (values["subject"] or "").strip()
         if not values["subject"]:
@@ -58,6 +57,9 @@ def _clean(values: dict, errors: dict) -> dict:
     for name in ("description", "exact_messages", "steps_before"):
         if name in values:
             values[name] = (values[name] or "").strip()
+
+
+def _clean_choices(values: dict, errors: dict) -> None:
     if "kind" in values and values["kind"] not in Kind.values:
         errors["kind"] = [_("Tipo desconocido.")]
     if "priority" in values:
@@ -65,6 +67,12 @@ def _clean(values: dict, errors: dict) -> dict:
             values["priority"] = Priority(int(values["priority"]))
         except (TypeError, ValueError):
             errors["priority"] = [_("Prioridad desconocida.")]
+    # Critical means the customer's operation is down or blocked, so one implies the other.
+    if values.get("affects_operation"):
+        values["priority"] = Priority.CRITICAL
+
+
+def _clean_people_and_category(values: dict, errors: dict) -> None:
     category = values.get("category")
     if category is not None and not isinstance(category, Category):
         errors["category"] = [_("Categoría desconocida.")]
@@ -73,13 +81,37 @@ def _clean(values: dict, errors: dict) -> dict:
             _("La categoría «%(c)s» no es del tipo elegido.") % {"c": category.name}
         ]
     assignee = values.get("assignee")
-    if assignee is not None:
-        if not is_staff_member(assignee):
-            errors["assignee"] = [_("Solo se puede asignar a un consultor del equipo de soporte.")]
-    # Critical means the customer's operation is down or blocked, so one implies the other.
-    if values.get("affects_operation"):
-        values["priority"] = Priority.CRITICAL
+    if assignee is not None and not is_staff_member(assignee):
+        errors["assignee"] = [_("Solo se puede asignar a un consultor del equipo de soporte.")]
+
+
+def _clean(values: dict, errors: dict) -> dict:
+    """Normalise and check ticket fields (shared by create and update)."""
+    _clean_texts(values, errors)
+    _clean_choices(values, errors)
+    _clean_people_and_category(values, errors)
     return values
+
+
+def _reporting_company(
+    company: Company | None, contact: Contact | None, errors: dict
+) -> Company | None:
+    """The company the ticket is for: the contact's when a contact reports, read as it is now (not
+    as the caller read it); archived companies get no new tickets."""
+    if contact is not None:
+        if company is not None and contact.company_id != company.pk:
+            errors["contact"] = [_("El contacto no pertenece a ese cliente.")]
+        company = contact.company
+    if company is not None:
+        company = Company.objects.filter(pk=company.pk).first()
+    if company is None:
+        errors["company"] = [_("Elige el cliente o el contacto que reporta.")]
+    elif not company.is_active:
+        errors["company"] = [
+            _("El cliente «%(name)s» está archivado: restáuralo para abrirle tickets.")
+            % {"name": company.legal_name}
+        ]
+    return company
 
 
 def ticket_create(
@@ -101,27 +133,13 @@ def ticket_create(
     **checklist,
 ) -> Ticket:
     """Open a ticket and give it its number at once."""
-    errors: dict[str, list[str]] = {}
-    if contact is not None:
-        if company is not None and contact.company_id != company.pk:
-            errors["contact"] = [_("El contacto no pertenece a ese cliente.")]
-        company = contact.company
-    if company is not None:
-        company = Company.objects.filter(
-            pk=company.pk
-        ).first()  # as it is now, not as the caller read it
-    if company is None:
-        errors["company"] = [_("Elige el cliente o el contacto que reporta.")]
-    elif not company.is_active:
-        errors["company"] = [
-            _("El cliente «%(name)s» está archivado: restáuralo para abrirle tickets.")
-            % {"name": company.legal_name}
-        ]
-    if channel not in Channel.values:
-        errors["channel"] = [_("Canal desconocido.")]
     unknown = set(checklist) - set(CHECKLIST_FIELDS)
     if unknown:
         raise TypeError(f"unknown ticket fields: {sorted(unknown)}")
+    errors: dict[str, list[str]] = {}
+    company = _reporting_company(company, contact, errors)
+    if channel not in Channel.values:
+        errors["channel"] = [_("Canal desconocido.")]
     values = _clean(
         {
             "subject": subject,
@@ -148,31 +166,37 @@ def ticket_create(
             created_by=actor_or_none(actor),
             **values,
         )
-        sla = sla_fields_for_new(ticket)  # counted from created_at, which only the INSERT sets
-        Ticket.objects.filter(pk=ticket.pk).update(**sla)
-        for name, value in sla.items():
-            setattr(ticket, name, value)
-        TicketReference.objects.bulk_create(
-            [TicketReference(ticket=ticket, kind=k, value=v) for k, v in refs]
-        )
-        event = TicketEvent.objects.create(
-            ticket=ticket,
-            actor=actor_or_none(actor),
-            kind=TicketEvent.Kind.CREATED,
-            is_public=True,
-            body=ticket.description,
-            data={"channel": channel, "priority": int(ticket.priority)},
-        )
-        if attachments:
-            attachments_store(ticket=ticket, event=event, files=attachments, actor=actor)
-        # Out of office hours: an operation-stopping incident alerts the consultant on duty now;
-        # anything else is told in the opening e-mail when it will be attended.
-        arrival = ticket_arrival_route(ticket=ticket)
-        if arrival["notice"] is not None:  # what the opening e-mail tells the customer
-            event.data = {**event.data, "arrival": arrival["notice"]}
-            TicketEvent.objects.filter(pk=event.pk).update(data=event.data)
-        email_queue(ticket=ticket, kind=OutboundEmail.Kind.OPENED, event=event)
+        _open(ticket, actor=actor, refs=refs, attachments=attachments)
     return ticket
+
+
+def _open(ticket: Ticket, *, actor, refs: list[tuple[str, str]], attachments) -> None:
+    """What follows the INSERT in the same transaction: SLA due times, references, the opening
+    entry with its files, the out-of-hours route and the opening e-mail."""
+    sla = sla_fields_for_new(ticket)  # counted from created_at, which only the INSERT sets
+    Ticket.objects.filter(pk=ticket.pk).update(**sla)
+    for name, value in sla.items():
+        setattr(ticket, name, value)
+    TicketReference.objects.bulk_create(
+        [TicketReference(ticket=ticket, kind=k, value=v) for k, v in refs]
+    )
+    event = TicketEvent.objects.create(
+        ticket=ticket,
+        actor=actor_or_none(actor),
+        kind=TicketEvent.Kind.CREATED,
+        is_public=True,
+        body=ticket.description,
+        data={"channel": ticket.channel, "priority": int(ticket.priority)},
+    )
+    if attachments:
+        attachments_store(ticket=ticket, event=event, files=attachments, actor=actor)
+    # Out of office hours: an operation-stopping incident alerts the consultant on duty now;
+    # anything else is told in the opening e-mail when it will be attended.
+    arrival = ticket_arrival_route(ticket=ticket)
+    if arrival["notice"] is not None:  # what the opening e-mail tells the customer
+        event.data = {**event.data, "arrival": arrival["notice"]}
+        TicketEvent.objects.filter(pk=event.pk).update(data=event.data)
+    email_queue(ticket=ticket, kind=OutboundEmail.Kind.OPENED, event=event)
 
 
 def _clean_references(references, errors) -> list[tuple[str, str]]:
