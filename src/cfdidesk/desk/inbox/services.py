@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -36,7 +37,7 @@ def email_receive(*, raw: bytes) -> InboundEmail:
             reason=str(exc),
             keep_raw=len(raw) <= settings.INBOUND_EMAIL_MAX_BYTES,
         )
-    fields = {
+    fields: dict[str, Any] = {
         "message_id": message.message_id[:250],
         "from_address": message.from_address[:254],
         "subject": message.subject[:250],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -58,7 +59,7 @@ def company_ticket_counts(*, company_id: int) -> dict[str, int]:
 class PublicEvent:
     kind: str
     label: str
-    created_at: object
+    created_at: dt.datetime
     author: str
     from_support: bool
     badge: str = ""

@@ -70,11 +70,12 @@ def sla_overview(ticket: Ticket, now: dt.datetime, *, clocks: Clocks | None = No
             ticket.resolved_at if ticket.status in (Status.RESOLVED, Status.CLOSED) else None,
         ),
     ):
+        if due is None:  # both targets are set together; a ticket without them returned above
+            continue
         state = sla.state(now=now, due=due, risk=risk, done_at=done_at, paused=stopped)
         # While the clock is stopped the time left stays what it was when it stopped.
-        left = sla.time_left(
-            clock, now=ticket.sla_stopped_at if stopped and now < due else now, due=due
-        )
+        since = ticket.sla_stopped_at if stopped and now < due else None
+        left = sla.time_left(clock, now=since or now, due=due)
         rows.append(
             {
                 "target": code,

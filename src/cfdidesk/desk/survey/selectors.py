@@ -21,7 +21,7 @@ class SurveyLinkInvalid(Exception):
     """The link is forged, expired or belongs to an earlier resolution; str() says which, in Spanish."""
 
 
-def survey_ticket(token: str) -> tuple[Ticket, object]:
+def survey_ticket(token: str) -> tuple[Ticket, dt.datetime]:
     """The ticket and the resolution instant the link is about."""
     try:
         data = survey_token_read(token, max_age=timedelta(days=settings.SURVEY_VALID_DAYS))

@@ -116,7 +116,12 @@ def _timeline(alerts: list[Alert]) -> list[TicketEvent]:
             )
     if new:
         TicketEvent.objects.bulk_create(list(new.values()))  # both databases return the new ids
-    return [new[i] if i in new else alert.event for i, alert in enumerate(alerts)]
+    events = []
+    for i, alert in enumerate(alerts):
+        event = new.get(i, alert.event)
+        assert event is not None  # written above when the caller gave none
+        events.append(event)
+    return events
 
 
 def _queue_emails(alerts: list[Alert], events: list[TicketEvent]) -> list[int]:
@@ -165,7 +170,7 @@ def _queue_deliveries(alerts: list[Alert]) -> list[int]:
             "text": alert.text,
             "url": ticket_url(ticket),
         }
-        people = [
+        people: list[dict | None] = [
             {"name": p["name"], "email": p["email"]} for p in map(_person, _unique(alert.users))
         ] or [None]
         for hook in hooks:

@@ -38,12 +38,10 @@ def _level_error(level) -> str | None:
 
 
 def _level_taken(team: Team, level: int, exclude_pk: int | None) -> str | None:
-    taken = (
-        EscalationStep.objects.filter(team=team, level=level)
-        .exclude(pk=exclude_pk)
-        .select_related("user")
-        .first()
-    )
+    steps = EscalationStep.objects.filter(team=team, level=level)
+    if exclude_pk is not None:
+        steps = steps.exclude(pk=exclude_pk)
+    taken = steps.select_related("user").first()
     if taken is None:
         return None
     return _("El equipo «%(team)s» ya tiene el nivel %(level)d (%(title)s: %(name)s).") % {

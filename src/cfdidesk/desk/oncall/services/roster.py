@@ -63,13 +63,10 @@ def shift_check(
         ]
     if errors:
         raise ValidationError(errors)
-    clash = (
-        OnCallShift.objects.filter(user=user, starts_at__lt=ends_at, ends_at__gt=starts_at)
-        .exclude(pk=exclude_pk)
-        .select_related("team")
-        .order_by("starts_at")
-        .first()
-    )
+    others = OnCallShift.objects.filter(user=user, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    clash = others.select_related("team").order_by("starts_at").first()
     if clash is not None:
         raise ValidationError(
             {

@@ -82,7 +82,8 @@ def _sweep_batch(trigger: str, due_filter: Q, marks: tuple[str, ...], now: dt.da
         alerts: list[Alert] = []
         by_level: dict[int, list[int]] = {}  # the tickets each level is reached by
         for ticket in tickets:
-            step = next_step(chains.get(ticket.team_id, []), ticket.escalation_level)
+            chain = chains.get(ticket.team_id, []) if ticket.team_id else []
+            step = next_step(chain, ticket.escalation_level)
             if step is not None:
                 ticket.escalation_level = step.level
                 by_level.setdefault(step.level, []).append(ticket.pk)

@@ -157,6 +157,7 @@ def ticket_create(
     refs = _clean_references(references or [], errors)
     if errors:
         raise ValidationError(errors)
+    assert company is not None  # no company is an error above
     with transaction.atomic():
         ticket = Ticket.objects.create(
             number=ticket_number_take(),
