@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCALE := src/cfdidesk/locale
 
-.PHONY: run test install messages lint bench clean
+.PHONY: run test check install messages lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,15 @@ run: install
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: check
+
+# The house rules CI enforces (docs/architecture.md): formatting, lint and complexity, the import
+# contracts (layers, no cycles), and types on the service and selector layers.
+check: install
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -69,3 +69,17 @@ def test_sat_is_pure():
                 imports.extend(alias.name for alias in node.names)
     django = sorted({m for m in imports if m.split(".")[0] == "django"})
     assert django == ["django.utils.translation"]
+
+
+def test_api_operation_ids_are_unique_and_do_not_follow_files():
+    """Client code generated from the schema names calls by operationId: one per endpoint, made of
+    the app and the function, so moving an endpoint inside its app keeps its id."""
+    from cfdidesk.api import api
+
+    ids = [
+        operation["operationId"]
+        for path in api.get_openapi_schema()["paths"].values()
+        for operation in path.values()
+    ]
+    assert len(ids) == len(set(ids))
+    assert "cfdidesk_desk_api_list_tickets" in ids and "cfdidesk_desk_api_escalate" in ids

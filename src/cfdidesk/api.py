@@ -15,7 +15,15 @@ from cfdidesk.desk.tickets.api import router as desk_router
 from cfdidesk.invoicing.api import router as invoicing_router
 from cfdidesk.kb.api import router as kb_router
 
-api = NinjaAPI(
+class CfdiDeskAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """`cfdidesk_<app>_api_<function>`: an endpoint keeps its id when its module moves inside
+        its app (client code generated from the schema keeps working)."""
+        app = operation.view_func.__module__.split(".")[1]
+        return f"cfdidesk_{app}_api_{operation.view_func.__name__}"
+
+
+api = CfdiDeskAPI(
     title="CFDI Desk API",
     version="1",
     description="API de CFDI Desk. Autenticación: `Authorization: Bearer <token>` (crea tokens en Cuenta → Tokens de API o con `cfdidesk create-token USUARIO`).",
