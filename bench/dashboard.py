@@ -1,8 +1,8 @@
 """The supervisor's dashboard over 1,000,000 tickets (about 8% open), on the page and in the API.
 
-The tickets of tickets_pages.py (same generator and loader, with their SLA columns: due and
-at-risk instants from the SLA policies and the business calendar, met flags on responses and
-resolutions), 30 consultants, the supervisor, an on-call roster for each team. Server time of
+The tickets of tickets_pages.py (the same generator and loader, bench/_tickets, with their SLA
+columns: due and at-risk instants from the SLA policies and the business calendar, met flags on
+responses and resolutions), 30 consultants, the supervisor, an on-call roster for each team. Server time of
 `GET /` as the supervisor (the dashboard page: real middleware, full render) and of
 `GET /api/v1/dashboard`, through django.test.Client: p50, p95 and max in ms, the time inside
 the database driver, the CPU time of the process, and the SQL queries per request on the first
@@ -22,7 +22,7 @@ import tempfile
 import time
 
 import _common as bench
-import tickets_pages as helpdesk
+import _tickets as helpdesk
 
 TARGET_MS = 200.0
 

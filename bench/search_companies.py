@@ -42,65 +42,72 @@ class Kind:
         )  # the search box asks for the results only
 
 
-def kinds(samples: list[dict], rng: random.Random) -> list[Kind]:
-    """Each kind makes the query string of one request from a random existing company."""
+class Queries:
+    """The query string of one request of each kind, from a random existing company."""
 
-    def pick() -> dict:
-        return rng.choice(samples)
+    def __init__(self, samples: list[dict], rng: random.Random):
+        self.samples, self.rng = samples, rng
 
-    def rfc_prefix():
-        rfc = pick()["rfc"]
+    def pick(self) -> dict:
+        return self.rng.choice(self.samples)
+
+    def rfc_prefix(self) -> dict:
+        rfc = self.pick()["rfc"]
         stem = 3 if len(rfc) == 12 else 4  # letters; a prefix with a digit is searched as an RFC
-        return {"q": rfc[: stem + rng.choice((1, 2, 3))]}
+        return {"q": rfc[: stem + self.rng.choice((1, 2, 3))]}
 
-    def email_full():
-        c = pick()
-        return {"q": c["email_2"] if c["email_2"] and rng.random() < 0.3 else c["email"]}
+    def email_full(self) -> dict:
+        c = self.pick()
+        return {"q": c["email_2"] if c["email_2"] and self.rng.random() < 0.3 else c["email"]}
 
-    def email_prefix():
-        email = pick()["email"]
-        return {"q": email[: email.index("@") + 1 + rng.choice((0, 1, 2, 4))]}
+    def email_prefix(self) -> dict:
+        email = self.pick()["email"]
+        return {"q": email[: email.index("@") + 1 + self.rng.choice((0, 1, 2, 4))]}
 
-    def email_no_at():
-        email = pick()["email"]
+    def email_no_at(self) -> dict:
+        email = self.pick()["email"]
         return {"q": email[: email.index("@")]}
 
-    def postal_code():
-        return {"q": pick()["postal_code"]}
+    def postal_code(self) -> dict:
+        return {"q": self.pick()["postal_code"]}
 
-    def postal_prefix3():
-        return {"q": pick()["postal_code"][:3]}
+    def postal_prefix3(self) -> dict:
+        return {"q": self.pick()["postal_code"][:3]}
 
-    def name_word():
-        return {"q": rng.choice(bench.NAMES + bench.PLACES + bench.SURNAMES).split()[-1]}
+    def name_word(self) -> dict:
+        return {"q": self.rng.choice(bench.NAMES + bench.PLACES + bench.SURNAMES).split()[-1]}
 
-    def rfc_letters_only():
-        rfc = pick()["rfc"]
+    def rfc_letters_only(self) -> dict:
+        rfc = self.pick()["rfc"]
         return {"q": rfc[: 3 if len(rfc) == 12 else 4]}
 
-    def page(n):
+    def page(self, n: int):
         return lambda: {"pagina": n} if n > 1 else {}
 
-    def sort(key):
-        return lambda: {"orden": key, "pagina": rng.choice((1, 2))}
+    def sort(self, key: str):
+        return lambda: {"orden": key, "pagina": self.rng.choice((1, 2))}
 
+
+def kinds(samples: list[dict], rng: random.Random) -> list[Kind]:
+    """Each kind makes the query string of one request from a random existing company."""
+    q = Queries(samples, rng)
     return [
-        Kind("rfc_prefix", rfc_prefix),
-        Kind("email_full", email_full),
-        Kind("email_prefix", email_prefix),
-        Kind("postal_code", postal_code),
-        Kind("name_word", name_word),
-        Kind("list", page(1)),
-        Kind("list_page2", page(2)),
-        Kind("rfc_letters_only", rfc_letters_only, informational=True),
-        Kind("email_no_at", email_no_at, informational=True),
-        Kind("postal_prefix3", postal_prefix3, informational=True),
-        Kind("postal_code_htmx", postal_code, informational=True, htmx=True),
-        Kind("list_page400", page(400), informational=True),
-        Kind("sort_-nombre", sort("-nombre"), informational=True),
-        Kind("sort_rfc", sort("rfc"), informational=True),
-        Kind("sort_cp", sort("cp"), informational=True),
-        Kind("sort_-alta", sort("-alta"), informational=True),
+        Kind("rfc_prefix", q.rfc_prefix),
+        Kind("email_full", q.email_full),
+        Kind("email_prefix", q.email_prefix),
+        Kind("postal_code", q.postal_code),
+        Kind("name_word", q.name_word),
+        Kind("list", q.page(1)),
+        Kind("list_page2", q.page(2)),
+        Kind("rfc_letters_only", q.rfc_letters_only, informational=True),
+        Kind("email_no_at", q.email_no_at, informational=True),
+        Kind("postal_prefix3", q.postal_prefix3, informational=True),
+        Kind("postal_code_htmx", q.postal_code, informational=True, htmx=True),
+        Kind("list_page400", q.page(400), informational=True),
+        Kind("sort_-nombre", q.sort("-nombre"), informational=True),
+        Kind("sort_rfc", q.sort("rfc"), informational=True),
+        Kind("sort_cp", q.sort("cp"), informational=True),
+        Kind("sort_-alta", q.sort("-alta"), informational=True),
         Kind("archived", lambda: {"estado": "archivados"}, informational=True),
         Kind("home_dashboard", dict, informational=True, path="/"),
     ]

@@ -15,6 +15,7 @@ from cfdidesk.desk.tickets.api import router as desk_router
 from cfdidesk.invoicing.api import router as invoicing_router
 from cfdidesk.kb.api import router as kb_router
 
+
 class CfdiDeskAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         """`cfdidesk_<app>_api_<function>`: an endpoint keeps its id when its module moves inside

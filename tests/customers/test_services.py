@@ -133,12 +133,12 @@ def test_delete_with_history_archives_and_restore_brings_back(make_company, acto
 
 
 def test_history_registered_by_other_apps_archives(make_company, actor):
-    from cfdidesk.customers.services import companies
+    from cfdidesk.customers import history
 
     company = make_company()
     check = lambda c: c.pk == company.pk  # noqa: E731  (as desk will register "has tickets")
-    companies.register_history_check(check)
+    history.register_history_check(check)
     try:
         assert company_delete(actor=actor, company=company) == "archived"
     finally:
-        companies._history_checks.remove(check)
+        history._history_checks.remove(check)

@@ -7,7 +7,7 @@ class BearerToken(HttpBearer):
     """`Authorization: Bearer <token>` with a personal API token."""
 
     def authenticate(self, request, token):
-        user = token_authenticate(token)
+        user = token_authenticate(clear=token)
         if user is not None:
             request.user = user
         return user

@@ -3,8 +3,9 @@
 Only the SHA-256 of the token is stored. Asking always gets the same answer, whether or not the
 address belongs to someone, so the page cannot be used to find out who has an account.
 
-The link opens a page with one button; the POST from that page signs in. Mail scanners and link
-previews that open every link in a message would otherwise spend the single use before the person does.
+The link opens a page with one button; the POST from that page signs in (accounts.views). Mail
+scanners and link previews that open every link in a message would otherwise spend the single use
+before the person does.
 """
 
 from __future__ import annotations
@@ -14,17 +15,13 @@ import logging
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from cfdidesk.audit.services import audit_record
 from cfdidesk.core.audit_actions import AuditAction
@@ -35,7 +32,6 @@ from .models import LoginLink
 
 LIFETIME = timedelta(minutes=15)
 MAX_PER_HOUR = 5
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 logger = logging.getLogger(__name__)
 
 
@@ -54,9 +50,6 @@ def _portal_users(email: str):
         .distinct()
         .order_by("pk")
     )
-
-
-# --- services -----------------------------------------------------------------------------------
 
 
 def login_link_request(*, email: str, link_for) -> int:
@@ -151,50 +144,3 @@ def login_link_redeem(*, token: str):
     LoginLink.objects.filter(user=link.user, used_at__isnull=True).update(used_at=now)
     audit_record(actor=link.user, action=AuditAction.LOGIN_LINK_USE, target=link)
     return link.user
-
-
-# --- pages --------------------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def request_view(request):
-    sent = False
-    email = ""
-    if request.method == "POST":
-        email = (request.POST.get("email") or "").strip()[:254]
-        login_link_request(
-            email=email,
-            link_for=lambda token: request.build_absolute_uri(
-                reverse("accounts:login_link_use", args=[token])
-            ),
-        )
-        sent = True  # the same answer whether or not the address has an account
-    return render(
-        request,
-        "accounts/login_link_request.html",
-        {
-            "sent": sent,
-            "email": email,
-            "minutes": int(LIFETIME.total_seconds() // 60),
-            "per_hour": MAX_PER_HOUR,
-        },
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def use_view(request, token: str):
-    if request.method == "POST":
-        user = login_link_redeem(token=token)
-        if user is not None:
-            login(request, user, backend=BACKEND)
-            return redirect(
-                resolve_url(settings.LOGIN_REDIRECT_URL)
-            )  # the home page sends contacts to the portal
-    elif login_link_peek(token=token) is not None:
-        return render(request, "accounts/login_link_confirm.html", {"token": token})
-    return render(
-        request,
-        "accounts/login_link_invalid.html",
-        {"minutes": int(LIFETIME.total_seconds() // 60)},
-        status=410,
-    )

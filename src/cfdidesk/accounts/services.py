@@ -77,7 +77,7 @@ def token_revoke(*, user, token: ApiToken) -> None:
     audit_record(actor=user, action=AuditAction.TOKEN_REVOKE, target=token)
 
 
-def token_authenticate(clear: str):
+def token_authenticate(*, clear: str):
     """The active user behind a bearer token, or None."""
     if not clear or not clear.startswith(TOKEN_PREFIX):
         return None

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import login_links, views
+from . import views
 
 app_name = "accounts"
 urlpatterns = [
@@ -9,6 +9,6 @@ urlpatterns = [
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revocar/", views.token_revoke, name="token_revoke"),
-    path("enlace/", login_links.request_view, name="login_link"),
-    path("enlace/<str:token>/", login_links.use_view, name="login_link_use"),
+    path("enlace/", views.login_link, name="login_link"),
+    path("enlace/<str:token>/", views.login_link_use, name="login_link_use"),
 ]

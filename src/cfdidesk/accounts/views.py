@@ -1,13 +1,19 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
+from . import login_links, services
 from .models import ApiToken
+
+# Who signs a portal contact in after a login link: the link itself is the proof, not a password.
+LOGIN_LINK_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class LoginView(auth_views.LoginView):
@@ -42,3 +48,52 @@ def token_revoke(request, pk: int):
     services.token_revoke(user=request.user, token=token)
     messages.success(request, _("Token «%(name)s» revocado.") % {"name": token.name})
     return redirect("accounts:tokens")
+
+
+def _link_minutes() -> int:
+    return int(login_links.LIFETIME.total_seconds() // 60)
+
+
+@require_http_methods(["GET", "POST"])
+def login_link(request):
+    """Ask for a sign-in link by e-mail (portal contacts)."""
+    sent = False
+    email = ""
+    if request.method == "POST":
+        email = (request.POST.get("email") or "").strip()[:254]
+        login_links.login_link_request(
+            email=email,
+            link_for=lambda token: request.build_absolute_uri(
+                reverse("accounts:login_link_use", args=[token])
+            ),
+        )
+        sent = True  # the same answer whether or not the address has an account
+    return render(
+        request,
+        "accounts/login_link_request.html",
+        {
+            "sent": sent,
+            "email": email,
+            "minutes": _link_minutes(),
+            "per_hour": login_links.MAX_PER_HOUR,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def login_link_use(request, token: str):
+    """The link's page: one button (GET) that signs in (POST)."""
+    if request.method == "POST":
+        user = login_links.login_link_redeem(token=token)
+        if user is not None:
+            login(request, user, backend=LOGIN_LINK_BACKEND)
+            # The home page sends contacts to the portal.
+            return redirect(resolve_url(settings.LOGIN_REDIRECT_URL))
+    elif login_links.login_link_peek(token=token) is not None:
+        return render(request, "accounts/login_link_confirm.html", {"token": token})
+    return render(
+        request,
+        "accounts/login_link_invalid.html",
+        {"minutes": _link_minutes()},
+        status=410,
+    )

@@ -31,16 +31,3 @@ def audit_record(
         target_id=str(target.pk),
         changes=_jsonable(changes or {}),
     )
-
-
-def audit_for(target: models.Model, *, limit: int = 50):
-    return (
-        AuditEntry.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
-        .select_related("actor")
-        .order_by("-created_at", "-id")[:limit]
-    )
-
-
-def diff(before: dict, after: dict) -> dict:
-    """The fields whose value changed, as {field: [old, new]}."""
-    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}

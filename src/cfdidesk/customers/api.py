@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, ModelSchema, Router, Schema, Status
@@ -13,7 +13,15 @@ from cfdidesk.core.pagination import page_of
 from cfdidesk.core.uploads import upload_too_large
 
 from . import csv_format, selectors, services
-from .access import get_company_for, get_contact_for, get_import_job_for
+from .access import (
+    get_company_for,
+    get_company_for_delete,
+    get_company_for_edit,
+    get_contact_for,
+    get_contact_for_edit,
+    get_import_job_for,
+    get_import_job_for_edit,
+)
 from .models import EDITABLE_FIELDS, Company, ImportJob
 from .services.imports import too_large_message
 
@@ -121,8 +129,6 @@ class ImportJobOut(Schema):
 
 
 def _require(request, capability: str) -> None:
-    from django.core.exceptions import PermissionDenied
-
     if not has_capability(request.user, capability):
         raise PermissionDenied
 
@@ -221,7 +227,7 @@ def get_import(request, job_id: int):
     summary="Cargar solo las filas válidas",
 )
 def confirm_import(request, job_id: int):
-    job = get_import_job_for(request.user, job_id)
+    job = get_import_job_for_edit(request.user, job_id)
     if not services.import_job_confirm(actor=request.user, job=job):
         return Status(409, {"detail": _("Este proceso ya no espera confirmación.")})
     job.refresh_from_db()
@@ -232,7 +238,7 @@ def _job_out(job: ImportJob, *, issues: bool = True) -> dict:
     data = {f: getattr(job, f) for f in ImportJobOut.model_fields if f not in ("issues",)}
     if issues:
         data["issues"] = list(
-            job.issues.order_by("row_number", "id").values(
+            selectors.import_job_issues(job=job).values(
                 "row_number", "column", "message", "severity"
             )[:1000]
         )
@@ -246,7 +252,7 @@ def get_company(request, company_id: int):
 
 @router.patch("/companies/{company_id}", response=CompanySaved, summary="Modificar un cliente")
 def update_company(request, company_id: int, payload: CompanyPatch):
-    company = get_company_for(request.user, company_id, capability="customers.edit")
+    company = get_company_for_edit(request.user, company_id)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version", None)
     company, warnings = services.company_update(
@@ -261,7 +267,7 @@ def update_company(request, company_id: int, payload: CompanyPatch):
     summary="Borrar (o archivar, si tiene historial) un cliente",
 )
 def delete_company(request, company_id: int):
-    company = get_company_for(request.user, company_id, capability="customers.delete")
+    company = get_company_for_delete(request.user, company_id)
     return {"outcome": services.company_delete(actor=request.user, company=company)}
 
 
@@ -269,14 +275,14 @@ def delete_company(request, company_id: int):
     "/companies/{company_id}/contacts", response=list[ContactOut], summary="Contactos de un cliente"
 )
 def list_contacts(request, company_id: int):
-    return list(get_company_for(request.user, company_id).contacts.all())
+    return list(selectors.company_contacts(company=get_company_for(request.user, company_id)))
 
 
 @router.post(
     "/companies/{company_id}/contacts", response={201: ContactOut}, summary="Agregar un contacto"
 )
 def create_contact(request, company_id: int, payload: ContactIn):
-    company = get_company_for(request.user, company_id, capability="customers.edit")
+    company = get_company_for_edit(request.user, company_id)
     return Status(
         201, services.contact_create(actor=request.user, company=company, data=payload.dict())
     )
@@ -284,12 +290,12 @@ def create_contact(request, company_id: int, payload: ContactIn):
 
 @router.get("/contacts/{contact_id}", response=ContactOut, summary="Un contacto")
 def get_contact(request, contact_id: int):
-    return get_contact_for(request.user, contact_id, capability="customers.view")
+    return get_contact_for(request.user, contact_id)
 
 
 @router.patch("/contacts/{contact_id}", response=ContactOut, summary="Modificar un contacto")
 def update_contact(request, contact_id: int, payload: ContactPatch):
-    contact = get_contact_for(request.user, contact_id)
+    contact = get_contact_for_edit(request.user, contact_id)
     return services.contact_update(
         actor=request.user, contact=contact, data=payload.dict(exclude_unset=True)
     )
@@ -297,5 +303,7 @@ def update_contact(request, contact_id: int, payload: ContactPatch):
 
 @router.delete("/contacts/{contact_id}", response={204: None}, summary="Eliminar un contacto")
 def delete_contact(request, contact_id: int):
-    services.contact_delete(actor=request.user, contact=get_contact_for(request.user, contact_id))
+    services.contact_delete(
+        actor=request.user, contact=get_contact_for_edit(request.user, contact_id)
+    )
     return Status(204, None)

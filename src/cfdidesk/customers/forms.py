@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cfdidesk.core.forms import add_errors
 from cfdidesk.sat import catalogs
 from cfdidesk.sat.rfc import check_rfc
 
@@ -69,9 +71,8 @@ class CompanyForm(forms.Form):
     def clean(self):
         data = super().clean()
         check = check_company(data)
-        for name, messages in check.errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
+        if check.errors:
+            add_errors(self, ValidationError(check.errors))
         self.warnings = check.warnings
         return data
 

@@ -89,13 +89,29 @@ def check_company(raw: dict) -> CompanyCheck:
     """Every field rule, including SAT's. Does not look at the database (see services)."""
     values = normalize_values(raw)
     result = CompanyCheck(values)
+    _check_lengths(values, result)
+    if not values["legal_name"]:
+        result.add("legal_name", _("Escribe el nombre o razón social."))
+    _check_sat(values, result)
+    _check_emails(values, result)
+    if values["phone"] and not _PHONE.match(values["phone"]):
+        result.add(
+            "phone",
+            _("El teléfono solo puede tener dígitos, espacios, +, -, paréntesis y extensión."),
+        )
+    if any(values[f] for f in SHIPPING_FIELDS if f != "ship_country"):
+        _check_shipping(values, result)
+    return result
 
+
+def _check_lengths(values: dict[str, str], result: CompanyCheck) -> None:
     for name, limit in MAX_LENGTHS.items():
         if len(values[name]) > limit:
             result.add(name, _("Máximo %(n)d caracteres.") % {"n": limit})
-    if not values["legal_name"]:
-        result.add("legal_name", _("Escribe el nombre o razón social."))
 
+
+def _check_sat(values: dict[str, str], result: CompanyCheck) -> None:
+    """SAT's rules for a receptor: RFC, regime, CFDI use and postal code, and how they combine."""
     receptor = check_receptor(
         rfc=values["rfc"],
         tax_regime=values["tax_regime"],
@@ -108,24 +124,15 @@ def check_company(raw: dict) -> CompanyCheck:
             result.add(name, m)
     result.warnings.update(receptor.warnings)
 
-    _check_emails(values, result)
 
-    if values["phone"] and not _PHONE.match(values["phone"]):
-        result.add(
-            "phone",
-            _("El teléfono solo puede tener dígitos, espacios, +, -, paréntesis y extensión."),
-        )
-
-    if any(values[f] for f in SHIPPING_FIELDS if f != "ship_country"):
-        if not values["ship_street"]:
-            result.add("ship_street", _("Para la dirección de envío escribe al menos la calle."))
-        if not values["ship_postal_code"]:
-            result.add(
-                "ship_postal_code", _("Para la dirección de envío escribe el código postal.")
-            )
-        elif message := check_postal_code(values["ship_postal_code"]):
-            result.add("ship_postal_code", message)
-    return result
+def _check_shipping(values: dict[str, str], result: CompanyCheck) -> None:
+    """A shipping address, once started, needs at least its street and a valid postal code."""
+    if not values["ship_street"]:
+        result.add("ship_street", _("Para la dirección de envío escribe al menos la calle."))
+    if not values["ship_postal_code"]:
+        result.add("ship_postal_code", _("Para la dirección de envío escribe el código postal."))
+    elif message := check_postal_code(values["ship_postal_code"]):
+        result.add("ship_postal_code", message)
 
 
 def _check_emails(values: dict[str, str], result: CompanyCheck) -> None:

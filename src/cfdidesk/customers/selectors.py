@@ -1,4 +1,4 @@
-"""Reads of the customer catalog: search, list pages, export."""
+"""Reads of the customer catalog: search, list pages, export, lookups by e-mail and by user."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from cfdidesk.accounts.roles import PORTAL, roles_of
 from cfdidesk.sat.rfc import normalize_rfc
 
 from . import csv_format
-from .models import Company, Contact, ImportJob
+from .models import Company, Contact, ImportJob, ImportRowIssue
 from .rules import search_key
 
 SORTS = {
@@ -87,19 +87,38 @@ def import_jobs(*, user=None) -> QuerySet[ImportJob]:
     return ImportJob.objects.select_related("created_by").order_by("-created_at", "-id")
 
 
-def portal_contact_of(user) -> Contact | None:
-    """The contact a signed-in user stands for in the portal: a user with the portal role and a
-    linked contact; None for anyone else (staff, anonymous, a portal user with no contact)."""
-    if PORTAL not in roles_of(user):
-        return None
-    return getattr(user, "contact", None)
+def import_job_issues(*, job: ImportJob) -> QuerySet[ImportRowIssue]:
+    """The errors and warnings of a bulk load, in file order."""
+    return job.issues.order_by("row_number", "id")
+
+
+def import_job_error_count(*, job: ImportJob) -> int:
+    return job.issues.filter(severity=ImportRowIssue.Severity.ERROR).count()
+
+
+def company_contacts(*, company: Company) -> QuerySet[Contact]:
+    """The company's contacts, by name."""
+    return company.contacts.all()
 
 
 def companies_by_email(address: str, *, active_only: bool = False) -> QuerySet[Company]:
-    """The companies that use `address` as their main or one of their extra e-mails (stored lower
-    case, so matched lower case): one lookup per e-mail column's index."""
+    """The companies that use this e-mail address: as main e-mail or as one of the two extra ones.
+
+    Case is ignored as the catalog stores it: every e-mail is saved lower-case
+    (rules.normalize_values, for forms, API and import alike), so the address is lowered here and
+    each column is compared whole, which its own index answers (no LOWER() on the column). An empty
+    address matches nobody, although the extra e-mails of most companies are empty.
+    """
     address = (address or "").strip().lower()
     if not address:
         return Company.objects.none()
     companies = Company.objects.filter(Q(email=address) | Q(email_2=address) | Q(email_3=address))
     return companies.filter(is_active=True) if active_only else companies
+
+
+def portal_contact_of(user) -> Contact | None:
+    """The contact a portal user signs in as; None for anyone else (staff, no portal role, or a
+    portal user not linked to a contact)."""
+    if PORTAL not in roles_of(user):
+        return None
+    return getattr(user, "contact", None)

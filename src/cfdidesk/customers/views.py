@@ -10,16 +10,24 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cfdidesk.accounts.access import require_capability
 from cfdidesk.accounts.roles import has_capability
-from cfdidesk.audit.services import audit_for
+from cfdidesk.audit.selectors import audit_for
 from cfdidesk.core.forms import add_errors
 from cfdidesk.core.pagination import page_of
 from cfdidesk.core.params import page_param
 from cfdidesk.core.uploads import upload_too_large
 
 from . import csv_format, selectors, services
-from .access import get_company_for, get_contact_for, get_import_job_for
+from .access import (
+    get_company_for,
+    get_company_for_delete,
+    get_company_for_edit,
+    get_contact_for_edit,
+    get_import_job_for,
+    get_import_job_for_edit,
+)
 from .forms import CompanyForm, ContactForm, ImportForm, sat_choices
-from .models import EDITABLE_FIELDS, ImportRowIssue
+from .history import company_has_history
+from .models import EDITABLE_FIELDS
 from .services.imports import too_large_message
 
 PAGE_SIZE = 25
@@ -80,7 +88,7 @@ def company_create(request):
 
 @require_capability("customers.edit")
 def company_edit(request, pk: int):
-    company = get_company_for(request.user, pk, capability="customers.edit")
+    company = get_company_for_edit(request.user, pk)
     if request.method == "POST":
         form = CompanyForm(request.POST)
         if form.is_valid():
@@ -132,7 +140,7 @@ def company_detail(request, pk: int):
         "customers/company_detail.html",
         {
             "company": company,
-            "contacts": company.contacts.all(),
+            "contacts": selectors.company_contacts(company=company),
             "history": audit_for(company, limit=30),
             "contact_form": ContactForm(),
             "can_edit": has_capability(request.user, "customers.edit"),
@@ -143,7 +151,7 @@ def company_detail(request, pk: int):
 
 @require_capability("customers.delete")
 def company_delete(request, pk: int):
-    company = get_company_for(request.user, pk, capability="customers.delete")
+    company = get_company_for_delete(request.user, pk)
     if request.method == "POST":
         outcome = services.company_delete(actor=request.user, company=company)
         if outcome == "archived":
@@ -162,14 +170,14 @@ def company_delete(request, pk: int):
     return render(
         request,
         "customers/company_confirm_delete.html",
-        {"company": company, "has_history": services.companies.has_history(company)},
+        {"company": company, "has_history": company_has_history(company)},
     )
 
 
 @require_capability("customers.delete")
 @require_POST
 def company_restore(request, pk: int):
-    company = get_company_for(request.user, pk, capability="customers.delete")
+    company = get_company_for_delete(request.user, pk)
     services.company_restore(actor=request.user, company=company)
     messages.success(request, _("Cliente «%(name)s» restaurado.") % {"name": company.legal_name})
     return redirect("customers:detail", pk=company.pk)
@@ -177,7 +185,7 @@ def company_restore(request, pk: int):
 
 @require_capability("customers.edit")
 def contact_create(request, pk: int):
-    company = get_company_for(request.user, pk, capability="customers.edit")
+    company = get_company_for_edit(request.user, pk)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -194,7 +202,7 @@ def contact_create(request, pk: int):
 
 @require_capability("customers.edit")
 def contact_edit(request, pk: int):
-    contact = get_contact_for(request.user, pk)
+    contact = get_contact_for_edit(request.user, pk)
     initial = {f: getattr(contact, f) for f in ("name", "email", "phone", "position", "language")}
     form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -215,7 +223,7 @@ def contact_edit(request, pk: int):
 @require_capability("customers.edit")
 @require_POST
 def contact_delete(request, pk: int):
-    contact = get_contact_for(request.user, pk)
+    contact = get_contact_for_edit(request.user, pk)
     services.contact_delete(actor=request.user, contact=contact)
     messages.success(request, _("Contacto «%(name)s» eliminado.") % {"name": contact.name})
     return redirect("customers:detail", pk=contact.company_id)
@@ -278,14 +286,14 @@ def import_jobs(request):
 def import_job_detail(request, pk: int):
     job = get_import_job_for(request.user, pk)
     issues = page_of(
-        job.issues.order_by("row_number", "id"),
+        selectors.import_job_issues(job=job),
         number=page_param(request.GET.get("pagina")),
         size=100,
     )
     context = {
         "job": job,
         "issues": issues,
-        "error_count": job.issues.filter(severity=ImportRowIssue.Severity.ERROR).count(),
+        "error_count": selectors.import_job_error_count(job=job),
     }
     template = "customers/_import_job_status.html" if request.htmx else "customers/import_job.html"
     return render(request, template, context)
@@ -294,7 +302,7 @@ def import_job_detail(request, pk: int):
 @require_capability("customers.import")
 @require_POST
 def import_job_confirm(request, pk: int):
-    job = get_import_job_for(request.user, pk)
+    job = get_import_job_for_edit(request.user, pk)
     if services.import_job_confirm(actor=request.user, job=job):
         messages.success(request, _("Confirmado: cargando solo las filas válidas."))
     else:
@@ -305,7 +313,7 @@ def import_job_confirm(request, pk: int):
 @require_capability("customers.import")
 @require_POST
 def import_job_cancel(request, pk: int):
-    job = get_import_job_for(request.user, pk)
+    job = get_import_job_for_edit(request.user, pk)
     if services.import_job_cancel(actor=request.user, job=job):
         messages.info(request, _("Carga cancelada; no se guardó ningún cliente."))
     else:

@@ -8,7 +8,7 @@ class DeskConfig(AppConfig):
     verbose_name = _("Mesa de ayuda")
 
     def ready(self) -> None:
-        from cfdidesk.customers.services import register_history_check
+        from cfdidesk.customers.history import register_history_check
 
         from .models import Ticket
 

@@ -11,7 +11,7 @@ from cfdidesk.accounts.roles import has_capability
 from cfdidesk.core.pagination import page_of
 
 from . import selectors, services
-from .access import get_article_for
+from .access import get_article_for, get_article_for_edit
 from .models import Article, ArticleCategory, State, Visibility
 
 router = Router(tags=["Conocimiento"])
@@ -193,7 +193,7 @@ def get_article(request, slug: str):
     summary="Modificar, publicar o regresar a borrador un artículo",
 )
 def update_article(request, slug: str, payload: ArticlePatch):
-    article = get_article_for(request.user, slug, capability="kb.edit")
+    article = get_article_for_edit(request.user, slug)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version", None)
     state = data.pop("state", None)
@@ -213,9 +213,7 @@ def update_article(request, slug: str, payload: ArticlePatch):
 
 @router.delete("/articles/{slug}", response={204: None}, summary="Eliminar un artículo")
 def delete_article(request, slug: str):
-    services.article_delete(
-        actor=request.user, article=get_article_for(request.user, slug, capability="kb.edit")
-    )
+    services.article_delete(actor=request.user, article=get_article_for_edit(request.user, slug))
     return Status(204, None)
 
 

@@ -15,7 +15,13 @@ MAX_TERMS = 8
 # Columns a list does not need; the body can be 100,000 characters.
 HEAVY_COLUMNS = ("body", "body_html", "search_text")
 
-__all__ = ["article_search", "categories", "search_terms", "visible_articles"]
+__all__ = [
+    "article_of_ticket",
+    "article_search",
+    "categories",
+    "search_terms",
+    "visible_articles",
+]
 
 
 def search_terms(query: str) -> list[str]:
@@ -87,3 +93,12 @@ def visible_articles(user, **filters) -> QuerySet[Article]:
 
 def categories() -> QuerySet[ArticleCategory]:
     return ArticleCategory.objects.order_by("position", "name")
+
+
+def article_of_ticket(*, ticket) -> Article | None:
+    """The article that documents a ticket, if one was drafted from it (just what a link needs)."""
+    return (
+        Article.objects.filter(source_ticket=ticket)
+        .only("slug", "title", "state", "visibility")
+        .first()
+    )

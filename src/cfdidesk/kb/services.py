@@ -278,7 +278,7 @@ def _cut(text: str, limit: int) -> str:
     return text[: max(0, limit - len(TRUNCATED_NOTE))].rstrip() + TRUNCATED_NOTE
 
 
-def draft_body(ticket: Ticket) -> str:
+def _draft_body(ticket: Ticket) -> str:
     """Problem, solution and references of a ticket as Markdown, within the body limit."""
     replies = (
         ticket.events.filter(kind=TicketEvent.Kind.REPLY, is_public=True)
@@ -315,7 +315,7 @@ def article_draft_from_ticket(*, actor, ticket: Ticket) -> Article:
     values = _clean(
         {
             "title": ticket.subject or _("Ticket %(n)s") % {"n": ticket.number},
-            "body": draft_body(ticket),
+            "body": _draft_body(ticket),
             "category": category,
             "visibility": Visibility.INTERNAL,
         }

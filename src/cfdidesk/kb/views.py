@@ -9,14 +9,14 @@ from django.views.decorators.http import require_POST
 
 from cfdidesk.accounts.access import require_capability
 from cfdidesk.accounts.roles import has_capability
-from cfdidesk.audit.services import audit_for
+from cfdidesk.audit.selectors import audit_for
 from cfdidesk.core.forms import add_errors
 from cfdidesk.core.pagination import page_of
 from cfdidesk.core.params import id_param, page_param
 from cfdidesk.desk.access import get_ticket_for
 
 from . import selectors, services
-from .access import get_article_for, get_public_article
+from .access import get_article_for, get_article_for_edit, get_public_article
 from .forms import ArticleForm
 from .models import BODY_MAX, Article, State, Visibility
 from .rendering import render_markdown
@@ -91,7 +91,7 @@ def article_create(request):
 
 @require_capability("kb.edit")
 def article_edit(request, slug: str):
-    article = get_article_for(request.user, slug, capability="kb.edit")
+    article = get_article_for_edit(request.user, slug)
     if request.method == "POST":
         form = ArticleForm(request.POST)
         if form.is_valid():
@@ -150,7 +150,7 @@ def article_detail(request, slug: str):
 @require_capability("kb.edit")
 @require_POST
 def article_publish(request, slug: str):
-    article = get_article_for(request.user, slug, capability="kb.edit")
+    article = get_article_for_edit(request.user, slug)
     try:
         article = services.article_publish(actor=request.user, article=article)
     except ValidationError as exc:
@@ -167,7 +167,7 @@ def article_publish(request, slug: str):
 @require_POST
 def article_unpublish(request, slug: str):
     article = services.article_unpublish(
-        actor=request.user, article=get_article_for(request.user, slug, capability="kb.edit")
+        actor=request.user, article=get_article_for_edit(request.user, slug)
     )
     messages.info(request, _("El artículo volvió a borrador."))
     return redirect("kb:detail", slug=article.slug)
@@ -176,7 +176,7 @@ def article_unpublish(request, slug: str):
 @require_capability("kb.edit")
 @require_POST
 def article_delete(request, slug: str):
-    article = get_article_for(request.user, slug, capability="kb.edit")
+    article = get_article_for_edit(request.user, slug)
     services.article_delete(actor=request.user, article=article)
     messages.success(request, _("Artículo «%(title)s» eliminado.") % {"title": article.title})
     return redirect("kb:list")
@@ -186,11 +186,7 @@ def article_delete(request, slug: str):
 def article_from_ticket(request, number: str):
     """Confirm (GET), then create the draft from the ticket (POST) and open it for editing."""
     ticket = get_ticket_for(request.user, number)
-    existing = (
-        Article.objects.filter(source_ticket=ticket)
-        .only("slug", "title", "state", "visibility")
-        .first()
-    )
+    existing = selectors.article_of_ticket(ticket=ticket)
     if request.method == "POST":
         article = services.article_draft_from_ticket(actor=request.user, ticket=ticket)
         if existing is not None:

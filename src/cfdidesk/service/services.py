@@ -18,7 +18,7 @@ from .rules import DEFAULT_TAKEN, ClosureData, IntervalData, check_closures, che
 CALENDAR_FIELDS = ("name", "time_zone", "is_default", "use_mexican_holidays")
 
 
-def calendar_touch(calendar_id: int, *, instance: BusinessCalendar | None = None) -> None:
+def calendar_touch(*, calendar_id: int, instance: BusinessCalendar | None = None) -> None:
     """Give the calendar a new revision, so every process compiles it again on its next load."""
     revision = uuid.uuid4()
     BusinessCalendar.objects.filter(pk=calendar_id).update(revision=revision)
@@ -91,7 +91,7 @@ def calendar_save(
                 )
                 for row in closures
             )
-            calendar_touch(calendar.pk, instance=calendar)
+            calendar_touch(calendar_id=calendar.pk, instance=calendar)
             after = {field: getattr(calendar, field) for field in CALENDAR_FIELDS}
             changes = (
                 after
@@ -104,7 +104,7 @@ def calendar_save(
             changes["closures"] = [f"{row.start_date}..{row.end_date}" for row in closures]
             audit_record(
                 actor=actor,
-                action=AuditAction.CALENDAR_CREATE if creating else "calendar.updated",
+                action=AuditAction.CALENDAR_CREATE if creating else AuditAction.CALENDAR_UPDATE,
                 target=calendar,
                 changes=changes,
             )

@@ -15,7 +15,7 @@ from .services import calendar_touch
 
 def _calendar_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        calendar_touch(instance.pk, instance=instance)
+        calendar_touch(calendar_id=instance.pk, instance=instance)
 
 
 def _calendar_deleted(sender, instance, **kwargs):
@@ -24,7 +24,7 @@ def _calendar_deleted(sender, instance, **kwargs):
 
 def _part_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        calendar_touch(instance.calendar_id)
+        calendar_touch(calendar_id=instance.calendar_id)
 
 
 def connect() -> None:

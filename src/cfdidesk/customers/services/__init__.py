@@ -6,7 +6,6 @@ from .companies import (
     company_delete,
     company_restore,
     company_update,
-    register_history_check,
 )
 from .contacts import contact_create, contact_delete, contact_update
 from .imports import import_job_cancel, import_job_confirm, import_job_create, import_job_run
@@ -17,7 +16,6 @@ __all__ = [
     "company_delete",
     "company_restore",
     "company_update",
-    "register_history_check",
     "contact_create",
     "contact_delete",
     "contact_update",

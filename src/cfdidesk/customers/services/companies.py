@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cfdidesk.audit.services import audit_record, diff
+from cfdidesk.audit.services import audit_record
 from cfdidesk.core.audit_actions import AuditAction
+from cfdidesk.core.changes import diff
 from cfdidesk.sat.rfc import is_generic
 
+from ..history import company_has_history
 from ..models import EDITABLE_FIELDS, Company
 from ..rules import CompanyCheck, check_company, search_key
 
@@ -24,23 +24,7 @@ class CompanyInvalid(ValidationError):
         self.warnings = warnings or {}
 
 
-# Other apps (desk, billing, invoicing) register a function company -> bool that says whether
-# the company has history of theirs; customers never imports them.
-_history_checks: list[Callable[[Company], bool]] = []
-
-
-def register_history_check(check: Callable[[Company], bool]) -> None:
-    if check not in _history_checks:
-        _history_checks.append(check)
-
-
-def has_history(company: Company) -> bool:
-    if company.contacts.exists():
-        return True
-    return any(check(company) for check in _history_checks)
-
-
-def duplicate_rfc_message(rfc: str, existing: Company | None = None) -> str:
+def _duplicate_rfc_message(rfc: str, existing: Company | None = None) -> str:
     if existing is not None:
         return _("Ya existe un cliente con el RFC %(rfc)s: %(name)s.") % {
             "rfc": rfc,
@@ -55,7 +39,7 @@ def _validated(data: dict, *, exclude_pk: int | None = None) -> CompanyCheck:
     if "rfc" not in check.errors and not is_generic(rfc):
         existing = Company.objects.filter(rfc=rfc).exclude(pk=exclude_pk).only("legal_name").first()
         if existing is not None:
-            check.add("rfc", duplicate_rfc_message(rfc, existing))
+            check.add("rfc", _duplicate_rfc_message(rfc, existing))
     if check.errors:
         raise CompanyInvalid(check.errors, check.warnings)
     return check
@@ -79,7 +63,7 @@ def company_create(*, actor, data: dict) -> tuple[Company, dict[str, list[str]]]
                 actor=actor, action=AuditAction.COMPANY_CREATE, target=company, changes=check.values
             )
     except IntegrityError as exc:  # Someone created the same RFC a moment ago.
-        raise CompanyInvalid({"rfc": [duplicate_rfc_message(check.values["rfc"])]}) from exc
+        raise CompanyInvalid({"rfc": [_duplicate_rfc_message(check.values["rfc"])]}) from exc
     return company, check.warnings
 
 
@@ -118,7 +102,7 @@ def company_update(
                 actor=actor, action=AuditAction.COMPANY_UPDATE, target=company, changes=changes
             )
     except IntegrityError as exc:
-        raise CompanyInvalid({"rfc": [duplicate_rfc_message(check.values["rfc"])]}) from exc
+        raise CompanyInvalid({"rfc": [_duplicate_rfc_message(check.values["rfc"])]}) from exc
     company.refresh_from_db()
     return company, check.warnings
 
@@ -127,7 +111,7 @@ def company_update(
 def company_delete(*, actor, company: Company) -> str:
     """Erase a company with no history; archive one with history. Returns "deleted" or "archived"."""
     company = Company.objects.select_for_update().get(pk=company.pk)
-    if has_history(company):
+    if company_has_history(company):
         if company.is_active:
             Company.objects.filter(pk=company.pk).update(
                 is_active=False, archived_at=timezone.now(), version=F("version") + 1

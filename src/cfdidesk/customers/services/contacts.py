@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cfdidesk.audit.services import audit_record, diff
+from cfdidesk.audit.services import audit_record
 from cfdidesk.core.audit_actions import AuditAction
+from cfdidesk.core.changes import diff
 
 from ..models import Company, Contact
 from ..rules import is_valid_email

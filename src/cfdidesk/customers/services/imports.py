@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import tempfile
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -24,6 +25,7 @@ from cfdidesk.audit.models import AuditEntry
 from cfdidesk.audit.services import audit_record
 from cfdidesk.core.actors import actor_or_none
 from cfdidesk.core.audit_actions import AuditAction
+from cfdidesk.core.tasks import enqueue_on_commit
 from cfdidesk.sat.rfc import is_generic
 
 from .. import csv_format
@@ -33,6 +35,8 @@ from ..rules import check_company, search_key
 logger = logging.getLogger(__name__)
 BATCH = 2000
 State = ImportJob.State
+# The worker's half of an import (import_job_run), enqueued once the upload or confirmation commits.
+RUN_TASK = "cfdidesk.customers.tasks.run_import"
 
 
 def import_job_create(
@@ -50,7 +54,7 @@ def import_job_create(
             }
         )
     if upload.size > settings.CUSTOMER_IMPORT_MAX_BYTES:
-        raise ValidationError({"file": [too_large_message(upload.size)]})
+        raise ValidationError({"file": [too_large_message(size=upload.size)]})
     if mode not in ImportJob.Mode.values:
         raise ValidationError(
             {"mode": [_("Modo de carga desconocido: %(mode)s.") % {"mode": mode}]}
@@ -82,11 +86,11 @@ def import_job_create(
             target=job,
             changes={"file": name, "mode": mode},
         )
-        transaction.on_commit(lambda: _enqueue(job.pk))
+        enqueue_on_commit(RUN_TASK, job.pk)
     return job
 
 
-def too_large_message(size: int | None = None) -> str:
+def too_large_message(*, size: int | None = None) -> str:
     limit = filesizeformat(min(settings.CUSTOMER_IMPORT_MAX_BYTES, settings.MAX_UPLOAD_BYTES))
     if size is None:
         return _(
@@ -100,12 +104,6 @@ def too_large_message(size: int | None = None) -> str:
     }
 
 
-def _enqueue(job_id: int) -> None:
-    from ..tasks import run_import
-
-    run_import.enqueue(job_id)
-
-
 def import_job_confirm(*, actor, job: ImportJob) -> bool:
     """Load the valid rows of a file that had errors. False if the job was not waiting for this."""
     with transaction.atomic():
@@ -114,7 +112,7 @@ def import_job_confirm(*, actor, job: ImportJob) -> bool:
         )
         if moved:
             audit_record(actor=actor, action=AuditAction.IMPORT_CONFIRM, target=job)
-            transaction.on_commit(lambda: _enqueue(job.pk))
+            enqueue_on_commit(RUN_TASK, job.pk)
     return bool(moved)
 
 
@@ -132,6 +130,7 @@ def import_job_cancel(*, actor, job: ImportJob) -> bool:
 
 @dataclass
 class _Validation:
+    job: ImportJob
     total: int = 0
     invalid: set[int] = field(default_factory=set)
     warning_rows: set[int] = field(default_factory=set)
@@ -139,6 +138,30 @@ class _Validation:
     issue_count: int = 0
     # Valid rows, normalised, as marshal'd batches: the write pass streams them back.
     staged: IO[bytes] | None = None
+    # RFC → the first row of the file that has it.
+    first_row_of: dict[str, int] = field(default_factory=dict)
+
+    def issue(
+        self, number: int, column: str, message: str, severity=ImportRowIssue.Severity.ERROR
+    ) -> None:
+        """Note a row's error (the row is not written) or warning (it is)."""
+        self.issues.append(
+            ImportRowIssue(
+                job=self.job, row_number=number, column=column, message=message, severity=severity
+            )
+        )
+        if severity == ImportRowIssue.Severity.ERROR:
+            self.invalid.add(number)
+        else:
+            self.warning_rows.add(number)
+
+    def flush(self) -> None:
+        """Save the issues noted so far and show the progress."""
+        if self.issues:
+            ImportRowIssue.objects.bulk_create(self.issues, batch_size=BATCH)
+            self.issue_count += len(self.issues)
+            self.issues.clear()
+        ImportJob.objects.filter(pk=self.job.pk).update(processed_rows=self.total)
 
 
 class _Conflict(Exception):
@@ -283,35 +306,13 @@ def _validate(job: ImportJob) -> _Validation:
     catalog. Rows refused there stay in the staged file and are skipped by the write pass.
     """
     ImportRowIssue.objects.filter(job=job).delete()
-    result = _Validation(staged=tempfile.TemporaryFile())
-    first_row_of: dict[str, int] = {}
+    result = _Validation(job=job, staged=tempfile.TemporaryFile())
     create_only = job.mode == ImportJob.Mode.CREATE
     info = csv_format.CsvInfo(job.encoding, job.delimiter)
     with job.file.open("rb") as f:
         text = f.read().decode(info.encoding)
 
-    def issue(number: int, column: str, message: str, severity=ImportRowIssue.Severity.ERROR):
-        result.issues.append(
-            ImportRowIssue(
-                job=job, row_number=number, column=column, message=message, severity=severity
-            )
-        )
-        if severity == ImportRowIssue.Severity.ERROR:
-            result.invalid.add(number)
-        else:
-            result.warning_rows.add(number)
-
-    def flush():
-        if result.issues:
-            ImportRowIssue.objects.bulk_create(result.issues, batch_size=BATCH)
-            result.issue_count += len(result.issues)
-            result.issues.clear()
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=result.total)
-
-    pool = None
-    if job.total_rows >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        # Forked workers only compute; they never touch the database connection they inherit.
-        pool = multiprocessing.get_context("fork").Pool(processes=min(4, os.cpu_count() or 1))
+    pool = _worker_pool(job)
     try:
         tasks = (
             (first, block, info) for first, block in csv_format.record_blocks(text, info, CHUNK)
@@ -320,42 +321,65 @@ def _validate(job: ImportJob) -> _Validation:
         for count, issues, rfcs, numbers, staged in checked:
             result.total += count
             for number, column, message, severity in issues:
-                issue(number, column, message, severity)
-            fresh = []
-            for rfc, number in zip(rfcs, numbers, strict=True):
-                if is_generic(rfc):
-                    continue
-                if rfc in first_row_of:
-                    issue(
-                        number,
-                        csv_format.LABEL_OF["rfc"],
-                        _("El RFC %(rfc)s ya aparece en la fila %(row)d del archivo.")
-                        % {"rfc": rfc, "row": first_row_of[rfc]},
-                    )
-                    continue
-                first_row_of[rfc] = number
-                fresh.append((rfc, number))
+                result.issue(number, column, message, severity)
+            fresh = _first_in_file(result, rfcs, numbers)
             if create_only and fresh:
-                existing = _existing_rfcs([rfc for rfc, _n in fresh])
-                for rfc, number in fresh:
-                    if rfc in existing:
-                        issue(
-                            number,
-                            csv_format.LABEL_OF["rfc"],
-                            _(
-                                "Ya existe un cliente con el RFC %(rfc)s. Para actualizarlo usa el modo «Crear nuevos y actualizar los existentes»."
-                            )
-                            % {"rfc": rfc},
-                        )
+                _refuse_existing(result, fresh)
             if numbers:
                 result.staged.write(staged)
-            flush()
+            result.flush()
     finally:
         if pool is not None:
             pool.close()
             pool.join()
     result.staged.seek(0)
     return result
+
+
+def _worker_pool(job: ImportJob):
+    """Processes to check a big file's blocks on every core; None for a small file or one core."""
+    if job.total_rows >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        # Forked workers only compute; they never touch the database connection they inherit.
+        return multiprocessing.get_context("fork").Pool(processes=min(4, os.cpu_count() or 1))
+    return None
+
+
+def _first_in_file(
+    result: _Validation, rfcs: list[str], numbers: list[int]
+) -> list[tuple[str, int]]:
+    """Refuse the rows whose RFC an earlier row of the file has; returns the others' (RFC, row).
+
+    Generic RFCs (público en general, extranjero) may repeat and are left out of both."""
+    fresh = []
+    for rfc, number in zip(rfcs, numbers, strict=True):
+        if is_generic(rfc):
+            continue
+        if rfc in result.first_row_of:
+            result.issue(
+                number,
+                csv_format.LABEL_OF["rfc"],
+                _("El RFC %(rfc)s ya aparece en la fila %(row)d del archivo.")
+                % {"rfc": rfc, "row": result.first_row_of[rfc]},
+            )
+            continue
+        result.first_row_of[rfc] = number
+        fresh.append((rfc, number))
+    return fresh
+
+
+def _refuse_existing(result: _Validation, fresh: list[tuple[str, int]]) -> None:
+    """In "create only" mode, refuse the rows whose RFC is already in the catalog."""
+    existing = _existing_rfcs([rfc for rfc, _n in fresh])
+    for rfc, number in fresh:
+        if rfc in existing:
+            result.issue(
+                number,
+                csv_format.LABEL_OF["rfc"],
+                _(
+                    "Ya existe un cliente con el RFC %(rfc)s. Para actualizarlo usa el modo «Crear nuevos y actualizar los existentes»."
+                )
+                % {"rfc": rfc},
+            )
 
 
 def _existing_rfcs(rfcs: list[str]) -> dict[str, int]:
@@ -422,66 +446,22 @@ def _write(job: ImportJob, staged: IO[bytes], *, skip: set[int]) -> tuple[int, i
     spends most of its time turning each of the 26 values of each row into SQL.
     """
     created = updated = unchanged = 0
-    actor_id = job.confirmed_by_id or job.created_by_id
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     insert_sql, update_sql = (
         _statement("insert", INSERT_FIELDS),
         _statement("update", UPDATE_FIELDS),
     )
-    rfc_at = EDITABLE_FIELDS.index("rfc")
-    width = len(EDITABLE_FIELDS)
     with transaction.atomic(), connection.cursor() as cursor:
-        while True:
-            try:
-                batch = marshal.load(staged)
-            except EOFError:
-                break
-            if skip:
-                batch = [(number, row) for number, row in batch if number not in skip]
-            existing = _existing_rfcs([row[rfc_at] for _n, row in batch])
-            current = {}
-            if existing and job.mode == ImportJob.Mode.UPSERT:
-                current = {
-                    r[0]: r[1:]
-                    for r in Company.objects.filter(pk__in=existing.values()).values_list(
-                        "pk", *EDITABLE_FIELDS
-                    )
-                }
-            inserts, updates = [], []
-            for _number, row in batch:
-                pk = None if is_generic(row[rfc_at]) else existing.get(row[rfc_at])
-                if pk is None:
-                    inserts.append((*row, True, 1, job.pk, now, now))
-                elif job.mode == ImportJob.Mode.CREATE:
-                    raise _Conflict(
-                        _(
-                            "Mientras se procesaba el archivo alguien creó el cliente con RFC %(rfc)s. No se guardó ningún cliente; vuelve a subir el archivo."
-                        )
-                        % {"rfc": row[rfc_at]}
-                    )
-                elif tuple(row[:width]) == tuple(current[pk]):
-                    unchanged += 1
-                else:
-                    updates.append((*row, now, pk))
+        for batch in _staged_batches(staged, skip):
+            inserts, updates, same = _sorted_rows(job, batch, now)
             if inserts:
                 _insert(cursor, insert_sql, inserts)
             if updates:
                 cursor.executemany(update_sql, updates)
-                AuditEntry.objects.bulk_create(
-                    [
-                        AuditEntry(
-                            actor_id=actor_id,
-                            action=AuditAction.COMPANY_IMPORT_UPDATE,
-                            target_type="customers.company",
-                            target_id=str(u[-1]),
-                            changes={"import_job": job.pk},
-                        )
-                        for u in updates
-                    ],
-                    batch_size=1000,
-                )
+                _audit_updates(job, updates)
             created += len(inserts)
             updated += len(updates)
+            unchanged += same
         audit_record(
             actor=job.confirmed_by or job.created_by,
             action=AuditAction.IMPORT_WRITE,
@@ -489,3 +469,71 @@ def _write(job: ImportJob, staged: IO[bytes], *, skip: set[int]) -> tuple[int, i
             changes={"created": created, "updated": updated, "unchanged": unchanged},
         )
     return created, updated, unchanged
+
+
+def _staged_batches(staged: IO[bytes], skip: set[int]) -> Iterator[list[tuple[int, tuple]]]:
+    """The staged batches of (row number, row), without the rows refused after staging."""
+    while True:
+        try:
+            batch = marshal.load(staged)
+        except EOFError:
+            return
+        if skip:
+            batch = [(number, row) for number, row in batch if number not in skip]
+        yield batch
+
+
+_RFC_AT = EDITABLE_FIELDS.index("rfc")
+_WIDTH = len(EDITABLE_FIELDS)
+
+
+def _sorted_rows(
+    job: ImportJob, batch: list[tuple[int, tuple]], now
+) -> tuple[list[tuple], list[tuple], int]:
+    """A batch as (rows to insert, rows to update, how many are unchanged), by RFC in the catalog.
+
+    In "create only" mode an RFC someone created since the validation refuses the whole import.
+    """
+    existing = _existing_rfcs([row[_RFC_AT] for _n, row in batch])
+    current = {}
+    if existing and job.mode == ImportJob.Mode.UPSERT:
+        current = {
+            r[0]: r[1:]
+            for r in Company.objects.filter(pk__in=existing.values()).values_list(
+                "pk", *EDITABLE_FIELDS
+            )
+        }
+    inserts, updates, unchanged = [], [], 0
+    for _number, row in batch:
+        pk = None if is_generic(row[_RFC_AT]) else existing.get(row[_RFC_AT])
+        if pk is None:
+            inserts.append((*row, True, 1, job.pk, now, now))
+        elif job.mode == ImportJob.Mode.CREATE:
+            raise _Conflict(
+                _(
+                    "Mientras se procesaba el archivo alguien creó el cliente con RFC %(rfc)s. No se guardó ningún cliente; vuelve a subir el archivo."
+                )
+                % {"rfc": row[_RFC_AT]}
+            )
+        elif tuple(row[:_WIDTH]) == tuple(current[pk]):
+            unchanged += 1
+        else:
+            updates.append((*row, now, pk))
+    return inserts, updates, unchanged
+
+
+def _audit_updates(job: ImportJob, updates: list[tuple]) -> None:
+    """One audit row per updated company (its id is the last value of an update row)."""
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor_id=job.confirmed_by_id or job.created_by_id,
+                action=AuditAction.COMPANY_IMPORT_UPDATE,
+                target_type="customers.company",
+                target_id=str(u[-1]),
+                changes={"import_job": job.pk},
+            )
+            for u in updates
+        ],
+        batch_size=1000,
+    )

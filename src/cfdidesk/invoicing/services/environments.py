@@ -10,9 +10,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cfdidesk.audit.services import audit_record, diff
+from cfdidesk.audit.services import audit_record
 from cfdidesk.core.actors import actor_or_none
 from cfdidesk.core.audit_actions import AuditAction
+from cfdidesk.core.changes import diff
 from cfdidesk.core.people import display_name
 from cfdidesk.sat import catalogs
 from cfdidesk.sat.receptor import check_postal_code
