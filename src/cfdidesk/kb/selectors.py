@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import reduce
+from typing import Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
@@ -60,7 +61,8 @@ def article_search(
         return qs.order_by("-updated_at", "-id")
     for term in terms:
         qs = qs.filter(search_text__contains=term)
-    hits = [
+    # Any: adding Case expressions gives a CombinedExpression, summed again in turn.
+    hits: list[Any] = [
         Case(
             When(search_title__contains=term, then=Value(1)),
             default=Value(0),

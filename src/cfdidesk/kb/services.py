@@ -84,11 +84,10 @@ def _slug_base(title: str) -> str:
 
 def _free_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = _slug_base(title)
-    taken = set(
-        Article.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
+    others = Article.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    taken = set(others.values_list("slug", flat=True))
     taken |= RESERVED_SLUGS
     if base not in taken:
         return base
@@ -115,7 +114,10 @@ def _with_free_slug(
                 write(slug)
             return slug
         except IntegrityError:
-            if not Article.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+            clash = Article.objects.filter(slug=slug)
+            if exclude_pk is not None:
+                clash = clash.exclude(pk=exclude_pk)
+            if not clash.exists():
                 raise
     raise IntegrityError(f"no free slug for {title!r}")
 
@@ -310,7 +312,7 @@ def article_draft_from_ticket(*, actor, ticket: Ticket) -> Article:
     if existing is not None:
         return existing
     category = None
-    if ticket.category_id:
+    if ticket.category is not None:
         category = ArticleCategory.objects.filter(name=ticket.category.name).first()
     values = _clean(
         {

@@ -44,8 +44,8 @@ def calendar_save(
     Everything is checked first; on any error a ValidationError in Spanish lists them all
     (keys: the field names, "intervals", "closures") and nothing is written.
     """
-    intervals = [IntervalData(*row) for row in intervals]
-    closures = [ClosureData(*row) for row in closures]
+    week = [IntervalData(*row) for row in intervals]
+    days_off = [ClosureData(*row) for row in closures]
     creating = calendar is None
     calendar = calendar or BusinessCalendar()
     before = {field: getattr(calendar, field) for field in CALENDAR_FIELDS}
@@ -57,8 +57,8 @@ def calendar_save(
     errors: dict[str, list] = {}
     for key, check in (
         ("__all__", lambda: calendar.full_clean(exclude=["revision"])),
-        ("intervals", lambda: check_week(intervals)),
-        ("closures", lambda: check_closures(closures)),
+        ("intervals", lambda: check_week(week)),
+        ("closures", lambda: check_closures(days_off)),
     ):
         try:
             check()
@@ -80,7 +80,7 @@ def calendar_save(
                 CalendarInterval(
                     calendar=calendar, weekday=row.weekday, start=row.start, end=row.end
                 )
-                for row in intervals
+                for row in week
             )
             CalendarClosure.objects.bulk_create(
                 CalendarClosure(
@@ -89,7 +89,7 @@ def calendar_save(
                     end_date=row.end_date,
                     reason=(row.reason or "").strip()[:200],
                 )
-                for row in closures
+                for row in days_off
             )
             calendar_touch(calendar_id=calendar.pk, instance=calendar)
             after = {field: getattr(calendar, field) for field in CALENDAR_FIELDS}
@@ -99,9 +99,9 @@ def calendar_save(
                 else {k: [before[k], v] for k, v in after.items() if before[k] != v}
             )
             changes["intervals"] = [
-                f"{row.weekday} {row.start:%H:%M}-{row.end:%H:%M}" for row in intervals
+                f"{row.weekday} {row.start:%H:%M}-{row.end:%H:%M}" for row in week
             ]
-            changes["closures"] = [f"{row.start_date}..{row.end_date}" for row in closures]
+            changes["closures"] = [f"{row.start_date}..{row.end_date}" for row in days_off]
             audit_record(
                 actor=actor,
                 action=AuditAction.CALENDAR_CREATE if creating else AuditAction.CALENDAR_UPDATE,

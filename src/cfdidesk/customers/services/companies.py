@@ -37,7 +37,10 @@ def _validated(data: dict, *, exclude_pk: int | None = None) -> CompanyCheck:
     check = check_company(data)
     rfc = check.values["rfc"]
     if "rfc" not in check.errors and not is_generic(rfc):
-        existing = Company.objects.filter(rfc=rfc).exclude(pk=exclude_pk).only("legal_name").first()
+        same_rfc = Company.objects.filter(rfc=rfc)
+        if exclude_pk is not None:
+            same_rfc = same_rfc.exclude(pk=exclude_pk)
+        existing = same_rfc.only("legal_name").first()
         if existing is not None:
             check.add("rfc", _duplicate_rfc_message(rfc, existing))
     if check.errors:

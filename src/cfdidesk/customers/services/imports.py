@@ -25,6 +25,7 @@ from cfdidesk.audit.models import AuditEntry
 from cfdidesk.audit.services import audit_record
 from cfdidesk.core.actors import actor_or_none
 from cfdidesk.core.audit_actions import AuditAction
+from cfdidesk.core.sql import column_of
 from cfdidesk.core.tasks import enqueue_on_commit
 from cfdidesk.sat.rfc import is_generic
 
@@ -131,13 +132,13 @@ def import_job_cancel(*, actor, job: ImportJob) -> bool:
 @dataclass
 class _Validation:
     job: ImportJob
+    # Valid rows, normalised, as marshal'd batches: the write pass streams them back.
+    staged: IO[bytes]
     total: int = 0
     invalid: set[int] = field(default_factory=set)
     warning_rows: set[int] = field(default_factory=set)
     issues: list[ImportRowIssue] = field(default_factory=list)
     issue_count: int = 0
-    # Valid rows, normalised, as marshal'd batches: the write pass streams them back.
-    staged: IO[bytes] | None = None
     # RFC → the first row of the file that has it.
     first_row_of: dict[str, int] = field(default_factory=dict)
 
@@ -268,8 +269,8 @@ def _check_block(
     issues, rfcs, numbers, staged = [], [], [], []
     for number, values, error in csv_format.block_rows(first, block, info):
         count += 1
-        if error:
-            issues.append((number, "", error, ImportRowIssue.Severity.ERROR))
+        if error or values is None:
+            issues.append((number, "", error or "", ImportRowIssue.Severity.ERROR))
             continue
         check = check_company(values)
         issues += [
@@ -417,7 +418,7 @@ UPDATE_FIELDS = [*EDITABLE_FIELDS, "search_name", "updated_at"]
 
 def _statement(sql: str, fields: list[str]) -> str:
     qn = connection.ops.quote_name
-    columns = [qn(Company._meta.get_field(f).column) for f in fields]
+    columns = [qn(column_of(Company, f)) for f in fields]
     table = qn(Company._meta.db_table)
     if sql == "insert":
         return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
@@ -429,7 +430,7 @@ def _insert(cursor, insert_sql: str, rows: list[tuple]) -> None:
     """PostgreSQL takes rows fastest through COPY; SQLite through one prepared INSERT run many times."""
     if connection.vendor == "postgresql":
         qn = connection.ops.quote_name
-        columns = ", ".join(qn(Company._meta.get_field(f).column) for f in INSERT_FIELDS)
+        columns = ", ".join(qn(column_of(Company, f)) for f in INSERT_FIELDS)
         with cursor.cursor.copy(
             f"COPY {qn(Company._meta.db_table)} ({columns}) FROM STDIN"
         ) as copy:
