@@ -10,6 +10,7 @@ from django.db import transaction
 from cfdidesk.accounts import roles
 from cfdidesk.accounts.services import user_create
 from cfdidesk.customers import csv_format
+from cfdidesk.customers.models import Company
 from cfdidesk.customers.rules import search_key
 from cfdidesk.customers.services import (
     company_create,
@@ -17,6 +18,11 @@ from cfdidesk.customers.services import (
     contact_create,
     import_job_create,
 )
+from cfdidesk.desk.demo import load_demo_sla, load_demo_tickets
+from cfdidesk.desk.models import EscalationStep, OnCallShift
+from cfdidesk.invoicing.demo import load_demo
+from cfdidesk.invoicing.models import InvoicingEnvironment
+from cfdidesk.kb.demo import load_demo_articles
 from cfdidesk.sat.rfc import GENERIC_PUBLIC, with_check_digit
 
 DEMO_PASSWORD = "cfdi-demo-2026"
@@ -402,28 +408,19 @@ class Command(BaseCommand):
         self._invoicing(admin)
 
     def _needs_invoicing(self) -> bool:
-        from cfdidesk.invoicing.models import InvoicingEnvironment
-
         return not InvoicingEnvironment.objects.exists()
 
     def _invoicing(self, admin):
         """An invoicing environment with SAT's test CSD and documents in every state."""
-        from cfdidesk.invoicing.demo import load_demo
-
         load_demo(actor=admin)
 
     def _needs_service_levels(self) -> bool:
-        from cfdidesk.desk.models import EscalationStep, OnCallShift
-
         User = get_user_model()
         demo = User.objects.filter(username="supervisor", email="supervisor@cfdidesk.demo").exists()
         return demo and not OnCallShift.objects.exists() and not EscalationStep.objects.exists()
 
     def _service_levels(self):
         """Tickets on track, at risk and breached, a month of history, the roster and the escalation chains."""
-        from cfdidesk.customers.models import Company
-        from cfdidesk.desk.demo import load_demo_sla
-
         User = get_user_model()
         users = {
             u.username: u
@@ -449,11 +446,5 @@ class Command(BaseCommand):
         )
 
     def _tickets(self, admin, companies):
-        from cfdidesk.desk.demo import load_demo_tickets
-
         load_demo_tickets(companies=companies)
-        try:
-            from cfdidesk.kb.demo import load_demo_articles
-        except ImportError:  # the knowledge base is optional in the demo
-            return
         load_demo_articles(admin)
