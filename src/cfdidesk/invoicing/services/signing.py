@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import threading
 
 from django.utils.translation import gettext as _
@@ -19,7 +20,8 @@ class SignerUnavailable(Exception):
     """No usable CSD: every document the generator takes fails with this message."""
 
 
-def signer_for(environment: InvoicingEnvironment):
+def signer_get(*, environment: InvoicingEnvironment):
+    """The environment's CSD as a signer (cached per CSD version), or SignerUnavailable."""
     cached = _signers.get(environment.pk)
     if cached and cached[0] == environment.version:
         return cached[1]
@@ -44,7 +46,8 @@ def signer_for(environment: InvoicingEnvironment):
     return signer
 
 
-def emitter_for(environment: InvoicingEnvironment, signer=None) -> Emitter:
+def emitter_build(*, environment: InvoicingEnvironment, signer=None) -> Emitter:
+    """The emitter data of every CFDI the environment issues."""
     return Emitter(
         rfc=environment.emitter_rfc,
         name=environment.emitter_name,
@@ -58,8 +61,6 @@ def emitter_for(environment: InvoicingEnvironment, signer=None) -> Emitter:
 
 
 def _certificate_base64(environment: InvoicingEnvironment) -> str:
-    import base64
-
     return (
         base64.b64encode(bytes(environment.certificate)).decode() if environment.certificate else ""
     )
