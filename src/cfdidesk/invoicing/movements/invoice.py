@@ -26,39 +26,36 @@ TAX_KINDS = {
 }
 
 
-def taxes(raw_taxes, errors: Errors, field: str) -> list[dict]:
+def taxes(raw_taxes, errors: Errors, field: str, reader: Block | None = None) -> list[dict]:
+    """The taxes of a concept or a paid document; `reader` reads each tax (one for all lists)."""
     if raw_taxes in (None, ""):
         return []
     if not isinstance(raw_taxes, list):
         errors.add(field, _("Debe ser una lista de impuestos."))
         return []
     out = []
+    reader = reader or Block({}, errors, TaxIn)
+    reader.where = field
     for n, raw in enumerate(raw_taxes):
-        where = f"{field}[{n}]"
         if not isinstance(raw, dict):
-            errors.add(where, _("Cada impuesto debe ser un objeto."))
+            errors.add(f"{field}[{n}]", _("Cada impuesto debe ser un objeto."))
             continue
-        out.append(_tax(Block(raw, errors, TaxIn, where)))
+        out.append(_tax(reader.at(raw, n)))
     return out
-
-
-def _tax_code(block: Block) -> str:
-    tax = str(block.value("tax") or "").strip().upper()
-    tax = TAX_ALIASES.get(tax, tax)
-    if not tax:
-        block.errors.add(block.path("tax"), _("Falta este dato."))
-    elif tax not in catalogs.taxes():
-        block.errors.add(
-            block.path("tax"),
-            _("«%(code)s» no está en el catálogo c_Impuesto del SAT (ISR, IVA, IEPS).")
-            % {"code": tax[:20]},
-        )
-    return tax
 
 
 def _tax(block: Block) -> dict:
     errors = block.errors
-    tax = _tax_code(block)
+    tax = str(block.value("tax") or "").strip().upper()
+    tax = TAX_ALIASES.get(tax, tax)
+    if not tax:
+        errors.add(block.path("tax"), _("Falta este dato."))
+    elif tax not in catalogs.taxes():
+        errors.add(
+            block.path("tax"),
+            _("«%(code)s» no está en el catálogo c_Impuesto del SAT (ISR, IVA, IEPS).")
+            % {"code": tax[:20]},
+        )
     kind = TAX_KINDS.get(str(block.value("kind") or block.spec("kind")[1]).strip().lower())
     if kind is None:
         errors.add(block.path("kind"), _("Debe ser «traslado» o «retencion»."))
@@ -95,12 +92,13 @@ def concepts(raw_concepts, errors: Errors) -> list[dict]:
         return []
     out = []
     product_keys, unit_keys = catalogs.product_service_keys(), catalogs.unit_keys()
+    tax_objects = catalogs.tax_objects()
+    reader, tax_reader = Block({}, errors, ConceptIn, "concepts"), Block({}, errors, TaxIn)
     for n, raw in enumerate(raw_concepts):
-        where = f"concepts[{n}]"
         if not isinstance(raw, dict):
-            errors.add(where, _("Cada concepto debe ser un objeto."))
+            errors.add(f"concepts[{n}]", _("Cada concepto debe ser un objeto."))
             continue
-        block = Block(raw, errors, ConceptIn, where)
+        block = reader.at(raw, n)
         out.append(
             {
                 "product_key": block.code("product_key", product_keys, "c_ClaveProdServ"),
@@ -111,8 +109,8 @@ def concepts(raw_concepts, errors: Errors) -> list[dict]:
                 "unit_value": block.decimal("unit_value"),
                 "discount": block.decimal("discount"),
                 "sku": block.text("sku", max_length=100),
-                "tax_object": block.code("tax_object", catalogs.tax_objects(), "c_ObjetoImp"),
-                "taxes": taxes(block.value("taxes"), errors, f"{where}.taxes"),
+                "tax_object": block.code("tax_object", tax_objects, "c_ObjetoImp"),
+                "taxes": taxes(block.value("taxes"), errors, block.path("taxes"), tax_reader),
             }
         )
     return out

@@ -50,7 +50,18 @@ def normalize_movement(raw: Any) -> tuple[dict | None, list[FieldError]]:
         return None, errors
     block = Block(raw, errors, MovementIn)
     movement_id = block.text("movement_id", max_length=100)
-    document_type = _document_type(block)
+    raw_type = str(block.value("document_type") or "").strip().upper()
+    document_type = TYPE_ALIASES.get(raw_type, "")
+    if not raw_type:
+        errors.add("document_type", _("Falta este dato."))
+    elif not document_type:
+        errors.add(
+            "document_type",
+            _(
+                "«%(code)s» no es un tipo de documento: usa I (ingreso), E (egreso), P (pago) o N (nómina)."
+            )
+            % {"code": raw_type[:20]},
+        )
     movement = {
         "movement_id": movement_id,
         "document_type": document_type,
@@ -70,22 +81,6 @@ def normalize_movement(raw: Any) -> tuple[dict | None, list[FieldError]]:
     if errors:
         return None, errors
     return movement, []
-
-
-def _document_type(block: Block) -> str:
-    raw_type = str(block.value("document_type") or "").strip().upper()
-    document_type = TYPE_ALIASES.get(raw_type, "")
-    if not raw_type:
-        block.errors.add("document_type", _("Falta este dato."))
-    elif not document_type:
-        block.errors.add(
-            "document_type",
-            _(
-                "«%(code)s» no es un tipo de documento: usa I (ingreso), E (egreso), P (pago) o N (nómina)."
-            )
-            % {"code": raw_type[:20]},
-        )
-    return document_type
 
 
 def _payroll_movement(block: Block, movement: dict) -> None:

@@ -42,12 +42,12 @@ def payment(raw, errors: Errors) -> dict | None:
     if not isinstance(documents, list) or not documents:
         errors.add("payment.documents", _("Escribe al menos un documento pagado."))
         return out
+    reader = Block({}, errors, PaidDocumentIn, "payment.documents")
     for n, doc in enumerate(documents):
-        where = f"payment.documents[{n}]"
         if not isinstance(doc, dict):
-            errors.add(where, _("Cada documento pagado debe ser un objeto."))
+            errors.add(f"payment.documents[{n}]", _("Cada documento pagado debe ser un objeto."))
             continue
-        out["documents"].append(_paid_document(Block(doc, errors, PaidDocumentIn, where), out))
+        out["documents"].append(_paid_document(reader.at(doc, n), out))
     return out
 
 
@@ -83,5 +83,5 @@ def _paid_document(block: Block, paid: dict) -> dict:
         "previous_balance": block.decimal("previous_balance", positive=True),
         "amount_paid": block.decimal("amount_paid", positive=True),
         "tax_object": block.code("tax_object", catalogs.tax_objects(), "c_ObjetoImp"),
-        "taxes": taxes(block.value("taxes"), block.errors, f"{block.path('taxes')}"),
+        "taxes": taxes(block.value("taxes"), block.errors, block.path("taxes")),
     }

@@ -143,12 +143,12 @@ def _lines(raw_lines, errors: Errors, field: str, kind: str) -> list[dict]:
     model, catalog, catalog_name = LINE_KINDS[kind]
     types = catalog()
     out = []
+    reader = Block({}, errors, model, field)
     for n, raw in enumerate(raw_lines):
-        where = f"{field}[{n}]"
         if not isinstance(raw, dict):
-            errors.add(where, _("Cada renglón debe ser un objeto."))
+            errors.add(f"{field}[{n}]", _("Cada renglón debe ser un objeto."))
             continue
-        block = Block(raw, errors, model, where)
+        block = reader.at(raw, n)
         line = {
             "type": block.code("type", types, catalog_name),
             "code": block.key("code"),
