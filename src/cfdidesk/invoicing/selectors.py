@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -139,7 +139,7 @@ def document_list(
     if date_from:
         qs = qs.filter(created_at__gte=_day_start(date_from))
     if date_to:
-        qs = qs.filter(created_at__lt=_day_start(date_to) + timezone.timedelta(days=1))
+        qs = qs.filter(created_at__lt=_day_start(date_to) + timedelta(days=1))
     if query.strip():
         qs = qs.filter(id__in=_search_ids(environment, query))
     by_date = bool(date_from or date_to) and not (

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from django.db import connection
+from django.db.models import Field
 
 from ..models import Document, DocumentTransition, DocumentXml, InvoicingEnvironment, LogLine
 from .log import log_line_build, log_write
@@ -73,9 +75,11 @@ def documents_claim(
 def _update_documents(documents: list[Document], fields: list[str]) -> None:
     """One prepared UPDATE run for every row (executemany): bulk_update's CASE per column costs more
     than the sealing itself at these batch sizes."""
-    concrete = [Document._meta.get_field(name) for name in fields]
+    concrete = [cast(Field, Document._meta.get_field(name)) for name in fields]
     table = connection.ops.quote_name(Document._meta.db_table)
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in concrete)
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(cast(str, f.column))} = %s" for f in concrete
+    )
     rows = [
         [*(f.get_db_prep_save(getattr(d, f.attname), connection) for f in concrete), d.pk]
         for d in documents

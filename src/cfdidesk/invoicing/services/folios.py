@@ -28,6 +28,7 @@ class Folios:
     def __init__(self, environment: InvoicingEnvironment):
         self.environment = environment
         self.counters: dict[tuple[str, str], FolioCounter] = {}
+        self.starts: dict[tuple[str, str], int] = {}  # each counter's value when it was locked
 
     def _counter(self, series: str, document_type: str) -> FolioCounter:
         key = (series, document_type)
@@ -36,7 +37,7 @@ class Folios:
             counter = folio_counter_lock(
                 environment=self.environment, series=series, document_type=document_type
             )
-            counter.start = counter.last
+            self.starts[key] = counter.last
             self.counters[key] = counter
         return counter
 
@@ -51,6 +52,6 @@ class Folios:
             counter.last -= 1
 
     def save(self) -> None:
-        for counter in self.counters.values():
-            if counter.last != counter.start:
+        for key, counter in self.counters.items():
+            if counter.last != self.starts[key]:
                 FolioCounter.objects.filter(pk=counter.pk).update(last=counter.last)

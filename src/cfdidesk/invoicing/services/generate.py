@@ -4,6 +4,8 @@ or → generator error; or → "sin timbres" when the emitter RFC has no credits
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +14,15 @@ from ..adapters import AdapterUnavailable, StampingAdapter, get_adapter
 from ..cfdi.mapping import Emitter, MappingError, build, local_now
 from ..cfdi.seal import seal
 from ..cfdi.xml import to_bytes
-from ..models import Document, DocumentXml, InvoicingEnvironment, LogLine, StampBalance, State
+from ..models import (
+    Document,
+    DocumentXml,
+    InvoicingEnvironment,
+    LogLine,
+    Movement,
+    StampBalance,
+    State,
+)
 from ..naming import pre_file_name, stamped_file_name
 from .batch import BatchStats, StepWrites, batch_save, documents_claim
 from .folios import Folios
@@ -46,7 +56,7 @@ class _Credits:
         self.used += 1
 
     def save(self) -> None:
-        if self.used:
+        if self.used and self.balance is not None:
             StampBalance.objects.filter(pk=self.balance.pk).update(
                 available=self.available, used=F("used") + self.used
             )
@@ -131,7 +141,7 @@ def documents_generate(*, environment: InvoicingEnvironment, limit: int, stats: 
     credits = _Credits(environment)
     # Without credits only the newly waiting are taken (to mark them "sin timbres"), so a pass
     # ends instead of reading the same "sin timbres" documents again and again.
-    states = (
+    states: list[str] = (
         [State.WAITING_FOR_INPUT, State.NO_CREDITS]
         if credits.available > 0
         else [State.WAITING_FOR_INPUT]
@@ -182,11 +192,15 @@ def _stamp_one(
 ) -> bool:
     """Folio, build, seal and stamp one document; False when the PAC did not answer."""
     new_folio = document.folio is None
-    folio = folios.take(document.series, document.document_type) if new_folio else document.folio
+    folio = (
+        folios.take(document.series, document.document_type)
+        if document.folio is None
+        else document.folio
+    )
     issued = local_now(run.environment.postal_code)
     try:
         root = build(
-            document.source_movement.payload,
+            cast(Movement, document.source_movement).payload,
             emitter,
             series=document.series,
             folio=folio,

@@ -220,7 +220,7 @@ def _parse_all(environment: InvoicingEnvironment, files: list[tuple[str, bytes]]
 
 def _without_duplicates(parsed: list[_Parsed], result: ImportResult) -> list[_Parsed]:
     """The CFDI whose UUID is new; the others go to result.duplicates."""
-    known = set()
+    known: set[str | None] = set()
     uuids = [p.uuid for p in parsed]
     for start in range(0, len(uuids), 500):
         known.update(
@@ -292,6 +292,7 @@ def _used_folios(
             % {"folio": f"{series}-{folio}" if series else folio, "other": other},
         )
         for series, document_type, folio, other in used
+        if folio is not None
     ]
 
 

@@ -131,7 +131,7 @@ def _normalize_batch(
     duplicates: list[tuple[int, str]] = []
     for index, raw in enumerate(payloads):
         movement, problems = normalize_movement(raw)
-        if problems:
+        if movement is None:  # then it has problems
             raw_id = str(raw.get("movement_id", ""))[:100] if isinstance(raw, dict) else ""
             errors.extend(ItemError(index, raw_id, p.field, p.message) for p in problems)
             continue
@@ -178,7 +178,7 @@ def _refusal(errors: list[ItemError]) -> str:
 def _existing(
     environment: InvoicingEnvironment, ids: list[str]
 ) -> dict[str, tuple[str, int | None]]:
-    found = {}
+    found: dict[str, tuple[str, int | None]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         rows = Movement.objects.filter(environment=environment, movement_id__in=chunk).values_list(

@@ -30,9 +30,9 @@ def signer_get(*, environment: InvoicingEnvironment):
             _("El ambiente no tiene CSD: carga el certificado (.cer) y la llave (.key).")
         )
     try:
-        key = crypto.decrypt(environment.key_encrypted)
-        password = crypto.decrypt(environment.password_encrypted).decode()
-        signer = load_signer(bytes(environment.certificate), key, password)
+        key = crypto.decrypt(_stored(environment.key_encrypted))
+        password = crypto.decrypt(_stored(environment.password_encrypted)).decode()
+        signer = load_signer(_stored(environment.certificate), key, password)
     except crypto.DecryptionFailed as exc:
         raise SignerUnavailable(
             _(
@@ -58,6 +58,11 @@ def emitter_build(*, environment: InvoicingEnvironment, signer=None) -> Emitter:
         if signer is not None
         else _certificate_base64(environment),
     )
+
+
+def _stored(value: bytes | memoryview | None) -> bytes:
+    """A binary column as bytes (PostgreSQL hands out memoryviews)."""
+    return bytes(value or b"")
 
 
 def _certificate_base64(environment: InvoicingEnvironment) -> str:
