@@ -423,3 +423,15 @@ def test_the_workers_periodic_job_runs_every_environment_with_work(make_environm
     assert pipeline_run_all() == {environment.pk: 2}  # prepared, then stamped
     assert doc("MOV-1").state == State.STAMPED
     assert pipeline_run_all() == {}
+
+
+def test_a_pac_adapter_reads_uuid_and_stamping_date_from_the_stamped_xml(environment):
+    """StampResult.from_stamped_xml, what a real PAC's adapter returns: the same UUID and date."""
+    from cfdidesk.invoicing.adapters import StampResult
+
+    receive(environment, movement("MOV-1"))
+    pipeline_run(environment_id=environment.pk)
+    document = doc("MOV-1")
+    result = StampResult.from_stamped_xml(document.xml.stamped_xml.encode())
+    assert result.uuid == document.uuid
+    assert result.stamped_at == document.stamped_at
