@@ -47,7 +47,7 @@ def environment(*, running: bool, credits: int):
         company=company,
         data={"name": "Producción", "emitter_name": "ESCUELA KEMPER URGATE"},
     )
-    env = services.environment_set_csd(
+    env = services.csd_load(
         actor=actor,
         environment=env,
         certificate=(FIXTURES / "eku9003173c9_csd.cer").read_bytes(),

@@ -50,7 +50,7 @@ def main() -> int:
         from cfdidesk.invoicing.adapters import get_adapter
         from cfdidesk.invoicing.adapters.sandbox import SandboxAdapter
         from cfdidesk.invoicing.models import Document, FolioCounter, State
-        from cfdidesk.invoicing.services import pipeline
+        from cfdidesk.invoicing.services import generate, pipeline, prepare
 
         actor, env = _invoicing.environment(running=True, credits=args.documents)
         movements = _invoicing.movements(args.documents)
@@ -61,13 +61,14 @@ def main() -> int:
         get_adapter("sandbox")  # the adapter's own CSD loads once per process
 
         split: dict[str, float] = defaultdict(float)
-        _timed(pipeline, "build", split, "map")
-        _timed(pipeline, "structure_issues", split, "validate")
-        _timed(pipeline, "seal", split, "seal")
+        for step in (prepare, generate):
+            _timed(step, "build", split, "map")
+            _timed(step, "batch_save", split, "store")
+        _timed(prepare, "structure_issues", split, "validate")
+        _timed(generate, "seal", split, "seal")
         _timed(SandboxAdapter, "stamp", split, "stamp")
-        _timed(pipeline, "_save", split, "store")
         with bench.Timer() as run:
-            done = pipeline.pipeline_run(env.pk, batch_size=args.batch)
+            done = pipeline.pipeline_run(environment_id=env.pk, batch_size=args.batch)
         stamped = Document.objects.filter(state=State.STAMPED).count()
         folios = list(Document.objects.order_by("id").values_list("folio", flat=True))
         others = dict(

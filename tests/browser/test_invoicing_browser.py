@@ -41,7 +41,7 @@ def test_pause_send_resume_and_see_them_stamped(
         data={"name": "Producción", "emitter_name": "ESCUELA KEMPER URGATE"},
     )
     cer, key, password = csd("EKU9003173C9")
-    environment = services.environment_set_csd(
+    environment = services.csd_load(
         actor=admin, environment=environment, certificate=cer, key=key, password=password
     )
     services.credits_load(actor=admin, rfc="EKU9003173C9", quantity=100)

@@ -89,7 +89,7 @@ def make_environment(actor, emitter_company):
         environment = services.environment_create(actor=actor, company=emitter_company, data=values)
         if with_csd:
             cer, key, password = csd(environment.emitter_rfc)
-            environment = services.environment_set_csd(
+            environment = services.csd_load(
                 actor=actor, environment=environment, certificate=cer, key=key, password=password
             )
         if credits:

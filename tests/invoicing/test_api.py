@@ -62,7 +62,7 @@ def test_send_movements_and_follow_them_to_the_stamped_xml(api_as, environment):
     assert again["items"][0]["status"] == "already_received"
     single = post(client, url, movement("MOV-3"))
     assert single.status_code == 202 and single.json()["accepted"] == 1
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
 
     page = client.get(f"/api/v1/environments/{environment.pk}/documents").json()
     assert [d["movement_id"] for d in page["items"]] == ["MOV-3", "MOV-2", "MOV-1"]
@@ -136,7 +136,7 @@ def test_filters_and_search(api_as, environment):
             movement("NC-1", document_type="E"),
         ],
     )
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     url = f"/api/v1/environments/{environment.pk}/documents"
 
     def ids(query):
@@ -163,13 +163,13 @@ def test_generator_pause_resume_and_log(api_as, environment):
     paused = post(client, url, {"action": "pause", "reason": "Cambio de UsoCFDI"}).json()
     assert paused["running"] is False and paused["changed"] is True and paused["changed_by"]
     post(client, f"/api/v1/environments/{environment.pk}/movements", [movement("MOV-1")])
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     state = client.get(url).json()
     assert state["pending"] == 1 and state["events"][0]["action"] == "pause"
     assert Document.objects.get().state == State.WAITING_FOR_INPUT
     resumed = post(client, url, {"action": "resume"}).json()
     assert resumed["running"] is True
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     assert Document.objects.get().state == State.STAMPED
     assert post(client, url, {"action": "explode"}).status_code == 422
     log = client.get(f"/api/v1/environments/{environment.pk}/log?movement=MOV-1").json()
@@ -185,7 +185,7 @@ def test_reprocess_and_cancel_through_the_api(api_as, environment):
         f"/api/v1/environments/{environment.pk}/movements",
         [movement("BAD-1", payment_form="99"), movement("MOV-2")],
     )
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     bad = Document.objects.get(movement_id="BAD-1")
     answer = post(client, f"/api/v1/documents/{bad.pk}/reprocess", {"reason": "otra vez"}).json()
     assert answer["state"] == "received" and answer["waiting_for_input"] is True
@@ -284,7 +284,7 @@ def test_portal_contacts_get_403_and_strangers_401(api_as, environment, path):
     from cfdidesk.invoicing import services
 
     services.movements_receive(environment=environment, payloads=[movement("MOV-1")])
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     url = path.format(env=environment.pk, doc=Document.objects.get().pk)
     assert api_as(roles.PORTAL).get(url).status_code == 403
     assert Client().get(url).status_code == 401

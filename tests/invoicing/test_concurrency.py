@@ -11,7 +11,7 @@ from cfdidesk.invoicing.models import (
     StampBalance,
     State,
 )
-from cfdidesk.invoicing.services.pipeline import pipeline_run, run_batch
+from cfdidesk.invoicing.services.pipeline import pipeline_batch_run, pipeline_run
 from tests.races import needs_postgres, run_together
 
 from .conftest import movement
@@ -38,7 +38,7 @@ def test_concurrent_generators_never_stamp_twice_nor_skip_a_folio(make_environme
         # a worker that finds the environment locked by another simply tries again.
         taken = 0
         while waiting.exists():
-            taken += run_batch(environment.pk, batch_size=7).done
+            taken += pipeline_batch_run(environment_id=environment.pk, batch_size=7).done
         return taken
 
     outcomes = run_together(6, worker)
@@ -86,7 +86,9 @@ def test_two_environments_of_one_rfc_share_credits_without_overdrawing(
             environment=environment, payloads=[movement(f"{environment.pk}-{n}") for n in range(25)]
         )
     InvoicingEnvironment.objects.update(generator_running=True)
-    outcomes = run_together(2, lambda i: pipeline_run((first, second)[i].pk, batch_size=5))
+    outcomes = run_together(
+        2, lambda i: pipeline_run(environment_id=(first, second)[i].pk, batch_size=5)
+    )
     assert [kind for kind, _ in outcomes] == ["ok"] * 2, outcomes
     assert Document.objects.filter(state=State.STAMPED).count() == 30
     assert Document.objects.filter(state=State.NO_CREDITS).count() == 20

@@ -65,7 +65,7 @@ def test_state_counters_follow_every_transition(environment, actor):
         ],
     )
     assert selectors.state_counts(environment) == _grouped(environment)
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     counts = selectors.state_counts(environment)
     assert (
         counts == _grouped(environment)
@@ -103,7 +103,7 @@ def test_filters_and_every_search_kind(client_as, environment):
             movement("BAD-1", payment_form="99"),
         ],
     )
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     first = Document.objects.get(movement_id="M-1")
     client = client_as(roles.CONSULTANT)
     url = f"/facturacion/{environment.pk}/"

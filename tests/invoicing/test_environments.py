@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from cfdidesk.audit.models import AuditEntry
 from cfdidesk.invoicing import crypto, services
 from cfdidesk.invoicing.models import GeneratorEvent, InvoicingEnvironment
-from cfdidesk.invoicing.services.signing import signer_for
+from cfdidesk.invoicing.services.signing import signer_get
 
 from .conftest import EMITTER_RFC, csd
 
@@ -64,7 +64,7 @@ def test_csd_is_stored_encrypted_and_the_signer_works(actor, make_environment):
     assert (
         crypto.decrypt(stored_key) == key and crypto.decrypt(stored_password) == password.encode()
     )
-    assert signer_for(environment).certificate_number == "30001000000400002434"
+    assert signer_get(environment=environment).certificate_number == "30001000000400002434"
     entry = AuditEntry.objects.get(action="invoicing.csd_load")
     assert password not in str(entry.changes) and "key" not in entry.changes
 
@@ -85,7 +85,7 @@ def test_a_bad_csd_is_refused_and_nothing_is_saved(actor, make_environment, file
     environment = make_environment(running=False, credits=None, with_csd=False)
     certificate, key, password = files(*csd())
     with pytest.raises(ValidationError) as exc:
-        services.environment_set_csd(
+        services.csd_load(
             actor=actor,
             environment=environment,
             certificate=certificate,
@@ -103,11 +103,11 @@ def test_the_password_never_reaches_the_logs(actor, make_environment, caplog):
     caplog.set_level(logging.DEBUG)
     environment = make_environment(running=False, credits=None, with_csd=False)
     cer, key, password = csd()
-    services.environment_set_csd(
+    services.csd_load(
         actor=actor, environment=environment, certificate=cer, key=key, password=password
     )
     with pytest.raises(ValidationError):
-        services.environment_set_csd(
+        services.csd_load(
             actor=actor,
             environment=environment,
             certificate=cer,
@@ -147,7 +147,7 @@ def test_pause_and_resume_are_recorded_with_who_and_when(actor, make_environment
     with pytest.raises(ValidationError, match="CSD"):
         services.generator_resume(actor=actor, environment=environment)
     cer, key, password = csd()
-    services.environment_set_csd(
+    services.csd_load(
         actor=actor, environment=environment, certificate=cer, key=key, password=password
     )
     environment, changed = services.generator_resume(

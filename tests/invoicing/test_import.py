@@ -26,7 +26,7 @@ def stamped_files(environment):
     services.movements_receive(
         environment=environment, payloads=[movement(f"OLD-{i}") for i in range(1, 4)]
     )
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     documents = list(Document.objects.filter(environment=environment).order_by("id"))
     files = [
         (d.file_name, DocumentXml.objects.get(document=d).stamped_xml.encode(), d.uuid)
@@ -77,7 +77,7 @@ def test_zip_import_registers_stamped_documents_and_moves_folios_forward(
     assert selectors.state_counts(environment)[State.STAMPED] == 3
     # The generator continues after the imported folios.
     services.movements_receive(environment=environment, payloads=[movement("NEW-1")])
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     assert Document.objects.get(movement_id="NEW-1").series_folio == "A-4"
     # The same files again: reported as duplicates, never stored twice.
     again = services.documents_import(
@@ -184,7 +184,7 @@ def test_size_limits(environment, actor, stamped_files):
 
 def test_a_folio_already_used_by_another_cfdi_is_refused(environment, actor, stamped_files):
     services.movements_receive(environment=environment, payloads=[movement("NEW-1")])
-    pipeline_run(environment.pk)  # takes A-1 again, since the counter was reset
+    pipeline_run(environment_id=environment.pk)  # takes A-1 again, since the counter was reset
     with pytest.raises(services.ImportRefused) as refused:
         services.documents_import(
             environment=environment, name="A1.xml", data=stamped_files[0][1], actor=actor

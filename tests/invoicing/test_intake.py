@@ -209,7 +209,7 @@ def test_the_example_files_are_accepted(environment):
     assert Movement.objects.filter(source="file").count() == 6
     from cfdidesk.invoicing.services.pipeline import pipeline_run
 
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     states = dict(Document.objects.values_list("movement_id", "state"))
     assert states["MOV-000101"] == State.STAMPED and states["MOV-000201"] == State.STAMPED
     assert states["MOV-000202"] == State.STAMPED and states["MOV-000103"] == State.STAMPED

@@ -308,7 +308,7 @@ def test_sat_payroll_rules_the_xsd_does_not_hold(tamper, field, words):
 @pytest.mark.django_db
 def test_a_payroll_movement_is_mapped_validated_sealed_and_stamped(environment):
     services.movements_receive(environment=environment, payloads=[payroll("NOM-1")])
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     document = Document.objects.select_related("xml").get(movement_id="NOM-1")
     assert document.state == State.STAMPED, document.errors
     assert (document.document_type, document.series, document.folio) == ("N", "NOM", 1)
@@ -361,7 +361,7 @@ def test_payroll_that_cannot_be_mapped_is_a_mapping_error_in_spanish(
     environment, changes, field, words
 ):
     services.movements_receive(environment=environment, payloads=[payroll("NOM-1", **changes)])
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     document = Document.objects.get(movement_id="NOM-1")
     assert document.state == State.MAPPING_ERROR and not document.input_flag
     assert any(
@@ -389,7 +389,7 @@ def test_payroll_that_cannot_be_mapped_is_a_mapping_error_in_spanish(
 )
 def test_payroll_against_sats_rules_is_a_validation_error(environment, movement, field, words):
     services.movements_receive(environment=environment, payloads=[movement])
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     document = Document.objects.select_related("xml").get(movement_id="NOM-1")
     assert document.state == State.VALIDATION_ERROR
     assert any(e["field"] == field and words in e["message"] for e in document.errors), (
@@ -425,7 +425,7 @@ def test_payroll_for_a_non_labour_contract_without_registration(environment):
         deductions=[{"type": "002", "code": "D002", "concept": "ISR", "amount": "1500.00"}],
     )
     services.movements_receive(environment=environment, payloads=[movement])
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     document = Document.objects.select_related("xml").get(movement_id="NOM-1")
     assert document.state == State.STAMPED, document.errors
     full_sat_xsd_valid(document.xml.stamped_xml)
@@ -457,7 +457,7 @@ def test_payroll_through_the_api_with_its_block_in_the_document_detail(make_user
     )
     response = client.post(url, data=json.dumps(payroll("NOM-1")), content_type="application/json")
     assert response.status_code == 202, response.content
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     document = Document.objects.get(movement_id="NOM-1")
     detail = client.get(f"/api/v1/documents/{document.pk}").json()
     assert detail["state"] == "stamped", detail

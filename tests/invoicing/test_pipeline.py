@@ -37,7 +37,7 @@ def states(environment):
 def test_a_movement_is_mapped_validated_sealed_and_stamped(environment):
     receive(environment, movement("MOV-1"))
     assert doc("MOV-1").state == State.RECEIVED and doc("MOV-1").file_name == "PRE_AMOV-1.xml"
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
 
     document = doc("MOV-1")
     assert document.state == State.STAMPED
@@ -80,7 +80,7 @@ def test_folios_follow_arrival_order_per_series_and_type(environment):
         ),
         movement("B-1", series="B"),
     )
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     folios = {d.movement_id: (d.series, d.folio) for d in Document.objects.all()}
     assert [folios[f"MOV-{n}"] for n in range(1, 6)] == [("A", n) for n in range(1, 6)]
     assert folios["NC-1"] == ("NC", 1) and folios["B-1"] == ("B", 1)
@@ -114,7 +114,7 @@ def test_payment_cfdi_with_its_complement(environment):
         },
     )
     receive(environment, payment)
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     document = doc("PAY-1")
     assert document.state == State.STAMPED, document.errors
     assert (document.series, document.folio, document.currency) == ("P", 1, "XXX")
@@ -165,7 +165,7 @@ def test_what_cannot_be_mapped_is_a_mapping_error_with_field_and_reason(
     environment, changes, field, words
 ):
     receive(environment, movement("MOV-1", **changes))
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     document = doc("MOV-1")
     assert document.state == State.MAPPING_ERROR
     assert not document.input_flag
@@ -202,7 +202,7 @@ def test_sat_rules_beyond_the_xsd_are_structure_validation_errors(
     environment, changes, field, words
 ):
     receive(environment, movement("MOV-1", **changes))
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     document = doc("MOV-1")
     assert document.state == State.VALIDATION_ERROR
     assert any(e["field"] == field and words in e["message"] for e in document.errors), (
@@ -215,21 +215,21 @@ def test_sat_rules_beyond_the_xsd_are_structure_validation_errors(
 
 def test_the_movement_total_that_adds_up_passes(environment):
     receive(environment, movement("MOV-1", total="232"))
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     assert doc("MOV-1").state == State.STAMPED
 
 
 def test_paused_generator_keeps_documents_waiting_then_takes_them_in_order(make_environment, actor):
     environment = make_environment(running=False)
     receive(environment, *[movement(f"MOV-{n}") for n in range(1, 4)])
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     assert set(states(environment).values()) == {State.WAITING_FOR_INPUT}
     assert Document.objects.filter(input_flag=True).count() == 3
     environment, changed = services.generator_resume(
         actor=actor, environment=environment, reason="Listo"
     )
     assert changed
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     documents = Document.objects.order_by("id")
     assert [(d.state, d.folio) for d in documents] == [
         (State.STAMPED, 1),
@@ -244,7 +244,7 @@ def test_without_credits_documents_wait_sin_timbres_and_are_taken_when_credits_l
 ):
     environment = make_environment(credits=2)
     receive(environment, *[movement(f"MOV-{n}") for n in range(1, 5)])
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     assert [states(environment)[f"MOV-{n}"] for n in range(1, 5)] == [
         State.STAMPED,
         State.STAMPED,
@@ -253,9 +253,11 @@ def test_without_credits_documents_wait_sin_timbres_and_are_taken_when_credits_l
     ]
     assert doc("MOV-3").input_flag and doc("MOV-3").folio is None
     assert str(State.NO_CREDITS.label) == "Sin timbres"
-    assert pipeline_run(environment.pk) == 0  # nothing to do until credits arrive: no busy loop
+    assert (
+        pipeline_run(environment_id=environment.pk) == 0
+    )  # nothing to do until credits arrive: no busy loop
     services.credits_load(actor=actor, rfc=environment.emitter_rfc, quantity=1)
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     assert (doc("MOV-3").state, doc("MOV-3").folio, doc("MOV-4").state) == (
         State.STAMPED,
         3,
@@ -279,7 +281,7 @@ def test_a_pac_refusal_is_a_generator_error_and_the_document_keeps_its_folio(env
         ],
     )
     receive(environment, huge, movement("MOV-2"))
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     big = doc("BIG-1")
     assert big.state == State.GENERATOR_ERROR and big.folio == 1
     assert "Confirmacion" in big.errors[0]["message"] and big.errors[0]["kind"] == "generator"
@@ -300,14 +302,14 @@ def test_an_unreachable_pac_leaves_documents_waiting_and_gives_the_folio_back(
 
     monkeypatch.setattr(sandbox.SandboxAdapter, "stamp", down)
     receive(environment, movement("MOV-1"), movement("MOV-2"))
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     assert (doc("MOV-1").state, doc("MOV-1").folio) == (State.WAITING_FOR_INPUT, None)
     assert doc("MOV-2").state == State.WAITING_FOR_INPUT
     assert LogLine.objects.filter(
         movement_id="MOV-1", level="warning", message__contains="PAC no respondió"
     ).exists()
     monkeypatch.undo()
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     assert [(doc(m).state, doc(m).folio) for m in ("MOV-1", "MOV-2")] == [
         (State.STAMPED, 1),
         (State.STAMPED, 2),
@@ -317,14 +319,14 @@ def test_an_unreachable_pac_leaves_documents_waiting_and_gives_the_folio_back(
 def test_no_csd_is_a_generator_error_for_what_it_takes(make_environment):
     environment = make_environment(with_csd=False, running=False)
     receive(environment, movement("MOV-1"))
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     assert (
         doc("MOV-1").state == State.WAITING_FOR_INPUT
     )  # validated with a placeholder certificate number
     from cfdidesk.invoicing.models import InvoicingEnvironment
 
     InvoicingEnvironment.objects.filter(pk=environment.pk).update(generator_running=True)
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     document = doc("MOV-1")
     assert document.state == State.GENERATOR_ERROR and document.folio is None
     assert "CSD" in document.errors[0]["message"]
@@ -333,7 +335,7 @@ def test_no_csd_is_a_generator_error_for_what_it_takes(make_environment):
 def test_reprocess_after_fixing_the_movement_stamps_it(environment, actor):
     """Seed 000: change the UsoCFDI of a movement, set input = 1, check that it was stamped."""
     receive(environment, movement("MOV-1", receptor={"tax_regime": "605", "cfdi_use": "G01"}))
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     document = doc("MOV-1")
     assert document.state == State.VALIDATION_ERROR
     payload = document.source_movement.payload
@@ -344,7 +346,7 @@ def test_reprocess_after_fixing_the_movement_stamps_it(environment, actor):
         actor=actor, document=document, reason="Uso del CFDI corregido a CN01"
     )
     assert doc("MOV-1").state == State.RECEIVED and doc("MOV-1").input_flag
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     document = doc("MOV-1")
     assert document.state == State.STAMPED, document.errors
     assert 'UsoCFDI="CN01"' in document.xml.stamped_xml
@@ -354,7 +356,7 @@ def test_reprocess_after_fixing_the_movement_stamps_it(environment, actor):
 
 def test_transitions_only_along_allowed_moves(environment, actor):
     receive(environment, movement("MOV-1"))
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     document = doc("MOV-1")
     with pytest.raises(ValidationError, match="no puede pasar"):
         services.document_reprocess(actor=actor, document=document)
@@ -371,12 +373,12 @@ def test_cancel_a_document_before_it_is_stamped(make_environment, actor):
     services.document_cancel(actor=actor, document=doc("MOV-1"), reason="Duplicado en el ERP")
     document = doc("MOV-1")
     assert document.state == State.CANCELLED and not document.input_flag
-    assert pipeline_run(environment.pk) == 0
+    assert pipeline_run(environment_id=environment.pk) == 0
 
 
 def test_the_debug_log_follows_a_movement(environment):
     receive(environment, movement("MOV-1"), movement("MOV-2"))
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     from cfdidesk.invoicing.selectors import log_lines
 
     lines = log_lines(environment=environment, movement="MOV-1")
@@ -389,7 +391,7 @@ def test_hold_leaves_a_valid_pre_document_until_it_is_reprocessed(make_environme
     environment = make_environment(running=False)
     receive(environment, movement("MOV-1"), movement("MOV-2"))
     services.document_hold(actor=actor, document=doc("MOV-2"), reason="Revisar con el cliente")
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     assert (doc("MOV-1").state, doc("MOV-2").state, doc("MOV-2").input_flag) == (
         State.WAITING_FOR_INPUT,
         State.RECEIVED,
@@ -400,11 +402,11 @@ def test_hold_leaves_a_valid_pre_document_until_it_is_reprocessed(make_environme
     with pytest.raises(ValidationError):
         services.document_hold(actor=actor, document=doc("MOV-1"))
     services.generator_resume(actor=actor, environment=environment)
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     assert doc("MOV-1").state == State.PRE and doc("MOV-2").state == State.RECEIVED
     services.document_reprocess(actor=actor, document=doc("MOV-1"))
     services.document_reprocess(actor=actor, document=doc("MOV-2"))
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     assert [(doc(m).state, doc(m).folio) for m in ("MOV-1", "MOV-2")] == [
         (State.STAMPED, 1),
         (State.STAMPED, 2),
@@ -421,3 +423,15 @@ def test_the_workers_periodic_job_runs_every_environment_with_work(make_environm
     assert pipeline_run_all() == {environment.pk: 2}  # prepared, then stamped
     assert doc("MOV-1").state == State.STAMPED
     assert pipeline_run_all() == {}
+
+
+def test_a_pac_adapter_reads_uuid_and_stamping_date_from_the_stamped_xml(environment):
+    """StampResult.from_stamped_xml, what a real PAC's adapter returns: the same UUID and date."""
+    from cfdidesk.invoicing.adapters import StampResult
+
+    receive(environment, movement("MOV-1"))
+    pipeline_run(environment_id=environment.pk)
+    document = doc("MOV-1")
+    result = StampResult.from_stamped_xml(document.xml.stamped_xml.encode())
+    assert result.uuid == document.uuid
+    assert result.stamped_at == document.stamped_at

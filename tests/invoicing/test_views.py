@@ -52,7 +52,7 @@ def test_document_page_shows_xml_history_log_and_actions(client_as, environment)
     services.movements_receive(
         environment=environment, payloads=[movement("MOV-1"), movement("BAD-1", payment_form="99")]
     )
-    pipeline_run(environment.pk)
+    pipeline_run(environment_id=environment.pk)
     client = client_as(roles.CONSULTANT)
     stamped = Document.objects.get(movement_id="MOV-1")
     page = client.get(f"/facturacion/documentos/{stamped.pk}/").content.decode()

@@ -1,7 +1,9 @@
 """The one place that decides who reaches an environment or a document: staff with the capability.
 
-Portal contacts never do (their company's documents and folio reports come in a later stage,
-through their own views).
+Reading needs `invoicing.view`; changing needs a write capability (`invoicing.operate` by
+default; `invoicing.manage` for the environment's own data and CSD, `invoicing.credits` for stamp
+credits). Portal contacts never do (their company's documents and folio reports come in a later
+stage, through their own views).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -11,10 +13,12 @@ from cfdidesk.accounts.roles import has_capability
 
 from .models import Document, InvoicingEnvironment
 
+VIEW = "invoicing.view"
+OPERATE = "invoicing.operate"
+WRITE_CAPABILITIES = frozenset({OPERATE, "invoicing.manage", "invoicing.credits"})
 
-def get_environment_for(
-    user, pk: int, *, capability: str = "invoicing.view"
-) -> InvoicingEnvironment:
+
+def _environment(user, pk: int, capability: str) -> InvoicingEnvironment:
     if not has_capability(user, capability):
         raise PermissionDenied
     environment = (
@@ -27,10 +31,36 @@ def get_environment_for(
     return environment
 
 
-def get_document_for(user, pk: int, *, capability: str = "invoicing.view") -> Document:
+def _document(user, pk: int, capability: str) -> Document:
     if not has_capability(user, capability):
         raise PermissionDenied
     document = Document.objects.select_related("environment").filter(pk=pk).first()
     if document is None:
         raise Http404
     return document
+
+
+def _write(capability: str) -> str:
+    if capability not in WRITE_CAPABILITIES:
+        raise ValueError(f"{capability!r} is not a write capability of invoicing")
+    return capability
+
+
+def get_environment_for(user, pk: int) -> InvoicingEnvironment:
+    """The environment, to read it."""
+    return _environment(user, pk, VIEW)
+
+
+def get_environment_for_edit(user, pk: int, *, capability: str = OPERATE) -> InvoicingEnvironment:
+    """The environment, to change it or what it holds (movements, generator, CSD, credits)."""
+    return _environment(user, pk, _write(capability))
+
+
+def get_document_for(user, pk: int) -> Document:
+    """The document, to read it."""
+    return _document(user, pk, VIEW)
+
+
+def get_document_for_edit(user, pk: int) -> Document:
+    """The document, to reprocess, hold or cancel it."""
+    return _document(user, pk, OPERATE)

@@ -149,7 +149,7 @@ def load_demo(company: Company | None = None, *, actor=None) -> InvoicingEnviron
     env = services.environment_create(
         actor=actor, company=company, data={"name": DEMO_NAME, **EMITTER}
     )
-    env = services.environment_set_csd(
+    env = services.csd_load(
         actor=actor,
         environment=env,
         certificate=(FIXTURES / "eku9003173c9_csd.cer").read_bytes(),
@@ -189,7 +189,7 @@ def load_demo(company: Company | None = None, *, actor=None) -> InvoicingEnviron
         _movement(10, receptor_changes={"tax_regime": "605", "cfdi_use": "G01"}),
         _movement(11, payment_form="99"),
     )
-    pipeline_run(env.pk)
+    pipeline_run(environment_id=env.pk)
     paid = Document.objects.filter(environment=env, state="stamped").order_by("id").first()
     send(
         {
@@ -216,7 +216,7 @@ def load_demo(company: Company | None = None, *, actor=None) -> InvoicingEnviron
     )
     # The last credit goes; the next two wait "sin timbres".
     send(*(_movement(n, receptor=n % 3) for n in range(13, 16)))
-    pipeline_run(env.pk)
+    pipeline_run(environment_id=env.pk)
 
     # Paused (seed 000: "paramos el generador"): two wait, one is held before and one after validation,
     # one is cancelled.
@@ -233,7 +233,7 @@ def load_demo(company: Company | None = None, *, actor=None) -> InvoicingEnviron
     services.document_hold(
         actor=actor, document=by_id["DEMO-0020"], reason=_("Revisar el movimiento con el cliente")
     )
-    pipeline_run(env.pk)
+    pipeline_run(environment_id=env.pk)
     documents = {
         d.movement_id: d
         for d in Document.objects.filter(

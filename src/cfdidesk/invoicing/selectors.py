@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -13,12 +14,15 @@ from cfdidesk.sat.rfc import normalize_rfc
 from .models import (
     Document,
     DocumentTransition,
+    DocumentXml,
     GeneratorEvent,
     InvoicingEnvironment,
     LogLine,
+    StampBalance,
     State,
     StateCount,
 )
+from .naming import pre_download_name
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _SERIES_FOLIO = re.compile(r"^(?P<series>[A-Za-z]{0,25})[- ]?(?P<folio>\d{1,18})$")
@@ -135,7 +139,7 @@ def document_list(
     if date_from:
         qs = qs.filter(created_at__gte=_day_start(date_from))
     if date_to:
-        qs = qs.filter(created_at__lt=_day_start(date_to) + timezone.timedelta(days=1))
+        qs = qs.filter(created_at__lt=_day_start(date_to) + timedelta(days=1))
     if query.strip():
         qs = qs.filter(id__in=_search_ids(environment, query))
     by_date = bool(date_from or date_to) and not (
@@ -171,3 +175,44 @@ def generator_events(
         .select_related("actor")
         .order_by("-id")[:limit]
     )
+
+
+def stamp_balance(*, rfc: str) -> StampBalance:
+    """The RFC's stamp credits (unsaved, zero, if nothing was ever loaded)."""
+    return StampBalance.objects.filter(rfc=rfc).first() or StampBalance(rfc=rfc)
+
+
+def document_xml(document: Document) -> DocumentXml | None:
+    """The document's XML row (its PRE and its stamped XML), if it has one."""
+    return DocumentXml.objects.filter(document=document).first()
+
+
+@dataclass(frozen=True)
+class XmlDownload:
+    content: str
+    file_name: str
+
+
+def document_has_xml(document: Document) -> bool:
+    """Whether the document has an XML to download, told by its state (without reading the XML):
+    mapping wrote its PRE, or it is stamped."""
+    return document.state not in (State.RECEIVED, State.MAPPING_ERROR) or document.is_stamped
+
+
+def document_xml_download(document: Document, *, kind: str = "auto") -> XmlDownload | None:
+    """Which XML a download gives and its file name, for the page and the API alike.
+
+    `kind`: auto (the stamped XML, or the PRE while there is none), stamped, or pre. The PRE of a
+    stamped document is named PRE_<its file name>. None when the document has no such XML.
+    """
+    xml = document_xml(document)
+    stamped = xml.stamped_xml if xml else ""
+    pre = xml.pre_xml if xml else ""
+    if kind == "stamped" or (kind == "auto" and stamped):
+        content, name = stamped, document.file_name
+    else:
+        content = pre
+        name = pre_download_name(document.file_name, stamped=document.is_stamped)
+    if not content:
+        return None
+    return XmlDownload(content, name or str(document.pk))

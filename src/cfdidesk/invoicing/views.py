@@ -24,10 +24,15 @@ from cfdidesk.core.params import page_param
 from cfdidesk.core.uploads import upload_too_large
 
 from . import selectors, services
-from .access import get_document_for, get_environment_for
+from .access import (
+    get_document_for,
+    get_document_for_edit,
+    get_environment_for,
+    get_environment_for_edit,
+)
 from .cfdi.xml import XmlRefused, pretty
 from .forms import ImportForm, MovementsUploadForm, ReasonForm
-from .models import DocumentType, DocumentXml, State
+from .models import DocumentType, State
 
 PAGE_SIZE = 50
 LIST_FILTERS = ("estado", "tipo", "serie", "rfc", "desde", "hasta")
@@ -87,7 +92,7 @@ def _environment_context(request, environment, **extra):
         "import_form": ImportForm(),
         "events": list(selectors.generator_events(environment, limit=10)),
         "log": selectors.log_lines(environment=environment, limit=30),
-        "credits": services.balance_of(environment.emitter_rfc),
+        "credits": selectors.stamp_balance(rfc=environment.emitter_rfc),
         "can_operate": has_capability(request.user, "invoicing.operate"),
         "upload_form": MovementsUploadForm(),
         **extra,
@@ -111,7 +116,7 @@ def environment_detail(request, pk: int):
 @require_capability("invoicing.view")
 @require_POST
 def documents_import(request, pk: int):
-    environment = get_environment_for(request.user, pk, capability="invoicing.operate")
+    environment = get_environment_for_edit(request.user, pk)
     form = ImportForm(request.POST, request.FILES)
     refused = None
     if upload_too_large(request):
@@ -150,7 +155,7 @@ def documents_import(request, pk: int):
 @require_capability("invoicing.view")
 @require_POST
 def generator_set(request, pk: int):
-    environment = get_environment_for(request.user, pk, capability="invoicing.operate")
+    environment = get_environment_for_edit(request.user, pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     service = (
@@ -175,7 +180,7 @@ def generator_set(request, pk: int):
 
 @require_capability("invoicing.view")
 def movements_upload(request, pk: int):
-    environment = get_environment_for(request.user, pk, capability="invoicing.operate")
+    environment = get_environment_for_edit(request.user, pk)
     form = MovementsUploadForm(request.POST or None, request.FILES or None)
     refused = None
     if request.method == "POST":
@@ -222,16 +227,21 @@ def movements_example(request, kind: str):
     return response
 
 
+def _readable(xml) -> str:
+    """The document's XML (stamped, else PRE) indented for the page; as it is if it does not parse."""
+    text = (xml.stamped_xml or xml.pre_xml) if xml else ""
+    if not text:
+        return ""
+    try:
+        return pretty(text)
+    except XmlRefused:
+        return text
+
+
 @require_capability("invoicing.view")
 def document_detail(request, pk: int):
     document = get_document_for(request.user, pk)
-    xml = DocumentXml.objects.filter(document=document).first()
-    readable = ""
-    if xml and (xml.stamped_xml or xml.pre_xml):
-        try:
-            readable = pretty(xml.stamped_xml or xml.pre_xml)
-        except XmlRefused:
-            readable = xml.stamped_xml or xml.pre_xml
+    xml = selectors.document_xml(document)
     return render(
         request,
         "invoicing/document_detail.html",
@@ -245,14 +255,10 @@ def document_detail(request, pk: int):
             )
             if document.movement_id
             else [],
-            "xml": readable,
+            "xml": _readable(xml),
             "has_pre": bool(xml and xml.pre_xml),
             "can_operate": has_capability(request.user, "invoicing.operate"),
-            "can_reprocess": document.state in services.ALLOWED
-            and State.RECEIVED in services.ALLOWED[document.state],
-            "can_hold": document.input_flag
-            and document.state in (State.RECEIVED, State.WAITING_FOR_INPUT, State.NO_CREDITS),
-            "can_cancel": document.state not in (State.STAMPED, State.CANCELLED),
+            "actions": services.document_actions(document=document),
         },
     )
 
@@ -260,21 +266,21 @@ def document_detail(request, pk: int):
 @require_capability("invoicing.view")
 def document_xml(request, pk: int):
     document = get_document_for(request.user, pk)
-    xml = DocumentXml.objects.filter(document=document).first()
-    pre = request.GET.get("tipo") == "pre"
-    content = (xml.pre_xml if pre else (xml.stamped_xml or xml.pre_xml)) if xml else ""
-    if not content:
+    kind = "pre" if request.GET.get("tipo") == "pre" else "auto"
+    download = selectors.document_xml_download(document, kind=kind)
+    if download is None:
         raise Http404
-    name = document.file_name if not (pre and document.is_stamped) else f"PRE_{document.file_name}"
-    response = HttpResponse(content.encode(), content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = HttpResponse(
+        download.content.encode(), content_type="application/xml; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{download.file_name}"'
     return response
 
 
 @require_capability("invoicing.view")
 @require_POST
 def document_action(request, pk: int, action: str):
-    document = get_document_for(request.user, pk, capability="invoicing.operate")
+    document = get_document_for_edit(request.user, pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     service = {

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from . import catalogs
-from .rfc import GENERIC_RFCS, check_rfc
+from .rfc import GENERIC_RFCS, RfcCheck, check_rfc
 
 _POSTAL_CODE = re.compile(r"^\d{5}$")
 # Anexo 20: a receptor with a generic RFC is "sin obligaciones fiscales" and the CFDI "sin efectos fiscales".
@@ -47,8 +47,18 @@ def check_receptor(*, rfc: str, tax_regime: str, cfdi_use: str, postal_code: str
         result.add("rfc", message)
     if rfc_check.warnings:
         result.warnings["rfc"] = list(rfc_check.warnings)
-    person_type = rfc_check.person_type
+    regime = _check_regime(result, rfc_check, tax_regime)
+    _check_use(result, rfc_check, cfdi_use, tax_regime, regime)
 
+    message = check_postal_code(postal_code)
+    if message:
+        result.add("postal_code", message)
+    return result
+
+
+def _check_regime(result: ReceptorCheck, rfc_check: RfcCheck, tax_regime: str):
+    """The regime's errors; returns the regime (None when missing or unknown)."""
+    person_type = rfc_check.person_type
     regime = catalogs.tax_regimes().get(tax_regime or "")
     if not tax_regime:
         result.add("tax_regime", _("Elige el régimen fiscal."))
@@ -70,7 +80,13 @@ def check_receptor(*, rfc: str, tax_regime: str, cfdi_use: str, postal_code: str
             _("Con el RFC genérico %(rfc)s el régimen debe ser 616 - Sin obligaciones fiscales.")
             % {"rfc": rfc_check.rfc},
         )
+    return regime
 
+
+def _check_use(
+    result: ReceptorCheck, rfc_check: RfcCheck, cfdi_use: str, tax_regime: str, regime
+) -> None:
+    person_type = rfc_check.person_type
     use = catalogs.cfdi_uses().get(cfdi_use or "")
     if not cfdi_use:
         result.add("cfdi_use", _("Elige el uso del CFDI."))
@@ -96,11 +112,6 @@ def check_receptor(*, rfc: str, tax_regime: str, cfdi_use: str, postal_code: str
             _("Con el RFC genérico %(rfc)s el uso debe ser S01 - Sin efectos fiscales.")
             % {"rfc": rfc_check.rfc},
         )
-
-    message = check_postal_code(postal_code)
-    if message:
-        result.add("postal_code", message)
-    return result
 
 
 def _person_word(person_type: str) -> str:

@@ -83,35 +83,43 @@ def check_rfc(value: str | None) -> RfcCheck:
         return RfcCheck(rfc, person_type)
     except stdnum_errors.ValidationError:
         pass
+    error = _refusal(rfc, person_type)
+    if error:
+        return RfcCheck(rfc, person_type, [error])
+    return RfcCheck(rfc, person_type, [], _check_digit_warnings(rfc))
+
+
+def _refusal(rfc: str, person_type: str) -> str | None:
+    """Why the RFC is not valid (format, date, forbidden word), or None when only its check digit
+    may be off."""
     try:
         stdnum_rfc.validate(rfc)
     except stdnum_errors.InvalidFormat:
         if person_type == PERSON_MORAL:
-            msg = _(
+            return _(
                 "El RFC de persona moral son 3 letras, 6 dígitos de fecha (AAMMDD) y 3 de homoclave."
             )
-        else:
-            msg = _(
-                "El RFC de persona física son 4 letras, 6 dígitos de fecha (AAMMDD) y 3 de homoclave."
-            )
-        return RfcCheck(rfc, person_type, [msg])
+        return _(
+            "El RFC de persona física son 4 letras, 6 dígitos de fecha (AAMMDD) y 3 de homoclave."
+        )
     except stdnum_errors.InvalidComponent:
         if person_type == PERSON_FISICA and rfc[:4] in stdnum_rfc._name_blacklist:
-            msg = _("Las letras iniciales del RFC forman una palabra que el SAT no asigna.")
-        else:
-            msg = _("La fecha del RFC (AAMMDD) no es una fecha válida.")
-        return RfcCheck(rfc, person_type, [msg])
+            return _("Las letras iniciales del RFC forman una palabra que el SAT no asigna.")
+        return _("La fecha del RFC (AAMMDD) no es una fecha válida.")
     except stdnum_errors.ValidationError:
-        return RfcCheck(rfc, person_type, [_("El RFC no es válido.")])
-    warnings = []
+        return _("El RFC no es válido.")
+    return None
+
+
+def _check_digit_warnings(rfc: str) -> list[str]:
     if rfc[-1] != stdnum_rfc.calc_check_digit(rfc[:-1]):
-        warnings.append(
+        return [
             _(
                 "El dígito verificador del RFC no coincide con el cálculo del SAT. "
                 "Compruébalo con la constancia de situación fiscal del cliente."
             )
-        )
-    return RfcCheck(rfc, person_type, [], warnings)
+        ]
+    return []
 
 
 def with_check_digit(rfc_without_digit: str) -> str:

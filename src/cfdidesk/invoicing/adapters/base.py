@@ -71,14 +71,14 @@ class StampResult:
         """Read UUID and FechaTimbrado from the TimbreFiscalDigital of a stamped CFDI."""
         from datetime import datetime as dt
 
-        from ..cfdi.mapping import _timezone
+        from ..cfdi.mapping import place_timezone
         from ..cfdi.tfd import read_stamp
         from ..cfdi.xml import parse_xml
 
         stamp = read_stamp(parse_xml(xml))
         if stamp is None:
             raise StampingRefused("La respuesta del PAC no trae TimbreFiscalDigital.")
-        when = _timezone("06000").localize(dt.fromisoformat(stamp.stamped_at))
+        when = place_timezone("06000").localize(dt.fromisoformat(stamp.stamped_at))
         return cls(
             xml=xml,
             uuid=stamp.uuid,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..cfdi import CFDI_NS
 from ..cfdi.csd import load_signer
-from ..cfdi.mapping import _timezone
+from ..cfdi.mapping import place_timezone
 from ..cfdi.schema import xsd_issues
 from ..cfdi.seal import verify_seal
 from ..cfdi.tfd import add_stamp, read_stamp
@@ -72,7 +72,7 @@ class SandboxAdapter:
                 f"El total {total} requiere la clave de confirmación del PAC (atributo Confirmacion).",
                 code="CFDI40119",
             )
-        stamped_at = timezone.now().astimezone(_timezone("06000")).replace(microsecond=0)
+        stamped_at = timezone.now().astimezone(place_timezone("06000")).replace(microsecond=0)
         new_uuid = str(uuid.uuid4()).upper()
         add_stamp(
             root,

@@ -13,6 +13,7 @@ from cfdidesk.core.audit_actions import AuditAction
 from cfdidesk.sat.rfc import normalize_rfc
 
 from ..models import CreditLoad, Document, StampBalance, State
+from .scheduling import pipeline_schedule
 
 MAX_LOAD = 10_000_000
 
@@ -50,8 +51,6 @@ def credits_load(*, actor, rfc: str, quantity: int, note: str = "") -> StampBala
         target=load,
         changes={"rfc": rfc, "quantity": quantity},
     )
-    from .pipeline import schedule
-
     waiting = (
         Document.objects.filter(
             state=State.NO_CREDITS,
@@ -63,10 +62,5 @@ def credits_load(*, actor, rfc: str, quantity: int, note: str = "") -> StampBala
         .distinct()
     )
     for environment_id in sorted(set(waiting)):
-        schedule(environment_id)
+        pipeline_schedule(environment_id=environment_id)
     return balance
-
-
-def balance_of(rfc: str) -> StampBalance:
-    """The RFC's balance (unsaved, zero, if nothing was ever loaded)."""
-    return StampBalance.objects.filter(rfc=rfc).first() or StampBalance(rfc=rfc)

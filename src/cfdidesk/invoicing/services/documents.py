@@ -11,8 +11,9 @@ from cfdidesk.core.actors import actor_or_none
 from cfdidesk.core.people import display_name
 
 from ..models import Document, LogLine, State
-from .log import log_line
-from .transitions import move, transitions_save
+from .log import log_line_build
+from .scheduling import pipeline_schedule
+from .transitions import HOLDABLE, document_move, transitions_save
 
 
 def _who(actor) -> str:
@@ -34,22 +35,22 @@ def document_reprocess(*, actor, document: Document, reason: str = "") -> Docume
             return locked
         transition = None
     else:
-        transition = move(locked, State.RECEIVED, actor=actor, reason=reason, now=now)
+        transition = document_move(
+            document=locked, to=State.RECEIVED, actor=actor, reason=reason, now=now
+        )
     locked.input_flag = True
     locked.errors = []
     locked.save(update_fields=["state", "input_flag", "errors", "updated_at"])
     if transition:
-        transitions_save(locked.environment_id, [transition])
-    log_line(
-        locked.environment_id,
-        LogLine.Stage.ENVIRONMENT,
-        _("Reprocesado por %(who)s: %(reason)s") % {"who": _who(actor), "reason": reason},
+        transitions_save(environment_id=locked.environment_id, rows=[transition])
+    log_line_build(
+        environment_id=locked.environment_id,
+        stage=LogLine.Stage.ENVIRONMENT,
+        message=_("Reprocesado por %(who)s: %(reason)s") % {"who": _who(actor), "reason": reason},
         movement_id=locked.movement_id,
         now=now,
     ).save()
-    from .pipeline import schedule
-
-    schedule(locked.environment_id)
+    pipeline_schedule(environment_id=locked.environment_id)
     return locked
 
 
@@ -61,10 +62,7 @@ def document_hold(*, actor, document: Document, reason: str = "") -> Document:
     yet mapped stays "received". Useful to look at a movement before it is stamped.
     """
     locked = Document.objects.select_for_update().get(pk=document.pk)
-    if (
-        locked.state not in (State.RECEIVED, State.WAITING_FOR_INPUT, State.NO_CREDITS)
-        or not locked.input_flag
-    ):
+    if locked.state not in HOLDABLE or not locked.input_flag:
         raise ValidationError(
             {
                 "state": [
@@ -77,16 +75,16 @@ def document_hold(*, actor, document: Document, reason: str = "") -> Document:
     transition = (
         None
         if locked.state == State.RECEIVED
-        else move(locked, State.PRE, actor=actor, reason=reason, now=now)
+        else document_move(document=locked, to=State.PRE, actor=actor, reason=reason, now=now)
     )
     locked.input_flag = False
     locked.save(update_fields=["state", "input_flag", "updated_at"])
     if transition:
-        transitions_save(locked.environment_id, [transition])
-    log_line(
-        locked.environment_id,
-        LogLine.Stage.ENVIRONMENT,
-        _("Retenido por %(who)s: %(reason)s") % {"who": _who(actor), "reason": reason},
+        transitions_save(environment_id=locked.environment_id, rows=[transition])
+    log_line_build(
+        environment_id=locked.environment_id,
+        stage=LogLine.Stage.ENVIRONMENT,
+        message=_("Retenido por %(who)s: %(reason)s") % {"who": _who(actor), "reason": reason},
         movement_id=locked.movement_id,
         now=now,
     ).save()
@@ -110,14 +108,16 @@ def document_cancel(*, actor, document: Document, reason: str) -> Document:
             }
         )
     now = timezone.now()
-    transition = move(locked, State.CANCELLED, actor=actor, reason=reason.strip(), now=now)
+    transition = document_move(
+        document=locked, to=State.CANCELLED, actor=actor, reason=reason.strip(), now=now
+    )
     locked.input_flag = False
     locked.save(update_fields=["state", "input_flag", "updated_at"])
-    transitions_save(locked.environment_id, [transition])
-    log_line(
-        locked.environment_id,
-        LogLine.Stage.ENVIRONMENT,
-        _("Cancelado por %(who)s: %(reason)s")
+    transitions_save(environment_id=locked.environment_id, rows=[transition])
+    log_line_build(
+        environment_id=locked.environment_id,
+        stage=LogLine.Stage.ENVIRONMENT,
+        message=_("Cancelado por %(who)s: %(reason)s")
         % {"who": _who(actor), "reason": reason.strip()[:300]},
         movement_id=locked.movement_id,
         now=now,

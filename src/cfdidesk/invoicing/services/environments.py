@@ -23,7 +23,8 @@ from .. import crypto
 from ..adapters import get_adapter
 from ..cfdi.csd import CsdRefused, check_signer, load_signer
 from ..models import GeneratorEvent, InvoicingEnvironment, LogLine
-from .log import log_line
+from .log import log_line_build
+from .scheduling import pipeline_schedule
 
 EDITABLE = [
     "name",
@@ -41,60 +42,75 @@ SERIES = ["series_income", "series_credit_note", "series_payment", "series_payro
 _BAD_TEXT = re.compile(r"[\x00-\x1f\x7f|]")
 
 
+class _Errors(dict):
+    def add(self, name: str, message: str) -> None:
+        self.setdefault(name, []).append(message)
+
+
 def _clean(data: dict, base: dict) -> tuple[dict, dict[str, list[str]]]:
     values = {**base}
     for name in EDITABLE:
         if name in data and data[name] is not None:
             values[name] = str(data[name]).strip()
     values["emitter_rfc"] = values.get("emitter_rfc", "").upper().replace(" ", "").replace("-", "")
-    errors: dict[str, list[str]] = {}
+    errors = _Errors()
+    _check_name(values, errors)
+    person_type = _check_emitter(values, errors)
+    _check_regime(values, person_type, errors)
+    message = check_postal_code(values.get("postal_code", ""))
+    if message:
+        errors.add("postal_code", message)
+    for field in SERIES:
+        value = values.get(field, "")
+        if len(value) > 25 or _BAD_TEXT.search(value):
+            errors.add(field, _("La serie admite hasta 25 caracteres, sin «|»."))
+    try:
+        get_adapter(values.get("adapter") or "sandbox")
+    except KeyError:
+        errors.add(
+            "adapter",
+            _("No existe el adaptador de timbrado «%(name)s».") % {"name": values.get("adapter")},
+        )
+    return values, dict(errors)
 
-    def add(name, message):
-        errors.setdefault(name, []).append(message)
 
+def _check_name(values: dict, errors: _Errors) -> None:
     if not values.get("name"):
-        add("name", _("Escribe un nombre para el ambiente (por ejemplo «Producción»)."))
+        errors.add("name", _("Escribe un nombre para el ambiente (por ejemplo «Producción»)."))
     elif len(values["name"]) > 120:
-        add("name", _("Admite hasta 120 caracteres."))
+        errors.add("name", _("Admite hasta 120 caracteres."))
+
+
+def _check_emitter(values: dict, errors: _Errors) -> str | None:
+    """The emitter's RFC and name; returns the RFC's person type (None when unknown)."""
     rfc_check = check_rfc(values["emitter_rfc"])
     for message in rfc_check.errors:
-        add("emitter_rfc", message)
+        errors.add("emitter_rfc", message)
     if rfc_check.ok and is_generic(rfc_check.rfc):
-        add("emitter_rfc", _("Un RFC genérico no puede emitir CFDI."))
+        errors.add("emitter_rfc", _("Un RFC genérico no puede emitir CFDI."))
     name = values.get("emitter_name", "")
     if not name:
-        add(
+        errors.add(
             "emitter_name",
             _(
                 "Escribe la razón social del emisor, como aparece en su constancia de situación fiscal."
             ),
         )
     elif len(name) > 300 or _BAD_TEXT.search(name):
-        add("emitter_name", _("Hasta 300 caracteres, sin «|»."))
+        errors.add("emitter_name", _("Hasta 300 caracteres, sin «|»."))
+    return rfc_check.person_type
+
+
+def _check_regime(values: dict, person_type: str | None, errors: _Errors) -> None:
     regime = catalogs.tax_regimes().get(values.get("tax_regime", ""))
     if regime is None:
-        add("tax_regime", _("Elige un régimen fiscal del catálogo c_RegimenFiscal."))
-    elif rfc_check.person_type and rfc_check.person_type not in regime.person_types:
-        add(
+        errors.add("tax_regime", _("Elige un régimen fiscal del catálogo c_RegimenFiscal."))
+    elif person_type and person_type not in regime.person_types:
+        errors.add(
             "tax_regime",
             _("El régimen %(regime)s no aplica al tipo de persona del RFC.")
             % {"regime": regime.label},
         )
-    message = check_postal_code(values.get("postal_code", ""))
-    if message:
-        add("postal_code", message)
-    for field in SERIES:
-        value = values.get(field, "")
-        if len(value) > 25 or _BAD_TEXT.search(value):
-            add(field, _("La serie admite hasta 25 caracteres, sin «|»."))
-    try:
-        get_adapter(values.get("adapter") or "sandbox")
-    except KeyError:
-        add(
-            "adapter",
-            _("No existe el adaptador de timbrado «%(name)s».") % {"name": values.get("adapter")},
-        )
-    return values, errors
 
 
 @transaction.atomic
@@ -154,7 +170,7 @@ def environment_update(
     return locked
 
 
-def environment_set_csd(
+def csd_load(
     *, actor, environment: InvoicingEnvironment, certificate: bytes, key: bytes, password: str
 ) -> InvoicingEnvironment:
     """Store the CSD after checking it fully; on any refusal nothing changes.
@@ -201,7 +217,9 @@ def environment_set_csd(
         if info.valid_until < now:
             message += " " + _("El certificado ya venció: solo el sandbox lo acepta.")
             level = LogLine.Level.WARNING
-        log_line(locked.pk, LogLine.Stage.ENVIRONMENT, message, level=level).save()
+        log_line_build(
+            environment_id=locked.pk, stage=LogLine.Stage.ENVIRONMENT, message=message, level=level
+        ).save()
     locked.refresh_from_db()
     return locked
 
@@ -245,11 +263,11 @@ def _generator_set(
         ) % {"who": who}
         if reason.strip():
             text += " " + _("Motivo: %(reason)s") % {"reason": reason.strip()[:300]}
-        log_line(locked.pk, LogLine.Stage.GENERATOR, text, now=now).save()
+        log_line_build(
+            environment_id=locked.pk, stage=LogLine.Stage.GENERATOR, message=text, now=now
+        ).save()
         if running:
-            from .pipeline import schedule
-
-            schedule(locked.pk)
+            pipeline_schedule(environment_id=locked.pk)
     locked.refresh_from_db()
     return locked, True
 

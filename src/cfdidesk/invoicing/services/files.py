@@ -303,13 +303,13 @@ def _json_lines(text: str) -> tuple[list, list[str]]:
             continue
         try:
             payloads.append(json.loads(line, parse_float=Decimal))
-            where.append(_("línea %(n)d") % {"n": number})
+            where.append(_line(number))
         except json.JSONDecodeError as exc:
             errors.append(
                 ItemError(
                     len(payloads),
                     "",
-                    _("línea %(n)d") % {"n": number},
+                    _line(number),
                     _("JSON mal formado: %(error)s (columna %(col)d).")
                     % {"error": exc.msg, "col": exc.colno},
                 )
@@ -336,10 +336,11 @@ def _json_document(text: str) -> tuple[list, list[str]]:
     return data, [_("movimiento %(n)d") % {"n": n + 1} for n in range(len(data))]
 
 
-def _csv(text: str) -> tuple[list, list[str]]:
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+def _line(number: int) -> str:
+    return _("línea %(n)d") % {"n": number}
+
+
+def _csv_header(reader) -> list[str]:
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
@@ -353,9 +354,37 @@ def _csv(text: str) -> tuple[list, list[str]]:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise IntakeRefused(_("Falta la columna «%(column)s».") % {"column": missing[0]})
+    return header
+
+
+def _json_only(row: dict) -> str | None:
+    """Why the movement of this first row cannot come in a CSV (its block is not columns), or None."""
+    document_type = row.get("document_type", "").upper()
+    if document_type in ("P", "PAGO", "PAYMENT"):
+        return _("Los CFDI de pago se envían en JSON lines, no en CSV.")
+    if document_type in ("N", "NOMINA", "NÓMINA", "PAYROLL"):
+        return _("Los CFDI de nómina se envían en JSON lines, no en CSV.")
+    return None
+
+
+def _header_conflicts(movement: dict, row: dict) -> list[tuple[str, str]]:
+    """(column, value) of a later row's header columns that differ from the movement's first row."""
+    conflicts = []
+    for column in HEADER_COLUMNS[1:]:
+        value = row.get(column, "")
+        if value and value != _header_value(movement, column):
+            conflicts.append((column, value))
+    return conflicts
+
+
+def _csv(text: str) -> tuple[list, list[str]]:
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = _csv_header(reader)
     groups: dict[str, dict] = {}
     lines: dict[str, list[int]] = {}
-    errors = []
+    errors: list[ItemError] = []
     for number, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
@@ -364,66 +393,53 @@ def _csv(text: str) -> tuple[list, list[str]]:
                 ItemError(
                     len(groups),
                     "",
-                    _("línea %(n)d") % {"n": number},
+                    _line(number),
                     _("Tiene %(got)d columnas y el encabezado %(want)d.")
                     % {"got": len(values), "want": len(header)},
                 )
             )
             continue
         row = {h: v.strip() for h, v in zip(header, values, strict=True)}
-        mid = row["movement_id"]
-        if mid not in groups:
-            if row.get("document_type", "").upper() in ("P", "PAGO", "PAYMENT"):
-                errors.append(
-                    ItemError(
-                        len(groups),
-                        mid,
-                        _("línea %(n)d") % {"n": number},
-                        _("Los CFDI de pago se envían en JSON lines, no en CSV."),
-                    )
-                )
-                continue
-            if row.get("document_type", "").upper() in ("N", "NOMINA", "NÓMINA", "PAYROLL"):
-                errors.append(
-                    ItemError(
-                        len(groups),
-                        mid,
-                        _("línea %(n)d") % {"n": number},
-                        _("Los CFDI de nómina se envían en JSON lines, no en CSV."),
-                    )
-                )
-                continue
-            groups[mid] = _movement_from_row(row)
-            lines[mid] = []
-        else:
-            movement = groups[mid]
-            for column in HEADER_COLUMNS[1:]:
-                value = row.get(column, "")
-                if value and value != _header_value(movement, column):
-                    errors.append(
-                        ItemError(
-                            list(groups).index(mid),
-                            mid,
-                            _("línea %(n)d") % {"n": number},
-                            _(
-                                "La columna %(column)s dice «%(value)s» y la primera fila del movimiento otra cosa."
-                            )
-                            % {"column": column, "value": value[:40]},
-                        )
-                    )
-        groups[mid]["concepts"].append(_concept_from_row(row))
-        lines[mid].append(number)
+        if not _csv_row(row, number, groups, lines, errors):
+            continue
+        groups[row["movement_id"]]["concepts"].append(_concept_from_row(row))
+        lines[row["movement_id"]].append(number)
     if errors:
         raise IntakeRefused(_("El archivo tiene filas con errores. No se guardó nada."), errors)
-    where = []
-    for mid in groups:
-        numbers = lines[mid]
-        where.append(
-            _("línea %(n)d") % {"n": numbers[0]}
-            if len(numbers) == 1
-            else _("líneas %(a)d–%(b)d") % {"a": numbers[0], "b": numbers[-1]}
+    return list(groups.values()), [_lines_text(lines[mid]) for mid in groups]
+
+
+def _csv_row(row: dict, number: int, groups: dict, lines: dict, errors: list[ItemError]) -> bool:
+    """Start the row's movement (its first row) or check its header columns (a later row);
+    False when the row is refused and adds no concept."""
+    mid = row["movement_id"]
+    if mid not in groups:
+        refusal = _json_only(row)
+        if refusal:
+            errors.append(ItemError(len(groups), mid, _line(number), refusal))
+            return False
+        groups[mid] = _movement_from_row(row)
+        lines[mid] = []
+        return True
+    for column, value in _header_conflicts(groups[mid], row):
+        errors.append(
+            ItemError(
+                list(groups).index(mid),
+                mid,
+                _line(number),
+                _(
+                    "La columna %(column)s dice «%(value)s» y la primera fila del movimiento otra cosa."
+                )
+                % {"column": column, "value": value[:40]},
+            )
         )
-    return list(groups.values()), where
+    return True
+
+
+def _lines_text(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return _line(numbers[0])
+    return _("líneas %(a)d–%(b)d") % {"a": numbers[0], "b": numbers[-1]}
 
 
 def _header_value(movement: dict, column: str) -> str:
@@ -501,7 +517,7 @@ def _concept_from_row(row: dict) -> dict:
     return concept
 
 
-def parse_movements_file(name: str, data: bytes) -> tuple[list, list[str]]:
+def movements_file_parse(*, name: str, data: bytes) -> tuple[list, list[str]]:
     """(raw movements, where each came from) of an uploaded file, or IntakeRefused."""
     kind = EXTENSIONS.get(PurePath(name or "").suffix.lower())
     if kind is None:
@@ -526,7 +542,7 @@ def movements_upload(
     *, environment: InvoicingEnvironment, name: str, data: bytes, actor=None
 ) -> IntakeResult:
     """An uploaded movements file through movements_receive; refusals name the file's lines."""
-    payloads, where = parse_movements_file(name, data)
+    payloads, where = movements_file_parse(name=name, data=data)
     try:
         return movements_receive(
             environment=environment,

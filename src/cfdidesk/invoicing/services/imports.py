@@ -43,8 +43,8 @@ from ..models import (
     LogLine,
     State,
 )
-from .log import log_line, log_write
-from .pipeline import locked_counter
+from .folios import folio_counter_lock
+from .log import log_line_build, log_write
 from .transitions import transitions_save
 
 MEXICO = ZoneInfo("America/Mexico_City")
@@ -173,7 +173,39 @@ def documents_import(
     *, environment: InvoicingEnvironment, name: str, data: bytes, actor
 ) -> ImportResult:
     """Store the stamped CFDI of the upload as stamped documents, or ImportRefused (nothing saved)."""
-    files = _files(name, data)
+    parsed = _parse_all(environment, _files(name, data))
+    # The pipeline skips an environment whose row is locked: no folio is taken while we look.
+    InvoicingEnvironment.objects.select_for_update(no_key=True).filter(pk=environment.pk).first()
+    result = ImportResult()
+    fresh = _without_duplicates(parsed, result)
+    top, counters = _check_folios(environment, fresh)
+    documents = _store(environment, fresh, actor=actor)
+    for key, counter in counters.items():
+        if top[key] > counter.last:
+            FolioCounter.objects.filter(pk=counter.pk).update(last=top[key])
+    _log(environment, documents)
+    if documents or result.duplicates:
+        audit_record(
+            actor=actor,
+            action=AuditAction.INVOICING_DOCUMENTS_IMPORT,
+            target=environment,
+            changes={
+                "file": name[:200],
+                "imported": len(documents),
+                "duplicates": len(result.duplicates),
+            },
+        )
+    result.imported = documents
+    return result
+
+
+def _refused(errors: list[FileError]) -> ImportRefused:
+    return ImportRefused(
+        _("No se importó nada: corrige los archivos señalados y vuelve a subirlos."), errors
+    )
+
+
+def _parse_all(environment: InvoicingEnvironment, files: list[tuple[str, bytes]]) -> list[_Parsed]:
     errors: list[FileError] = []
     parsed: list[_Parsed] = []
     for file_name, content in files:
@@ -182,14 +214,13 @@ def documents_import(
         except XmlRefused as exc:
             errors.append(FileError(file_name, str(exc)))
     if errors:
-        raise ImportRefused(
-            _("No se importó nada: corrige los archivos señalados y vuelve a subirlos."), errors
-        )
+        raise _refused(errors)
+    return parsed
 
-    # The pipeline skips an environment whose row is locked: no folio is taken while we look.
-    InvoicingEnvironment.objects.select_for_update(no_key=True).filter(pk=environment.pk).first()
-    result = ImportResult()
-    known = set()
+
+def _without_duplicates(parsed: list[_Parsed], result: ImportResult) -> list[_Parsed]:
+    """The CFDI whose UUID is new; the others go to result.duplicates."""
+    known: set[str | None] = set()
     uuids = [p.uuid for p in parsed]
     for start in range(0, len(uuids), 500):
         known.update(
@@ -209,8 +240,15 @@ def documents_import(
             continue
         known.add(p.uuid)
         fresh.append(p)
+    return fresh
 
-    # Folios: lock the counters, then make sure no imported folio is already used in the registry.
+
+def _check_folios(
+    environment: InvoicingEnvironment, fresh: list[_Parsed]
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], FolioCounter]]:
+    """Lock the counters, then make sure no imported folio is already used (in the upload or the
+    registry); returns the highest imported folio and the locked counter per (series, type)."""
+    errors: list[FileError] = []
     top: dict[tuple[str, str], int] = {}
     seen: dict[tuple[str, str, int], str] = {}
     for p in fresh:
@@ -227,27 +265,38 @@ def documents_import(
             )
         seen[key] = p.name
         top[key[:2]] = max(top.get(key[:2], 0), p.folio)
-    counters = {key: locked_counter(environment, *key) for key in sorted(top)}
+    counters = {
+        key: folio_counter_lock(environment=environment, series=key[0], document_type=key[1])
+        for key in sorted(top)
+    }
     if seen:
-        condition = Q()
-        for series, document_type, folio in seen:
-            condition |= Q(series=series, document_type=document_type, folio=folio)
-        used = Document.objects.filter(Q(environment=environment) & condition).values_list(
-            "series", "document_type", "folio", "file_name"
-        )
-        for series, document_type, folio, other in used:
-            errors.append(
-                FileError(
-                    seen[(series, document_type, folio)],
-                    _("El folio %(folio)s ya lo tiene el documento «%(other)s» de este ambiente.")
-                    % {"folio": f"{series}-{folio}" if series else folio, "other": other},
-                )
-            )
+        errors.extend(_used_folios(environment, seen))
     if errors:
-        raise ImportRefused(
-            _("No se importó nada: corrige los archivos señalados y vuelve a subirlos."), errors
-        )
+        raise _refused(errors)
+    return top, counters
 
+
+def _used_folios(
+    environment: InvoicingEnvironment, seen: dict[tuple[str, str, int], str]
+) -> list[FileError]:
+    condition = Q()
+    for series, document_type, folio in seen:
+        condition |= Q(series=series, document_type=document_type, folio=folio)
+    used = Document.objects.filter(Q(environment=environment) & condition).values_list(
+        "series", "document_type", "folio", "file_name"
+    )
+    return [
+        FileError(
+            seen[(series, document_type, folio)],
+            _("El folio %(folio)s ya lo tiene el documento «%(other)s» de este ambiente.")
+            % {"folio": f"{series}-{folio}" if series else folio, "other": other},
+        )
+        for series, document_type, folio, other in used
+        if folio is not None
+    ]
+
+
+def _store(environment: InvoicingEnvironment, fresh: list[_Parsed], *, actor) -> list[Document]:
     now = timezone.now()
     user = actor_or_none(actor)
     documents = [
@@ -281,8 +330,8 @@ def documents_import(
     )
     reason = _("Importado de un XML timbrado.")
     transitions_save(
-        environment.pk,
-        [
+        environment_id=environment.pk,
+        rows=[
             DocumentTransition(
                 document_id=d.pk,
                 from_state="",
@@ -294,31 +343,20 @@ def documents_import(
             for d in documents
         ],
     )
-    for key, counter in counters.items():
-        if top[key] > counter.last:
-            FolioCounter.objects.filter(pk=counter.pk).update(last=top[key])
+    return documents
+
+
+def _log(environment: InvoicingEnvironment, documents: list[Document]) -> None:
     text = _("Importado %(file)s, UUID %(uuid)s.")
+    now = documents[0].created_at if documents else None
     log_write(
-        [
-            log_line(
-                environment.pk,
-                LogLine.Stage.INTAKE,
-                text % {"file": d.file_name, "uuid": d.uuid},
+        lines=[
+            log_line_build(
+                environment_id=environment.pk,
+                stage=LogLine.Stage.INTAKE,
+                message=text % {"file": d.file_name, "uuid": d.uuid},
                 now=now,
             )
             for d in documents
         ]
     )
-    if documents or result.duplicates:
-        audit_record(
-            actor=actor,
-            action=AuditAction.INVOICING_DOCUMENTS_IMPORT,
-            target=environment,
-            changes={
-                "file": name[:200],
-                "imported": len(documents),
-                "duplicates": len(result.duplicates),
-            },
-        )
-    result.imported = documents
-    return result

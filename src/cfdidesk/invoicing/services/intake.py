@@ -15,7 +15,6 @@ An environment that is inactive refuses them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -28,24 +27,10 @@ from cfdidesk.core.actors import actor_or_none
 
 from ..models import Document, DocumentTransition, InvoicingEnvironment, LogLine, Movement, State
 from ..movements import content_hash, normalize_movement
-from .log import log_line, log_write
+from ..naming import pre_file_name
+from .log import log_line_build, log_write
+from .scheduling import pipeline_schedule
 from .transitions import transitions_save
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
-
-
-def _safe(text: str, limit: int) -> str:
-    return _UNSAFE.sub("_", text)[:limit]
-
-
-def pre_file_name(series: str, folio: int | None, movement_id: str) -> str:
-    """PRE_<series><folio or movement>.xml: the name says at a glance it is not stamped (seed 000)."""
-    key = str(folio) if folio is not None else _safe(movement_id, 80)
-    return f"PRE_{_safe(series, 25)}{key}.xml"
-
-
-def stamped_file_name(series: str, folio: int) -> str:
-    return f"{_safe(series, 25)}{folio}.xml"
 
 
 @dataclass(frozen=True)
@@ -106,7 +91,21 @@ def movements_receive(
     max_items: int | None = None,
 ) -> IntakeResult:
     """Check and store a batch of movements; each new one becomes a document the pipeline takes."""
-    limit = max_items or settings.INVOICING_BATCH_MAX
+    _check_batch(environment, payloads, max_items or settings.INVOICING_BATCH_MAX)
+    movements, duplicates = _normalize_batch(payloads)
+    for attempt in range(2):
+        try:
+            return _store(environment, movements, duplicates, actor=actor, source=source)
+        except _Conflict as conflict:
+            raise IntakeRefused(_refusal(conflict.errors), conflict.errors) from None
+        except IntegrityError:
+            # Another request stored one of these ids between our check and our insert: check again.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _check_batch(environment: InvoicingEnvironment, payloads, limit: int) -> None:
     if not isinstance(payloads, list) or not payloads:
         raise IntakeRefused(_("No llegó ningún movimiento."))
     if len(payloads) > limit:
@@ -120,54 +119,46 @@ def movements_receive(
             % {"name": environment.name}
         )
 
+
+def _normalize_batch(
+    payloads: list,
+) -> tuple[list[tuple[int, dict, str]], list[tuple[int, str]]]:
+    """(index, movement, hash) of the first appearance of each id, and (index, movement id) of
+    those repeated in the batch with the same content; IntakeRefused if any is wrong."""
     errors: list[ItemError] = []
-    movements: list[
-        tuple[int, dict, str]
-    ] = []  # (index, movement, hash) of the first appearance of each id
+    movements: list[tuple[int, dict, str]] = []
     seen: dict[str, tuple[int, str]] = {}
-    duplicates: list[
-        tuple[int, str]
-    ] = []  # (index, movement id) repeated in the batch with the same content
+    duplicates: list[tuple[int, str]] = []
     for index, raw in enumerate(payloads):
         movement, problems = normalize_movement(raw)
-        raw_id = str(raw.get("movement_id", ""))[:100] if isinstance(raw, dict) else ""
-        if problems:
+        if movement is None:  # then it has problems
+            raw_id = str(raw.get("movement_id", ""))[:100] if isinstance(raw, dict) else ""
             errors.extend(ItemError(index, raw_id, p.field, p.message) for p in problems)
             continue
         digest = content_hash(movement)
         mid = movement["movement_id"]
-        if mid in seen:
-            first_index, first_digest = seen[mid]
-            if first_digest != digest:
-                errors.append(
-                    ItemError(
-                        index,
-                        mid,
-                        "movement_id",
-                        _(
-                            "El movimiento %(id)s viene dos veces en el envío con distinto contenido (posiciones %(a)d y %(b)d)."
-                        )
-                        % {"id": mid, "a": first_index + 1, "b": index + 1},
-                    )
-                )
-            else:
-                duplicates.append((index, mid))
+        if mid not in seen:
+            seen[mid] = (index, digest)
+            movements.append((index, movement, digest))
             continue
-        seen[mid] = (index, digest)
-        movements.append((index, movement, digest))
+        first_index, first_digest = seen[mid]
+        if first_digest == digest:
+            duplicates.append((index, mid))
+            continue
+        errors.append(
+            ItemError(
+                index,
+                mid,
+                "movement_id",
+                _(
+                    "El movimiento %(id)s viene dos veces en el envío con distinto contenido (posiciones %(a)d y %(b)d)."
+                )
+                % {"id": mid, "a": first_index + 1, "b": index + 1},
+            )
+        )
     if errors:
         raise IntakeRefused(_refusal(errors), errors)
-
-    for attempt in range(2):
-        try:
-            return _store(environment, movements, duplicates, actor=actor, source=source)
-        except _Conflict as conflict:
-            raise IntakeRefused(_refusal(conflict.errors), conflict.errors) from None
-        except IntegrityError:
-            # Another request stored one of these ids between our check and our insert: check again.
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+    return movements, duplicates
 
 
 class _Conflict(Exception):
@@ -187,7 +178,7 @@ def _refusal(errors: list[ItemError]) -> str:
 def _existing(
     environment: InvoicingEnvironment, ids: list[str]
 ) -> dict[str, tuple[str, int | None]]:
-    found = {}
+    found: dict[str, tuple[str, int | None]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         rows = Movement.objects.filter(environment=environment, movement_id__in=chunk).values_list(
@@ -271,8 +262,8 @@ def _store(environment, movements, duplicates, *, actor, source) -> IntakeResult
         "source": origin
     }  # translated once, not per row
     transitions_save(
-        environment.pk,
-        [
+        environment_id=environment.pk,
+        rows=[
             DocumentTransition(
                 document_id=d.pk,
                 from_state="",
@@ -286,11 +277,11 @@ def _store(environment, movements, duplicates, *, actor, source) -> IntakeResult
     )
     text = _("Movimiento recibido por %(origin)s: documento %(doc)s, serie «%(series)s».")
     log_write(
-        [
-            log_line(
-                environment.pk,
-                LogLine.Stage.INTAKE,
-                text % {"origin": origin, "doc": d.pk, "series": d.series},
+        lines=[
+            log_line_build(
+                environment_id=environment.pk,
+                stage=LogLine.Stage.INTAKE,
+                message=text % {"origin": origin, "doc": d.pk, "series": d.series},
                 movement_id=d.movement_id,
                 now=now,
             )
@@ -310,7 +301,5 @@ def _store(environment, movements, duplicates, *, actor, source) -> IntakeResult
         for i in items
     ]
     if documents:
-        from .pipeline import schedule
-
-        schedule(environment.pk)
+        pipeline_schedule(environment_id=environment.pk)
     return IntakeResult(items)

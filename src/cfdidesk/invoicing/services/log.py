@@ -9,16 +9,16 @@ from ..models import LogLine
 MAX_MESSAGE = 2000
 
 
-def log_line(
+def log_line_build(
+    *,
     environment_id: int,
     stage: str,
     message: str,
-    *,
     movement_id: str = "",
     level: str = LogLine.Level.INFO,
     now=None,
 ) -> LogLine:
-    """An unsaved line; callers bulk_create them with their batch."""
+    """An unsaved line; callers bulk_create them with their batch (log_write) or save it."""
     return LogLine(
         environment_id=environment_id,
         movement_id=movement_id,
@@ -29,12 +29,13 @@ def log_line(
     )
 
 
-def log_write(lines: list[LogLine]) -> None:
+def log_write(*, lines: list[LogLine]) -> None:
     if lines:
         LogLine.objects.bulk_create(lines, batch_size=1000)
 
 
-def issues_text(issues) -> str:
+def issues_format(*, issues) -> str:
+    """Issues as one line: «field: message; field: message»."""
     return "; ".join(
         f"{i['field']}: {i['message']}" if i.get("field") else i["message"] for i in issues
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import threading
 
 from django.utils.translation import gettext as _
@@ -19,7 +20,8 @@ class SignerUnavailable(Exception):
     """No usable CSD: every document the generator takes fails with this message."""
 
 
-def signer_for(environment: InvoicingEnvironment):
+def signer_get(*, environment: InvoicingEnvironment):
+    """The environment's CSD as a signer (cached per CSD version), or SignerUnavailable."""
     cached = _signers.get(environment.pk)
     if cached and cached[0] == environment.version:
         return cached[1]
@@ -28,9 +30,9 @@ def signer_for(environment: InvoicingEnvironment):
             _("El ambiente no tiene CSD: carga el certificado (.cer) y la llave (.key).")
         )
     try:
-        key = crypto.decrypt(environment.key_encrypted)
-        password = crypto.decrypt(environment.password_encrypted).decode()
-        signer = load_signer(bytes(environment.certificate), key, password)
+        key = crypto.decrypt(_stored(environment.key_encrypted))
+        password = crypto.decrypt(_stored(environment.password_encrypted)).decode()
+        signer = load_signer(_stored(environment.certificate), key, password)
     except crypto.DecryptionFailed as exc:
         raise SignerUnavailable(
             _(
@@ -44,7 +46,8 @@ def signer_for(environment: InvoicingEnvironment):
     return signer
 
 
-def emitter_for(environment: InvoicingEnvironment, signer=None) -> Emitter:
+def emitter_build(*, environment: InvoicingEnvironment, signer=None) -> Emitter:
+    """The emitter data of every CFDI the environment issues."""
     return Emitter(
         rfc=environment.emitter_rfc,
         name=environment.emitter_name,
@@ -57,9 +60,12 @@ def emitter_for(environment: InvoicingEnvironment, signer=None) -> Emitter:
     )
 
 
-def _certificate_base64(environment: InvoicingEnvironment) -> str:
-    import base64
+def _stored(value: bytes | memoryview | None) -> bytes:
+    """A binary column as bytes (PostgreSQL hands out memoryviews)."""
+    return bytes(value or b"")
 
+
+def _certificate_base64(environment: InvoicingEnvironment) -> str:
     return (
         base64.b64encode(bytes(environment.certificate)).decode() if environment.certificate else ""
     )

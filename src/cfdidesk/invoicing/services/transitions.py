@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -33,7 +34,36 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 
 
-def refuse(current: str, target: str) -> ValidationError:
+def _sources(target: str) -> frozenset[str]:
+    """The states from which a document may move to `target`."""
+    return frozenset(state for state, targets in ALLOWED.items() if target in targets)
+
+
+# What support may do to a document, derived from the moves above. Reprocessing moves it back to
+# "received"; cancelling moves it to "cancelled"; holding (input = 0) leaves a document the pipeline
+# would still take resting in "pre" (or in "received" when it is not mapped yet).
+REPROCESSABLE = _sources(S.RECEIVED)
+CANCELLABLE = _sources(S.CANCELLED)
+HOLDABLE = _sources(S.PRE)
+
+
+@dataclass(frozen=True)
+class DocumentActions:
+    reprocess: bool
+    hold: bool
+    cancel: bool
+
+
+def document_actions(*, document: Document) -> DocumentActions:
+    """Which actions the document allows now: the one answer for the pages, templates and the API."""
+    return DocumentActions(
+        reprocess=document.state in REPROCESSABLE,
+        hold=document.input_flag and document.state in HOLDABLE,
+        cancel=document.state in CANCELLABLE,
+    )
+
+
+def _refuse(current: str, target: str) -> ValidationError:
     return ValidationError(
         {
             "state": [
@@ -44,8 +74,8 @@ def refuse(current: str, target: str) -> ValidationError:
     )
 
 
-def move(
-    document: Document, to: str, *, actor=None, reason: str = "", now=None
+def document_move(
+    *, document: Document, to: str, actor=None, reason: str = "", now=None
 ) -> DocumentTransition:
     """Change `document.state` in memory and return its (unsaved) history row.
 
@@ -53,7 +83,7 @@ def move(
     transitions_save (one by one or in bulk).
     """
     if to not in ALLOWED[document.state]:
-        raise refuse(document.state, to)
+        raise _refuse(document.state, to)
     row = DocumentTransition(
         document_id=document.pk,
         from_state=document.state,
@@ -66,7 +96,7 @@ def move(
     return row
 
 
-def transitions_save(environment_id: int, rows: list[DocumentTransition]) -> None:
+def transitions_save(*, environment_id: int, rows: list[DocumentTransition]) -> None:
     """Write history rows and move the environment's per-state counters by the same amounts.
 
     The one place where a state count changes: every history row is a move from `from_state`
