@@ -21,7 +21,7 @@ from ..access import (
 )
 from ..models import Document
 from .outputs import document_out, name_of
-from .router import operation_id, router
+from .router import router
 from .schemas import (
     DocumentDetailOut,
     DocumentFilters,
@@ -38,7 +38,6 @@ from .schemas import (
     "/environments/{environment_id}/documents",
     response=DocumentPage,
     summary="Documentos de un ambiente",
-    operation_id=operation_id("list_documents"),
 )
 def list_documents(request, environment_id: int, filters: Query[DocumentFilters]):
     environment = get_environment_for(request.user, environment_id)
@@ -65,7 +64,6 @@ def list_documents(request, environment_id: int, filters: Query[DocumentFilters]
     "/environments/{environment_id}/documents/import",
     response={201: ImportOut, 413: ImportRefusedOut, 422: ImportRefusedOut},
     summary="Importar CFDI ya timbrados (un .xml o un .zip)",
-    operation_id=operation_id("import_documents"),
 )
 def import_documents(request, environment_id: int, file: File[UploadedFile]):
     """Reconocidos por su TimbreFiscalDigital; el emisor debe ser el del ambiente. Todo o nada por envío:
@@ -122,7 +120,6 @@ def _actions(document: Document) -> list[str]:
     "/documents/{document_id}",
     response=DocumentDetailOut,
     summary="Un documento: estado, errores, historial, bitácora",
-    operation_id=operation_id("get_document"),
 )
 def get_document(request, document_id: int):
     document = get_document_for(request.user, document_id)
@@ -147,7 +144,6 @@ def get_document(request, document_id: int):
     "/documents/{document_id}/xml",
     summary="El XML: timbrado si lo hay, si no el PRE",
     response={200: None, 404: MessageOut},
-    operation_id=operation_id("get_document_xml"),
 )
 def get_document_xml(request, document_id: int, kind: str = "auto"):
     """`kind`: auto (timbrado, o el PRE si aún no se timbra), stamped o pre."""
@@ -166,7 +162,6 @@ def get_document_xml(request, document_id: int, kind: str = "auto"):
     "/documents/{document_id}/reprocess",
     response=DocumentOut,
     summary="Reprocesar (input = 1)",
-    operation_id=operation_id("reprocess_document"),
 )
 def reprocess_document(request, document_id: int, payload: ReasonIn):
     document = get_document_for_edit(request.user, document_id)
@@ -179,7 +174,6 @@ def reprocess_document(request, document_id: int, payload: ReasonIn):
     "/documents/{document_id}/hold",
     response=DocumentOut,
     summary="Retener (input = 0): el pipeline no lo toma",
-    operation_id=operation_id("hold_document"),
 )
 def hold_document(request, document_id: int, payload: ReasonIn):
     document = get_document_for_edit(request.user, document_id)
@@ -192,7 +186,6 @@ def hold_document(request, document_id: int, payload: ReasonIn):
     "/documents/{document_id}/cancel",
     response=DocumentOut,
     summary="Cancelar un documento aún no timbrado",
-    operation_id=operation_id("cancel_document"),
 )
 def cancel_document(request, document_id: int, payload: ReasonIn):
     document = get_document_for_edit(request.user, document_id)

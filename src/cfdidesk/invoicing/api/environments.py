@@ -12,7 +12,7 @@ from cfdidesk.customers.access import get_company_for
 from .. import selectors, services
 from ..access import get_environment_for, get_environment_for_edit
 from .outputs import environment_out
-from .router import operation_id, router
+from .router import router
 from .schemas import EnvironmentDetailOut, EnvironmentIn, EnvironmentOut
 
 CSD_FILE_MAX = 64 * 1024
@@ -22,7 +22,6 @@ CSD_FILE_MAX = 64 * 1024
     "/environments",
     response=list[EnvironmentOut],
     summary="Ambientes de facturación",
-    operation_id=operation_id("list_environments"),
 )
 def list_environments(request, company: int | None = None):
     if not has_capability(request.user, "invoicing.view"):
@@ -37,7 +36,6 @@ def list_environments(request, company: int | None = None):
     "/environments",
     response={201: EnvironmentOut},
     summary="Crear un ambiente (empieza con el generador pausado)",
-    operation_id=operation_id("create_environment"),
 )
 def create_environment(request, payload: EnvironmentIn):
     if not has_capability(request.user, "invoicing.manage"):
@@ -52,7 +50,6 @@ def create_environment(request, payload: EnvironmentIn):
     "/environments/{environment_id}",
     response=EnvironmentDetailOut,
     summary="Un ambiente, con sus documentos por estado y sus timbres",
-    operation_id=operation_id("get_environment"),
 )
 def get_environment(request, environment_id: int):
     environment = get_environment_for(request.user, environment_id)
@@ -67,7 +64,6 @@ def get_environment(request, environment_id: int):
     "/environments/{environment_id}/csd",
     response={200: EnvironmentOut},
     summary="Cargar el CSD (.cer, .key y contraseña)",
-    operation_id=operation_id("upload_csd"),
 )
 def upload_csd(
     request,

@@ -9,7 +9,7 @@ from .. import selectors, services
 from ..access import get_environment_for, get_environment_for_edit
 from ..models import LogLine
 from .outputs import credits_out, generator_out
-from .router import operation_id, router
+from .router import router
 from .schemas import CreditsIn, CreditsOut, GeneratorIn, GeneratorOut, LogLineOut, MessageOut
 
 
@@ -17,7 +17,6 @@ from .schemas import CreditsIn, CreditsOut, GeneratorIn, GeneratorOut, LogLineOu
     "/environments/{environment_id}/generator",
     response=GeneratorOut,
     summary="Estado del generador",
-    operation_id=operation_id("get_generator"),
 )
 def get_generator(request, environment_id: int):
     return generator_out(get_environment_for(request.user, environment_id))
@@ -27,7 +26,6 @@ def get_generator(request, environment_id: int):
     "/environments/{environment_id}/generator",
     response={200: GeneratorOut, 422: MessageOut},
     summary="Pausar o reanudar el generador",
-    operation_id=operation_id("set_generator"),
 )
 def set_generator(request, environment_id: int, payload: GeneratorIn):
     environment = get_environment_for_edit(request.user, environment_id)
@@ -45,7 +43,6 @@ def set_generator(request, environment_id: int, payload: GeneratorIn):
     "/environments/{environment_id}/log",
     response=list[LogLineOut],
     summary="Bitácora (debug) del ambiente",
-    operation_id=operation_id("get_log"),
 )
 def get_log(request, environment_id: int, movement: str = "", limit: int = 200) -> list[LogLine]:
     """Con `movement`, todas las líneas de ese movimiento (como «control f con movto» en el debug)."""
@@ -59,7 +56,6 @@ def get_log(request, environment_id: int, movement: str = "", limit: int = 200) 
     "/environments/{environment_id}/credits",
     response=CreditsOut,
     summary="Timbres del RFC emisor",
-    operation_id=operation_id("get_credits"),
 )
 def get_credits(request, environment_id: int):
     environment = get_environment_for(request.user, environment_id)
@@ -70,7 +66,6 @@ def get_credits(request, environment_id: int):
     "/environments/{environment_id}/credits",
     response=CreditsOut,
     summary="Cargar timbres al RFC emisor",
-    operation_id=operation_id("load_credits"),
 )
 def load_credits(request, environment_id: int, payload: CreditsIn):
     environment = get_environment_for_edit(

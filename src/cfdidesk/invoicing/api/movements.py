@@ -13,7 +13,7 @@ from ninja import Status
 from .. import services
 from ..access import get_environment_for_edit
 from .outputs import refused
-from .router import operation_id, router
+from .router import router
 from .schemas import MOVEMENTS_BODY, IntakeOut, MessageOut, RefusedOut
 
 
@@ -37,7 +37,6 @@ def _too_big():
     response={202: IntakeOut, 413: MessageOut, 422: RefusedOut},
     summary="Enviar movimientos (uno o un lote)",
     openapi_extra={"requestBody": MOVEMENTS_BODY},
-    operation_id=operation_id("post_movements"),
 )
 def post_movements(request, environment_id: int):
     """Un movimiento, una lista o `{"movements": [...]}` (hasta INVOICING_BATCH_MAX por envío).
