@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cfdidesk.core",
     "cfdidesk.web",
     "cfdidesk.audit",
@@ -63,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "cfdidesk.accounts.middleware.TwoFactorEnrolmentMiddleware",
 ]
 
 ROOT_URLCONF = "cfdidesk.urls"
@@ -120,14 +124,22 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Set-password links (invitations and resets) work once and for this long.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_LINK_HOURS", default=72) * 3600
+# Two-factor authentication (django-otp): the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "CFDI Desk"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Failed log-ins: 5 wrong passwords for a user from one address lock it for 15 minutes.
+# Failed log-ins: 5 wrong passwords (or second-step codes) for a user from one address lock it for
+# 15 minutes; 20 failures from one address, whatever the usernames, lock the address (one password
+# tried across many users). accounts.lockout.AddressAwareHandler counts both.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "cfdidesk.accounts.lockout.AddressAwareHandler"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -6,6 +6,7 @@ from cfdidesk.desk.survey import views as survey_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("administracion/usuarios/", include("cfdidesk.accounts.urls_users")),
     path("administracion/", admin_site.urls),
     path("cuenta/", include("cfdidesk.accounts.urls")),
     path("clientes/", include("cfdidesk.customers.urls")),

@@ -48,3 +48,20 @@ class LoginLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TwoFactorRole(models.Model):
+    """A staff role whose users must use two-factor authentication (an administrator's setting).
+
+    A user of such a role without a second factor is sent to enrol right after their password at
+    the next log-in, and cannot use the desk until they have.
+    """
+
+    role = models.CharField(_("rol"), max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rol con verificación en dos pasos obligatoria")
+
+    def __str__(self) -> str:
+        return self.role

@@ -27,6 +27,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "customers.import": frozenset({SUPERVISOR, BILLING, ADMINISTRATOR}),
     "customers.export": frozenset({SUPERVISOR, BILLING, ADMINISTRATOR}),
     "settings.manage": frozenset({ADMINISTRATOR}),
+    # Administración → Usuarios: staff accounts, their roles, passwords and two-factor rules.
+    "users.manage": frozenset({ADMINISTRATOR}),
+    # Two-factor authentication on one's own account (for the staff; contacts use the portal).
+    "account.two_factor": STAFF_ROLES,
+    # Giving a customer contact access to the portal (an invitation e-mail), and taking it away.
+    "customers.portal": frozenset({CONSULTANT, SUPERVISOR, ADMINISTRATOR}),
     "tickets.view": STAFF_ROLES,
     "tickets.edit": STAFF_ROLES,
     "kb.view": STAFF_ROLES,

@@ -9,16 +9,32 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import login_links, services
+from . import login_links, services, two_step
 from .models import ApiToken
+from .selectors import has_two_factor
+from .services.two_factor import required_for
 
 # Who signs a portal contact in after a login link: the link itself is the proof, not a password.
 LOGIN_LINK_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class LoginView(auth_views.LoginView):
+    """The password; then the code for users with a second factor (views_two_factor.login_code),
+    or enrolment first for users whose role requires one and who have none."""
+
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if has_two_factor(user):
+            two_step.begin(self.request, user, self.get_success_url())
+            return redirect("accounts:login_code")
+        response = super().form_valid(form)
+        if required_for(user):
+            two_step.require_enrolment(self.request)
+            return redirect("accounts:two_factor_enrol")
+        return response
 
 
 @login_required
@@ -96,4 +112,31 @@ def login_link_use(request, token: str):
         "accounts/login_link_invalid.html",
         {"minutes": _link_minutes()},
         status=410,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def password_set(request, uidb64: str, token: str):
+    """The page of an e-mailed link (an invitation or a reset): choose a password."""
+    user = services.users.password_link_user(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/password_link_invalid.html", status=410)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            services.password_set(
+                uidb64=uidb64,
+                token=token,
+                password=request.POST.get("password", ""),
+                password_again=request.POST.get("password_again", ""),
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            messages.success(request, _("Listo: ya puedes entrar con tu nueva contraseña."))
+            return redirect("accounts:login")
+    return render(
+        request,
+        "accounts/password_set.html",
+        {"account": user, "errors": errors, "hours": services.users.link_hours()},
     )

@@ -69,6 +69,12 @@ def get_contact_for_edit(user, pk: int) -> Contact:
     return _contact(pk)
 
 
+def get_contact_for_portal(user, pk: int) -> Contact:
+    """A contact to invite to the portal or to take the access from (customers.portal)."""
+    _require(user, "customers.portal")
+    return _contact(pk)
+
+
 def get_import_job_for(user, pk: int) -> ImportJob:
     """A bulk load to follow (customers.import)."""
     _require(user, "customers.import")

@@ -167,6 +167,18 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def portal_state(self) -> str:
+        """ "none" (no account), "invited" (waits to choose a password), "active" or "revoked"."""
+        user = self.user
+        if user is None:
+            return "none"
+        if not user.is_active:
+            return "revoked"
+        if user.last_login is None and not user.has_usable_password():
+            return "invited"
+        return "active"
+
 
 class ImportJob(models.Model):
     """A bulk load of companies from a CSV file ("Carga masiva de clientes")."""

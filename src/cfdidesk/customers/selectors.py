@@ -97,8 +97,8 @@ def import_job_error_count(*, job: ImportJob) -> int:
 
 
 def company_contacts(*, company: Company) -> QuerySet[Contact]:
-    """The company's contacts, by name."""
-    return company.contacts.all()
+    """The company's contacts, by name, with their portal account (if any)."""
+    return company.contacts.select_related("user")
 
 
 def companies_by_email(address: str, *, active_only: bool = False) -> QuerySet[Company]:

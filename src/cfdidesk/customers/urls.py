@@ -24,6 +24,12 @@ urlpatterns = [
     ),
     path("contactos/<int:pk>/editar/", views.contact_edit, name="contact_edit"),
     path("contactos/<int:pk>/eliminar/", views.contact_delete, name="contact_delete"),
+    path("contactos/<int:pk>/portal/", views.contact_portal_invite, name="contact_portal_invite"),
+    path(
+        "contactos/<int:pk>/portal/revocar/",
+        views.contact_portal_revoke,
+        name="contact_portal_revoke",
+    ),
     path("<int:pk>/", views.company_detail, name="detail"),
     path("<int:pk>/editar/", views.company_edit, name="edit"),
     path("<int:pk>/eliminar/", views.company_delete, name="delete"),

@@ -22,12 +22,14 @@ from .access import (
     get_company_for_delete,
     get_company_for_edit,
     get_contact_for_edit,
+    get_contact_for_portal,
     get_import_job_for,
     get_import_job_for_edit,
 )
 from .forms import CompanyForm, ContactForm, ImportForm, sat_choices
 from .history import company_has_history
 from .models import EDITABLE_FIELDS
+from .panels import company_panels
 from .services.imports import too_large_message
 
 PAGE_SIZE = 25
@@ -134,6 +136,8 @@ def sat_fields(request):
 
 @require_capability("customers.view")
 def company_detail(request, pk: int):
+    """The customer 360: its data and contacts, and the panels other apps contribute (tickets,
+    invoicing environments, stamps; contracts and proposals once billing registers its own)."""
     company = get_company_for(request.user, pk)
     return render(
         request,
@@ -142,9 +146,10 @@ def company_detail(request, pk: int):
             "company": company,
             "contacts": selectors.company_contacts(company=company),
             "history": audit_for(company, limit=30),
-            "contact_form": ContactForm(),
+            "panels": company_panels(company=company, user=request.user),
             "can_edit": has_capability(request.user, "customers.edit"),
             "can_delete": has_capability(request.user, "customers.delete"),
+            "can_invite": has_capability(request.user, "customers.portal"),
         },
     )
 
@@ -226,6 +231,46 @@ def contact_delete(request, pk: int):
     contact = get_contact_for_edit(request.user, pk)
     services.contact_delete(actor=request.user, contact=contact)
     messages.success(request, _("Contacto «%(name)s» eliminado.") % {"name": contact.name})
+    return redirect("customers:detail", pk=contact.company_id)
+
+
+def _refusal(request, exc: ValidationError) -> None:
+    for field_messages in exc.message_dict.values():
+        for message in field_messages:
+            messages.error(request, message)
+
+
+@require_capability("customers.portal")
+@require_POST
+def contact_portal_invite(request, pk: int):
+    contact = get_contact_for_portal(request.user, pk)
+    try:
+        services.contact_portal_invite(actor=request.user, contact=contact)
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(
+            request,
+            _(
+                "Enviamos a %(email)s la invitación al portal, con un enlace para elegir su contraseña."
+            )
+            % {"email": contact.email},
+        )
+    return redirect("customers:detail", pk=contact.company_id)
+
+
+@require_capability("customers.portal")
+@require_POST
+def contact_portal_revoke(request, pk: int):
+    contact = get_contact_for_portal(request.user, pk)
+    try:
+        services.contact_portal_revoke(actor=request.user, contact=contact)
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(
+            request, _("%(name)s ya no puede entrar al portal.") % {"name": contact.name}
+        )
     return redirect("customers:detail", pk=contact.company_id)
 
 

@@ -9,8 +9,12 @@ class DeskConfig(AppConfig):
 
     def ready(self) -> None:
         from cfdidesk.customers.history import register_history_check
+        from cfdidesk.customers.panels import register_company_panel
 
         from .models import Ticket
+        from .tickets.panel import PANEL
 
         # A company with tickets keeps its history: deleting it archives it.
         register_history_check(lambda company: Ticket.objects.filter(company=company).exists())
+        # The customer 360 page shows the company's open and latest tickets.
+        register_company_panel(PANEL)

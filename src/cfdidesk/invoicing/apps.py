@@ -8,4 +8,10 @@ class InvoicingConfig(AppConfig):
     verbose_name = _("Facturación (pipeline CFDI)")
 
     def ready(self):
+        from cfdidesk.customers.panels import register_company_panel
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .panel import PANEL
+
+        # The customer 360 page shows the company's environments, documents and stamps.
+        register_company_panel(PANEL)

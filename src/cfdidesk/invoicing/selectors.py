@@ -216,3 +216,39 @@ def document_xml_download(document: Document, *, kind: str = "auto") -> XmlDownl
     if not content:
         return None
     return XmlDownload(content, name or str(document.pk))
+
+
+@dataclass(frozen=True)
+class EnvironmentSummary:
+    environment: InvoicingEnvironment
+    counts: list[tuple[State, int]]  # the states with documents, in the catalog's order
+    total: int
+    balance: StampBalance
+
+
+def company_environments(*, company_id: int) -> list[EnvironmentSummary]:
+    """A company's invoicing environments with their documents by state (the StateCount counters,
+    never a count of documents) and the stamp balance of each emitter RFC: three queries."""
+    environments = list(
+        InvoicingEnvironment.objects.filter(company_id=company_id).order_by(
+            "-is_active", "name", "id"
+        )
+    )
+    if not environments:
+        return []
+    counts: dict[int, dict[str, int]] = {e.pk: {} for e in environments}
+    for env_id, state, n in StateCount.objects.filter(
+        environment_id__in=list(counts), count__gt=0
+    ).values_list("environment_id", "state", "count"):
+        counts[env_id][state] = n
+    rfcs = {e.emitter_rfc for e in environments}
+    balances = {b.rfc: b for b in StampBalance.objects.filter(rfc__in=rfcs)}
+    return [
+        EnvironmentSummary(
+            environment=e,
+            counts=[(s, counts[e.pk][s.value]) for s in State if s.value in counts[e.pk]],
+            total=sum(counts[e.pk].values()),
+            balance=balances.get(e.emitter_rfc) or StampBalance(rfc=e.emitter_rfc),
+        )
+        for e in environments
+    ]

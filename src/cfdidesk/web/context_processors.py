@@ -17,7 +17,9 @@ NAVIGATION = [
     ("customers:import", _("Carga masiva"), "customers.import"),
     ("customers:import_jobs", _("Procesos"), "customers.import"),
     ("accounts:tokens", _("Tokens de API"), None),
+    ("accounts:security", _("Seguridad"), "account.two_factor"),
     ("admin:index", _("Administración"), "settings.manage"),
+    ("users:list", _("Usuarios"), "users.manage"),
 ]
 
 

@@ -9,6 +9,7 @@ from .companies import (
 )
 from .contacts import contact_create, contact_delete, contact_update
 from .imports import import_job_cancel, import_job_confirm, import_job_create, import_job_run
+from .portal import contact_portal_invite, contact_portal_revoke
 
 __all__ = [
     "CompanyInvalid",
@@ -18,6 +19,8 @@ __all__ = [
     "company_update",
     "contact_create",
     "contact_delete",
+    "contact_portal_invite",
+    "contact_portal_revoke",
     "contact_update",
     "import_job_cancel",
     "import_job_confirm",

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cfdidesk.accounts.services import portal_access_revoke
 from cfdidesk.audit.services import audit_record
 from cfdidesk.core.audit_actions import AuditAction
 from cfdidesk.core.changes import diff
@@ -75,6 +76,9 @@ def contact_update(*, actor, contact: Contact, data: dict) -> Contact:
 
 @transaction.atomic
 def contact_delete(*, actor, contact: Contact) -> None:
+    """Remove the contact; their portal account, if any, is deactivated (it keeps its history)."""
+    if contact.user is not None and contact.user.is_active:
+        portal_access_revoke(actor=actor, user=contact.user)
     audit_record(
         actor=actor,
         action=AuditAction.COMPANY_CONTACT_REMOVE,

@@ -249,6 +249,12 @@ class Ticket(models.Model):
             models.Index(fields=["status", "created_at", "id"], name="ticket_status"),
             models.Index(fields=["assignee", "created_at", "id"], name="ticket_assignee"),
             models.Index(fields=["company", "created_at", "id"], name="ticket_company"),
+            # A company's open tickets, newest first, and how many (the customer 360 page).
+            models.Index(
+                fields=["company", "created_at", "id"],
+                name="ticket_company_open",
+                condition=Q(is_open=True),
+            ),
             models.Index(fields=["team", "created_at", "id"], name="ticket_team"),
             models.Index(fields=["category", "created_at", "id"], name="ticket_category"),
             models.Index(fields=["priority", "created_at", "id"], name="ticket_priority"),

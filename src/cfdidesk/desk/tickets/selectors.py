@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -191,3 +192,26 @@ def recent_emails(ticket: Ticket, *, limit: int = 20):
 def ticket_attachment(ticket: Ticket, pk: int):
     """One of the ticket's attachments (None if it is not this ticket's)."""
     return ticket.attachments.filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class CompanyTickets:
+    open: list[Ticket]
+    open_count: int
+    recent: list[Ticket]
+    total: int
+
+
+def company_ticket_overview(*, company_id: int, limit: int = 8) -> CompanyTickets:
+    """A company's open tickets (newest first) and latest tickets, with how many of each: four
+    index reads (ticket_company_open, ticket_company) at any number of tickets."""
+    tickets = Ticket.objects.filter(company_id=company_id)
+    shown = tickets.select_related("assignee").defer(*LIST_DEFERRED).order_by("-created_at", "-id")
+    # is_open=True, as the partial index is written: its condition must appear as such.
+    open_tickets = tickets.filter(is_open=True)
+    return CompanyTickets(
+        open=list(shown.filter(is_open=True)[:limit]),
+        open_count=open_tickets.count(),
+        recent=list(shown[:limit]),
+        total=tickets.count(),
+    )

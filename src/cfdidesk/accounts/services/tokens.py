@@ -1,11 +1,11 @@
+"""Personal API tokens: created and shown once, stored as SHA-256, revoked."""
+
 from __future__ import annotations
 
 import hashlib
 import secrets
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,43 +14,13 @@ from django.utils.translation import gettext as _
 from cfdidesk.audit.services import audit_record
 from cfdidesk.core.audit_actions import AuditAction
 
-from . import roles
-from .models import ApiToken
+from ..models import ApiToken
 
 TOKEN_PREFIX = "cfd_"
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-@transaction.atomic
-def user_create(
-    *,
-    username: str,
-    password: str | None,
-    role: str,
-    email: str = "",
-    first_name: str = "",
-    last_name: str = "",
-    actor=None,
-):
-    if role not in roles.ROLE_LABELS:
-        raise ValidationError({"role": _("Rol desconocido: %(role)s") % {"role": role}})
-    User = get_user_model()
-    if User.objects.filter(username=username).exists():
-        raise ValidationError({"username": _("Ya existe un usuario con ese nombre.")})
-    user = User.objects.create_user(
-        username=username,
-        password=password,
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-    )
-    group, _created = Group.objects.get_or_create(name=role)
-    user.groups.add(group)
-    audit_record(actor=actor, action=AuditAction.USER_CREATE, target=user, changes={"role": role})
-    return user
 
 
 @transaction.atomic
