@@ -138,5 +138,10 @@ def password_set(request, uidb64: str, token: str):
     return render(
         request,
         "accounts/password_set.html",
-        {"account": user, "errors": errors, "hours": services.users.link_hours()},
+        {
+            "account": user,
+            "general_errors": errors.get("__all__", []),
+            "password_errors": errors.get("password", []),
+            "hours": services.users.link_hours(),
+        },
     )

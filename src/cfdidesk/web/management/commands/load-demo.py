@@ -411,8 +411,11 @@ class Command(BaseCommand):
         return not InvoicingEnvironment.objects.exists()
 
     def _invoicing(self, admin):
-        """An invoicing environment with SAT's test CSD and documents in every state."""
-        load_demo(actor=admin)
+        """An invoicing environment with SAT's test CSD and documents in every state, hung on the
+        first demo company (the one with the portal contact), so its customer 360 page shows
+        tickets, contacts, documents and stamps together."""
+        first = Company.objects.filter(rfc=with_check_digit(COMPANIES[0][2])).first()
+        load_demo(first, actor=admin)
 
     def _needs_service_levels(self) -> bool:
         User = get_user_model()
