@@ -12,6 +12,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cfdidesk.accounts import roles
+from cfdidesk.accounts.selectors import two_factor_roles
 from cfdidesk.accounts.services import (
     token_create,
     two_factor_disable,
@@ -19,7 +20,6 @@ from cfdidesk.accounts.services import (
     two_factor_enrol_start,
     two_factor_roles_set,
 )
-from cfdidesk.accounts.selectors import two_factor_roles
 from cfdidesk.audit.models import AuditEntry
 
 PASSWORD = "una-clave-segura-123"

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import TwoFactorRole
-from .roles import ROLE_LABELS, STAFF_ROLES
+from .roles import ROLE_LABELS, STAFF_ROLES, roles_of
 
 STATES = {"activos": Q(is_active=True), "inactivos": Q(is_active=False), "todos": Q()}
 DEFAULT_STATE = "activos"
@@ -85,3 +85,14 @@ def two_factor_state(user) -> TwoFactorState:
 
 def has_two_factor(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def two_factor_required(user) -> bool:
+    """Whether one of the user's roles must use two-factor authentication."""
+    names = roles_of(user)
+    return bool(names) and TwoFactorRole.objects.filter(role__in=names).exists()
+
+
+def pending_totp_device(user) -> TOTPDevice | None:
+    """The authenticator being set up (not confirmed yet), if any."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()

@@ -11,8 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import login_links, services, two_step
 from .models import ApiToken
-from .selectors import has_two_factor
-from .services.two_factor import required_for
+from .selectors import has_two_factor, two_factor_required
 
 # Who signs a portal contact in after a login link: the link itself is the proof, not a password.
 LOGIN_LINK_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -31,7 +30,7 @@ class LoginView(auth_views.LoginView):
             two_step.begin(self.request, user, self.get_success_url())
             return redirect("accounts:login_code")
         response = super().form_valid(form)
-        if required_for(user):
+        if two_factor_required(user):
             two_step.require_enrolment(self.request)
             return redirect("accounts:two_factor_enrol")
         return response

@@ -19,8 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services, two_step
 from .access import require_capability
-from .selectors import two_factor_state
-from .services.two_factor import pending_device
+from .selectors import pending_totp_device, two_factor_state
 
 
 def _qr_svg(text: str) -> str:
@@ -86,7 +85,7 @@ def two_factor_enrol(request):
         else:
             two_step.enrolment_done(request)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "new": True})
-    device = pending_device(user) or services.two_factor_enrol_start(user=user)
+    device = pending_totp_device(user) or services.two_factor_enrol_start(user=user)
     context = {
         "qr": _qr_svg(device.config_url),
         "key": _manual_key(device),

@@ -21,7 +21,7 @@ from cfdidesk.audit.services import audit_record
 from cfdidesk.core.audit_actions import AuditAction
 
 from ..models import TwoFactorRole
-from ..roles import STAFF_ROLES, roles_of
+from ..roles import STAFF_ROLES
 from ..rules import (
     RECOVERY_CODE_COUNT,
     looks_like_totp,
@@ -29,6 +29,7 @@ from ..rules import (
     normalize_code,
     recovery_digest,
 )
+from ..selectors import two_factor_required
 
 TOTP_NAME = "Autenticador"
 RECOVERY_NAME = "Códigos de recuperación"
@@ -51,12 +52,6 @@ def _check_password(user, password: str) -> None:
         raise ValidationError({"password": [_("La contraseña no es correcta.")]})
 
 
-def required_for(user) -> bool:
-    """Whether one of the user's roles must use two-factor authentication."""
-    names = roles_of(user)
-    return bool(names) and TwoFactorRole.objects.filter(role__in=names).exists()
-
-
 def _new_recovery_codes(user) -> list[str]:
     device, _created = StaticDevice.objects.get_or_create(
         user=user, name=RECOVERY_NAME, defaults={"confirmed": True}
@@ -74,10 +69,6 @@ def two_factor_enrol_start(*, user) -> TOTPDevice:
     """A new, unconfirmed TOTP device with a fresh key (any earlier unconfirmed one is dropped)."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     return TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
-
-
-def pending_device(user) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
 
 
 @transaction.atomic
@@ -118,7 +109,7 @@ def _remove_devices(user) -> None:
 def two_factor_disable(*, user, password: str) -> None:
     """The user turns it off, confirming with their password (not when their role requires it)."""
     _check_password(user, password)
-    if required_for(user):
+    if two_factor_required(user):
         raise ValidationError(
             {
                 "__all__": [

@@ -61,7 +61,7 @@ def _email_errors(email: str, *, required: bool, exclude_pk=None) -> list[str]:
     return []
 
 
-def password_errors(password: str, again: str | None, user) -> list[str]:
+def _password_errors(password: str, again: str | None, user) -> list[str]:
     """Why a password cannot be used (AUTH_PASSWORD_VALIDATORS, and the repeated copy)."""
     if not password:
         return [_("Escribe la contraseña.")]
@@ -95,7 +95,7 @@ def _new_user_errors(*, username, email, wanted, invite, password, password_agai
         errors["email"] = problems
     if problems := role_errors(wanted):
         errors["roles"] = problems
-    if password and (problems := password_errors(password, password_again, candidate)):
+    if password and (problems := _password_errors(password, password_again, candidate)):
         errors["password"] = problems
     return errors
 
@@ -285,7 +285,7 @@ def link_hours() -> int:
     return max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
 
 
-def password_link_url(user) -> str:
+def _password_link_url(user) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return settings.SITE_URL + reverse("accounts:password_set", args=[uid, token])
@@ -296,7 +296,7 @@ def password_link_deliver(*, user_id: int, kind: str, language: str = "") -> boo
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.email:
         return False
-    url = password_link_url(user)
+    url = _password_link_url(user)
     with translation.override(language or settings.LANGUAGE_CODE):
         if kind == INVITE:
             subject = _("Tu acceso a CFDI Desk")
@@ -355,7 +355,7 @@ def password_set(*, uidb64: str, token: str, password: str, password_again: str)
                 ]
             }
         )
-    if problems := password_errors(password, password_again, user):
+    if problems := _password_errors(password, password_again, user):
         raise ValidationError({"password": problems})
     user.set_password(password)
     user.save(update_fields=["password"])
