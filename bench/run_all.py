@@ -31,6 +31,7 @@ BENCHMARKS = [
     "invoicing_generator",
     "invoicing_documents",
     "dashboard",
+    "customer_360",
 ]
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 

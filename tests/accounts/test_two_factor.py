@@ -241,3 +241,13 @@ def test_the_administrator_sets_required_roles_and_removes_a_lost_device(admin_c
 
 def test_portal_contacts_do_not_see_the_security_page(client_as):
     assert client_as(roles.PORTAL).get("/cuenta/seguridad/").status_code == 403
+
+
+def test_the_admin_site_signs_in_through_our_log_in_page(carla, client_as):
+    enrol(carla)
+    response = Client().get("/administracion/login/?next=/administracion/")
+    assert response.status_code == 302
+    assert response["Location"] == "/cuenta/entrar/?next=/administracion/"
+    posted = Client().post("/administracion/login/", {"username": "carla", "password": PASSWORD})
+    assert posted.status_code == 302 and posted["Location"].startswith("/cuenta/entrar/")
+    assert client_as(roles.CONSULTANT).get("/administracion/login/").status_code == 403

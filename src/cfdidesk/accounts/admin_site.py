@@ -4,6 +4,9 @@ Django's admin, but entry is decided by our roles (capability "settings.manage")
 """
 
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cfdidesk.accounts.roles import has_capability
@@ -16,6 +19,12 @@ class RoleAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         return has_capability(request.user, "settings.manage")
+
+    def login(self, request, extra_context=None):
+        """One log-in page for everyone: ours, with the second step (the admin's would skip it)."""
+        if request.user.is_authenticated:
+            raise PermissionDenied  # signed in without the capability: nothing to log in to
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
 
 class CatalogAdmin(admin.ModelAdmin):

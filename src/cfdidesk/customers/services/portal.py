@@ -29,7 +29,9 @@ def contact_portal_invite(*, actor, contact: Contact) -> Contact:
     """Give the contact portal access (or send the invitation again): the invitation e-mail, with
     a link to choose a password that expires, goes out after the commit."""
     contact = (
-        Contact.objects.select_for_update().select_related("company", "user").get(pk=contact.pk)
+        Contact.objects.select_for_update(of=("self",))
+        .select_related("company", "user")
+        .get(pk=contact.pk)
     )
     if not contact.company.is_active:
         raise ValidationError(
