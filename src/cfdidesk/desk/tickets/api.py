@@ -73,6 +73,10 @@ class TicketOut(Schema):
     version: int
     escalation_level: int
     sla: list[SlaTargetOut]
+    tags: list[str] = Field(description="Etiquetas del ticket")
+    merged_into: str | None = Field(
+        description="Número del ticket con el que se fusionó (entonces está cerrado)"
+    )
 
 
 class SlaTargetOut(Schema):
@@ -200,6 +204,8 @@ def _out(ticket: Ticket, clocks: Clocks | None = None) -> dict:
         "priority_label": str(ticket.get_priority_display()),
         "status_label": str(ticket.get_status_display()),
         "references": [{"kind": r.kind, "value": r.value} for r in ticket.references.all()],
+        "tags": [t.name for t in ticket.tags.all()],
+        "merged_into": ticket.merged_into.number if ticket.merged_into_id else None,
     }
 
 
@@ -226,6 +232,7 @@ def list_tickets(
     sort: str = "recientes",
     page: int = 1,
     sla: str = "",
+    tag: int | None = None,
 ):
     contact = ticket_reader(request.user)
     if contact is not None:
@@ -242,9 +249,12 @@ def list_tickets(
         category=category,
         sort=sort,
         sla=sla if sla in SLA_FILTERS else "",
+        tag=str(tag) if tag and 0 < tag < 2**63 else "",
     )
     result = page_of(
-        qs.select_related("contact", "team").prefetch_related("references"), number=page, size=50
+        qs.select_related("contact", "team", "merged_into").prefetch_related("references", "tags"),
+        number=page,
+        size=50,
     )
     clocks = Clocks()  # one calendar load for the page, not one per ticket
     return {

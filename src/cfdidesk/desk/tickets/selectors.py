@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from cfdidesk.accounts.selectors import staff_users
@@ -15,19 +16,32 @@ from cfdidesk.sat.rfc import normalize_rfc
 
 from ..models import (
     OPEN,
+    Attachment,
     CannedReply,
     Category,
+    Macro,
     Priority,
     Team,
     Ticket,
     TicketEvent,
+    TicketLink,
     TicketReference,
 )
 from ..sla.selectors import STATE_OF_SLUG, sla_state_filter
+from ..tags.selectors import tickets_with_tag
 
 _NUMBER = re.compile(r"^#?(\d{4})-(\d{1,6})$")
 _RFC_LIKE = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}$")
 SORTS = {
+    # What needs attention (the default of the open views): running SLA target first, soonest due
+    # first, then priority, then age; read in order from the ticket_open_attention index.
+    "atencion": (
+        IsNull(F("sla_due"), True).asc(),
+        F("sla_due").asc(),
+        "priority",
+        "created_at",
+        "id",
+    ),
     "recientes": ("-created_at", "-id"),
     "antiguos": ("created_at", "id"),
     "prioridad": ("priority", "created_at", "id"),
@@ -37,6 +51,12 @@ SORTS = {
 }
 DEFAULT_SORT = "recientes"
 VIEWS = ("mios", "sin-asignar", "criticos", "abiertos", "todos")
+# The open views show what needs attention first; "todos" (mostly closed tickets) the newest.
+OPEN_VIEWS_SORT = "atencion"
+
+
+def default_sort(view: str) -> str:
+    return DEFAULT_SORT if view == "todos" else OPEN_VIEWS_SORT
 
 
 def ticket_search_filter(query: str) -> Q:
@@ -80,6 +100,7 @@ def ticket_list(
     category: str = "",
     sort: str = DEFAULT_SORT,
     sla: str = "",
+    tag: str = "",
     now=None,
 ) -> QuerySet[Ticket]:
     """Filtered and sorted tickets with what every list shows (company, consultant, category).
@@ -110,6 +131,8 @@ def ticket_list(
     ):
         if value:
             qs = qs.filter(**{field: value})
+    if tag:
+        qs = qs.filter(pk__in=tickets_with_tag(int(tag)))
     if query:
         qs = qs.filter(ticket_search_filter(query))
     if sla or sort == "vencimiento":
@@ -124,12 +147,48 @@ LIST_DEFERRED = ("description", "exact_messages", "steps_before", "protocol_done
 
 
 def timeline(ticket: Ticket, *, public_only: bool = False) -> QuerySet[TicketEvent]:
+    """The ticket's entries and those of the tickets merged into it (each with `ticket_number`)."""
+    merged = merged_ids(ticket)
     events = (
-        ticket.events.select_related("actor")
-        .prefetch_related("attachments")
-        .order_by("created_at", "id")
+        TicketEvent.objects.filter(ticket_id__in=[ticket.pk, *merged]).annotate(
+            ticket_number=F("ticket__number")
+        )
+        if merged
+        else ticket.events.all()
+    )
+    events = (
+        events.select_related("actor").prefetch_related("attachments").order_by("created_at", "id")
     )
     return events.filter(is_public=True) if public_only else events
+
+
+def merged_ids(ticket: Ticket) -> list[int]:
+    """The tickets merged into this one (a few at most; read from a partial index)."""
+    return list(Ticket.objects.filter(merged_into=ticket).values_list("pk", flat=True))
+
+
+def merged_tickets(ticket: Ticket) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(merged_into=ticket).only("number", "subject").order_by("id")
+
+
+def linked_tickets(ticket: Ticket) -> QuerySet[Ticket]:
+    """The tickets related to this one, whichever side the link was made from."""
+    return (
+        Ticket.objects.filter(
+            Q(pk__in=TicketLink.objects.filter(low=ticket).values("high_id"))
+            | Q(pk__in=TicketLink.objects.filter(high=ticket).values("low_id"))
+        )
+        .only("number", "subject", "status", "company_id", "merged_into_id")
+        .order_by("id")
+    )
+
+
+def ticket_by_number(number: str) -> Ticket | None:
+    """A ticket typed by its number as people write it ("2026-000123", "#2026-123")."""
+    text = (number or "").strip()
+    if match := _NUMBER.match(text):
+        text = f"{match.group(1)}-{int(match.group(2)):06d}"
+    return Ticket.objects.filter(number=text).first()
 
 
 def desk_summary(*, user) -> dict[str, int]:
@@ -158,6 +217,14 @@ def active_canned_replies() -> QuerySet[CannedReply]:
 
 def canned_reply(pk: int | None) -> CannedReply | None:
     return active_canned_replies().filter(pk=pk).first() if pk else None
+
+
+def active_macros() -> QuerySet[Macro]:
+    return Macro.objects.filter(is_active=True).order_by("name")
+
+
+def active_macro(pk: int | None) -> Macro | None:
+    return active_macros().filter(pk=pk).first() if pk else None
 
 
 def team_by_id(pk: int | None) -> Team | None:
@@ -189,5 +256,8 @@ def recent_emails(ticket: Ticket, *, limit: int = 20):
 
 
 def ticket_attachment(ticket: Ticket, pk: int):
-    """One of the ticket's attachments (None if it is not this ticket's)."""
-    return ticket.attachments.filter(pk=pk).first()
+    """One of the ticket's attachments, or of a ticket merged into it (None otherwise)."""
+    attachment = ticket.attachments.filter(pk=pk).first()
+    if attachment is None:
+        attachment = Attachment.objects.filter(pk=pk, ticket__merged_into=ticket).first()
+    return attachment
