@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -73,7 +74,7 @@ def ticket_list(request):
         selectors.ticket_list(user=request.user, view=view, query=query, sort=sort, **params)
         .defer(*selectors.LIST_DEFERRED)
         .select_related("team")
-        .prefetch_related("tags"),
+        .prefetch_related(Prefetch("tags", queryset=all_tags(), to_attr="tag_list")),
         number=page_param(request.GET.get("pagina")),
         size=PAGE_SIZE,
     )
@@ -101,12 +102,9 @@ def ticket_list(request):
         "tags": all_tags(),
         "now": timezone.now(),
     }
-    template = (
-        "desk/_ticket_rows.html"
-        if request.htmx and request.htmx.target == "ticket-results"
-        else "desk/ticket_list.html"
-    )
-    return render(request, template, context)
+    partial = bool(request.htmx and request.htmx.target == "ticket-results")
+    template = "desk/_ticket_rows.html" if partial else "desk/ticket_list.html"
+    return render(request, template, {**context, "partial": partial})
 
 
 def _queue_context(request) -> dict:

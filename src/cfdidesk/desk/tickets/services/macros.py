@@ -37,7 +37,9 @@ def macro_apply(*, actor, ticket: Ticket, macro: Macro) -> Ticket:
     if not macro.is_active:
         raise ValidationError({"macro": [_("La macro «%(m)s» está inactiva.") % {"m": macro.name}]})
     locked = (
-        Ticket.objects.select_for_update().select_related("company", "contact").get(pk=ticket.pk)
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("company", "contact")
+        .get(pk=ticket.pk)
     )
     if locked.merged_into_id is not None:
         raise ValidationError(
