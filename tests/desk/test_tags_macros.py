@@ -221,3 +221,28 @@ def test_macros_over_the_api(make_ticket, macro, make_user):
             content_type="application/json",
         )
         assert refused.status_code == 422, refused.content
+
+
+def test_portal_contacts_never_see_tags_over_the_api(make_ticket, actor, make_user, company):
+    from django.test import Client
+
+    from cfdidesk.customers.services import contact_create
+
+    user = make_user(roles.PORTAL)
+    contact = contact_create(
+        actor=actor, company=company, data={"name": "Laura", "email": "laura@centro.mx"}
+    )
+    contact.user = user
+    contact.save()
+    ticket = make_ticket()
+    ticket_tags_set(actor=actor, ticket=ticket, text="cliente difícil")
+    _token, clear = token_create(user=user, name="t")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {clear}")
+    assert client.get(f"/api/v1/tickets/{ticket.number}").json()["tags"] == []
+    assert [t["tags"] for t in client.get("/api/v1/tickets").json()["items"]] == [[]]
+    assert client.get("/api/v1/tags").status_code == 403
+    assert client.put(
+        f"/api/v1/tickets/{ticket.number}/tags",
+        data=json.dumps({"tags": ["x"]}),
+        content_type="application/json",
+    ).status_code == 403

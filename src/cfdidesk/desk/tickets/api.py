@@ -155,7 +155,7 @@ class EventOut(Schema):
     attachments: list[str]
 
 
-def _out(ticket: Ticket, clocks: Clocks | None = None) -> dict:
+def _out(ticket: Ticket, clocks: Clocks | None = None, *, staff: bool = True) -> dict:
     return {
         **{
             f: getattr(ticket, f)
@@ -204,7 +204,8 @@ def _out(ticket: Ticket, clocks: Clocks | None = None) -> dict:
         "priority_label": str(ticket.get_priority_display()),
         "status_label": str(ticket.get_status_display()),
         "references": [{"kind": r.kind, "value": r.value} for r in ticket.references.all()],
-        "tags": [t.name for t in ticket.tags.all()],
+        # Tags are support's own labels: a portal contact never sees them.
+        "tags": [t.name for t in ticket.tags.all()] if staff else [],
         "merged_into": ticket.merged_into.number if ticket.merged_into_id else None,
     }
 
@@ -258,7 +259,7 @@ def list_tickets(
     )
     clocks = Clocks()  # one calendar load for the page, not one per ticket
     return {
-        "items": [_out(t, clocks) for t in result.items],
+        "items": [_out(t, clocks, staff=contact is None) for t in result.items],
         "page": result.number,
         "has_next": result.has_next,
     }
@@ -297,12 +298,13 @@ def create_ticket(request, payload: TicketIn):
         steps_before=data["steps_before"],
         **extra,
     )
-    return Status(201, _out(ticket))
+    return Status(201, _out(ticket, staff=contact is None))
 
 
 @router.get("/tickets/{number}", response=TicketOut, summary="Un ticket")
 def get_ticket(request, number: str):
-    return _out(get_ticket_for(request.user, number))
+    ticket = get_ticket_for(request.user, number)
+    return _out(ticket, staff=ticket_reader(request.user) is None)
 
 
 @router.patch("/tickets/{number}", response=TicketOut, summary="Modificar un ticket")

@@ -207,20 +207,23 @@ def _open(
     TicketReference.objects.bulk_create(
         [TicketReference(ticket=ticket, kind=k, value=v) for k, v in refs]
     )
-    event = TicketEvent.objects.create(
-        ticket=ticket,
-        actor=actor_or_none(actor),
-        kind=TicketEvent.Kind.CREATED,
-        is_public=True,
-        body=ticket.description,
-        data={"channel": ticket.channel, "priority": int(ticket.priority)},
-    )
+    entries = [
+        TicketEvent(
+            ticket=ticket,
+            actor=actor_or_none(actor),
+            kind=TicketEvent.Kind.CREATED,
+            is_public=True,
+            body=ticket.description,
+            data={"channel": ticket.channel, "priority": int(ticket.priority)},
+        )
+    ]
+    if routing.changed:  # "Asignado al equipo X por la regla Y", for support only
+        entries.append(
+            TicketEvent(ticket=ticket, kind=TicketEvent.Kind.ROUTING, data=routing.timeline_data())
+        )
+    event = TicketEvent.objects.bulk_create(entries)[0]  # one INSERT for both entries
     if attachments:
         attachments_store(ticket=ticket, event=event, files=attachments, actor=actor)
-    if routing.changed:  # "Asignado al equipo X por la regla Y", for support only
-        TicketEvent.objects.create(
-            ticket=ticket, kind=TicketEvent.Kind.ROUTING, data=routing.timeline_data()
-        )
     # Out of office hours: an operation-stopping incident alerts the consultant on duty now;
     # anything else is told in the opening e-mail when it will be attended.
     arrival = ticket_arrival_route(ticket=ticket)
