@@ -271,3 +271,10 @@ def test_merge_and_links_over_the_api(pair, make_user, make_ticket):
         content_type="application/json",
     )
     assert missing.status_code == 422
+
+
+def test_the_list_marks_a_merged_ticket(pair, actor, client_as):
+    survivor, duplicate = pair
+    ticket_merge(actor=actor, source=duplicate, target=survivor, reason="Duplicado")
+    page = client_as(roles.CONSULTANT).get("/tickets/", {"vista": "todos"}).content.decode()
+    assert f"fusionado con #{survivor.number}" in page

@@ -43,7 +43,13 @@ def _state(ticket, columns, now) -> SafeString:
         if "vence" in columns
         else format_html('<span class="cell-sub">{}</span>', sla_badge(ticket, now))
     )
-    return format_html("<td>{}{}{}</td>", status_badge(ticket), rating, sla)
+    merged = getattr(ticket, "merged_number", None)
+    into = (
+        format_html('<span class="cell-sub">{}</span>', _("fusionado con #%(n)s") % {"n": merged})
+        if merged
+        else ""
+    )
+    return format_html("<td>{}{}{}{}</td>", status_badge(ticket), into, rating, sla)
 
 
 def _due(ticket, now) -> SafeString:

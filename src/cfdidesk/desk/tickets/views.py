@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -74,6 +74,7 @@ def ticket_list(request):
         selectors.ticket_list(user=request.user, view=view, query=query, sort=sort, **params)
         .defer(*selectors.LIST_DEFERRED)
         .select_related("team")
+        .annotate(merged_number=F("merged_into__number"))
         .prefetch_related(Prefetch("tags", queryset=all_tags(), to_attr="tag_list")),
         number=page_param(request.GET.get("pagina")),
         size=PAGE_SIZE,
