@@ -278,3 +278,21 @@ def test_the_list_marks_a_merged_ticket(pair, actor, client_as):
     ticket_merge(actor=actor, source=duplicate, target=survivor, reason="Duplicado")
     page = client_as(roles.CONSULTANT).get("/tickets/", {"vista": "todos"}).content.decode()
     assert f"fusionado con #{survivor.number}" in page
+
+
+def test_related_tickets_are_read_by_index(make_ticket, actor):
+    """Related tickets come from the link table's indexes and the tickets' primary key, never from
+    a filter over every ticket (bench/tickets_pages.py ticket pages at 1,000,000 tickets)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cfdidesk.desk.tickets.selectors import linked_tickets
+
+    a, b, c = make_ticket(), make_ticket(), make_ticket()
+    ticket_link(actor=actor, ticket=a, other=b)
+    ticket_link(actor=actor, ticket=c, other=a)
+    with CaptureQueriesContext(connection) as captured:
+        assert [t.pk for t in linked_tickets(a)] == [b.pk, c.pk]
+    assert len(captured.captured_queries) == 2
+    for query in captured.captured_queries:
+        assert " OR " not in query["sql"] or "desk_ticketlink" in query["sql"].split("FROM")[1]

@@ -241,8 +241,11 @@ def test_portal_contacts_never_see_tags_over_the_api(make_ticket, actor, make_us
     assert client.get(f"/api/v1/tickets/{ticket.number}").json()["tags"] == []
     assert [t["tags"] for t in client.get("/api/v1/tickets").json()["items"]] == [[]]
     assert client.get("/api/v1/tags").status_code == 403
-    assert client.put(
-        f"/api/v1/tickets/{ticket.number}/tags",
-        data=json.dumps({"tags": ["x"]}),
-        content_type="application/json",
-    ).status_code == 403
+    assert (
+        client.put(
+            f"/api/v1/tickets/{ticket.number}/tags",
+            data=json.dumps({"tags": ["x"]}),
+            content_type="application/json",
+        ).status_code
+        == 403
+    )

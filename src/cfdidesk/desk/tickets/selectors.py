@@ -188,12 +188,15 @@ def merged_tickets(ticket: Ticket) -> QuerySet[Ticket]:
 
 
 def linked_tickets(ticket: Ticket) -> QuerySet[Ticket]:
-    """The tickets related to this one, whichever side the link was made from."""
+    """The tickets related to this one, whichever side the link was made from: their ids first (two
+    small index reads), then the tickets by primary key. (One query with `id IN (…) OR id IN (…)`
+    makes PostgreSQL filter every ticket.)"""
+    pairs = TicketLink.objects.filter(Q(low=ticket) | Q(high=ticket)).values_list(
+        "low_id", "high_id"
+    )
+    others = [high if low == ticket.pk else low for low, high in pairs]
     return (
-        Ticket.objects.filter(
-            Q(pk__in=TicketLink.objects.filter(low=ticket).values("high_id"))
-            | Q(pk__in=TicketLink.objects.filter(high=ticket).values("low_id"))
-        )
+        Ticket.objects.filter(pk__in=others)
         .only("number", "subject", "status", "company_id", "merged_into_id")
         .order_by("id")
     )
