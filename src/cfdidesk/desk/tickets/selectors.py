@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import F, IntegerField, Q, QuerySet
+from django.db.models import F, IntegerField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.db.models.lookups import IsNull
 from django.utils import timezone
@@ -29,7 +29,7 @@ from ..models import (
     TicketReference,
 )
 from ..sla.selectors import STATE_OF_SLUG, sla_state_filter
-from ..tags.selectors import tickets_with_tag
+from ..tags.selectors import all_tags, tickets_with_tag
 
 _NUMBER = re.compile(r"^#?(\d{4})-(\d{1,6})$")
 _RFC_LIKE = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}$")
@@ -160,6 +160,17 @@ def _view_filter(view: str, user, is_open: Q) -> Q:
 
 # Long texts the staff list never shows: left out of its rows.
 LIST_DEFERRED = ("description", "exact_messages", "steps_before", "protocol_done")
+
+
+def list_rows(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """What each row of the staff list shows besides the ticket: its team, the number it was
+    merged into, and its tags (one query for the page, as a plain list: `tag_list`)."""
+    return (
+        tickets.defer(*LIST_DEFERRED)
+        .select_related("team")
+        .annotate(merged_number=F("merged_into__number"))
+        .prefetch_related(Prefetch("tags", queryset=all_tags(), to_attr="tag_list"))
+    )
 
 
 def timeline(ticket: Ticket, *, public_only: bool = False) -> QuerySet[TicketEvent]:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -71,11 +70,9 @@ def ticket_list(request):
     if sort not in selectors.SORTS:
         sort = selectors.default_sort(view)
     page = page_of(
-        selectors.ticket_list(user=request.user, view=view, query=query, sort=sort, **params)
-        .defer(*selectors.LIST_DEFERRED)
-        .select_related("team")
-        .annotate(merged_number=F("merged_into__number"))
-        .prefetch_related(Prefetch("tags", queryset=all_tags(), to_attr="tag_list")),
+        selectors.list_rows(
+            selectors.ticket_list(user=request.user, view=view, query=query, sort=sort, **params)
+        ),
         number=page_param(request.GET.get("pagina")),
         size=PAGE_SIZE,
     )
