@@ -162,15 +162,18 @@ def _view_filter(view: str, user, is_open: Q) -> Q:
 LIST_DEFERRED = ("description", "exact_messages", "steps_before", "protocol_done")
 
 
-def list_rows(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """What each row of the staff list shows besides the ticket: its team, the number it was
-    merged into, and its tags (one query for the page, as a plain list: `tag_list`)."""
-    return (
-        tickets.defer(*LIST_DEFERRED)
-        .select_related("team")
-        .annotate(merged_number=F("merged_into__number"))
-        .prefetch_related(Prefetch("tags", queryset=all_tags(), to_attr="tag_list"))
+def list_rows(tickets: QuerySet[Ticket], *, team: bool, merged: bool) -> QuerySet[Ticket]:
+    """What each row of the staff list shows besides the ticket: its tags (one query for the page,
+    as a plain list: `tag_list`), and only when asked its team and the number it was merged into
+    (merged tickets are closed: the open views never show one, nor pay for the join)."""
+    rows = tickets.defer(*LIST_DEFERRED).prefetch_related(
+        Prefetch("tags", queryset=all_tags(), to_attr="tag_list")
     )
+    if team:
+        rows = rows.select_related("team")
+    if merged:
+        rows = rows.annotate(merged_number=F("merged_into__number"))
+    return rows
 
 
 def timeline(ticket: Ticket, *, public_only: bool = False) -> QuerySet[TicketEvent]:

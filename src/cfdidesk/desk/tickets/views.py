@@ -69,9 +69,12 @@ def ticket_list(request):
     sort = request.GET.get("orden", "")
     if sort not in selectors.SORTS:
         sort = selectors.default_sort(view)
+    queue_context = _queue_context(request)
     page = page_of(
         selectors.list_rows(
-            selectors.ticket_list(user=request.user, view=view, query=query, sort=sort, **params)
+            selectors.ticket_list(user=request.user, view=view, query=query, sort=sort, **params),
+            team="equipo" in queue_context["columns"],
+            merged=view == "todos",
         ),
         number=page_param(request.GET.get("pagina")),
         size=PAGE_SIZE,
@@ -82,7 +85,7 @@ def ticket_list(request):
         "query": query,
         "sort": sort,
         "filters": params,
-        **_queue_context(request),
+        **queue_context,
         "views": [
             ("abiertos", _("Abiertos")),
             ("mios", _("Mis tickets")),
