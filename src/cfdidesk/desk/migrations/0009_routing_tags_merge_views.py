@@ -367,16 +367,22 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.AddField(
-            model_name="ticket",
-            name="tags",
-            field=models.ManyToManyField(
-                blank=True,
-                related_name="tickets",
-                through="desk.TicketTag",
-                to="desk.tag",
-                verbose_name="etiquetas",
-            ),
+        # The tags live in desk_tickettag (made above): nothing changes in desk_ticket, which SQLite
+        # would otherwise copy whole to "add" a many-to-many field.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name="ticket",
+                    name="tags",
+                    field=models.ManyToManyField(
+                        blank=True,
+                        related_name="tickets",
+                        through="desk.TicketTag",
+                        to="desk.tag",
+                        verbose_name="etiquetas",
+                    ),
+                ),
+            ],
         ),
         migrations.AddIndex(
             model_name="ticket",
