@@ -5,7 +5,8 @@ through django.test.Client (logged in as a consultant, real middleware, full pag
 varying parameters drawn from the data; p50 and p95 in ms, the time spent in SQL, the SQL queries
 per page (CaptureQueriesContext) on a 1,000-ticket database and on the full one, and the plan of
 the slowest query of every kind that misses. Targets: p50 under 50 ms for the list pages, the
-ticket page, and search by number, RFC and reference.
+ticket page, and search by number, RFC and reference; under 30 ms for the default queue
+(`list_default`: the open tickets by what needs attention, SLA due first).
 
     .venv/bin/python bench/tickets_pages.py [--tickets 1000000] [--requests 60] [--plans]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cfdidesk_bench_tickets .venv/bin/python bench/tickets_pages.py
@@ -25,6 +26,7 @@ import _common as bench
 from _tickets import BLOCK, STATUSES, Helpdesk, finish_load, load, setup_people
 
 TARGET_P50_MS = 50.0
+QUEUE_TARGET_P50_MS = 30.0  # the default queue (issue 10)
 INFORMATIONAL_BUDGET_S = 12.0
 
 
@@ -37,9 +39,10 @@ class Kind:
         informational: bool = False,
         detail: bool = False,
         target_note: str = "",
+        target_ms: float = TARGET_P50_MS,
     ):
         self.name, self.make, self.informational, self.detail = name, make, informational, detail
-        self.target_note = target_note
+        self.target_note, self.target_ms = target_note, target_ms
 
 
 class Requests:
@@ -99,7 +102,7 @@ def kinds(s: dict, clients: list, rng: random.Random) -> list[Kind]:
     r = Requests(s, clients, rng)
     page, search, choice = r.page, r.search, rng.choice
     return [
-        Kind("list_default", page(dict)),
+        Kind("list_default", page(dict), target_ms=QUEUE_TARGET_P50_MS),
         Kind("list_mine", r.mine),
         Kind("list_critical_open", page(lambda: {"vista": "criticos"})),
         Kind("list_unassigned", page(lambda: {"vista": "sin-asignar"})),
@@ -137,6 +140,18 @@ def kinds(s: dict, clients: list, rng: random.Random) -> list[Kind]:
             informational=True,
         ),
         Kind("filter_team_open", page(lambda: {"team": choice(s["teams"])}), informational=True),
+        Kind("filter_tag_open", page(lambda: {"tag": choice(s["tags"])}), informational=True),
+        Kind(
+            "saved_view_columns",
+            page(
+                lambda: {
+                    "vista": "abiertos",
+                    "team": choice(s["teams"]),
+                    "col": ["numero", "cliente", "estado", "equipo", "vence", "actualizado"],
+                }
+            ),
+            informational=True,
+        ),
         Kind("sla_breached", page(lambda: {"sla": "vencido"}), informational=True),
         Kind("sla_at_risk", page(lambda: {"sla": "en-riesgo"}), informational=True),
         Kind("sort_sla_due", page(lambda: {"orden": "vencimiento"}), informational=True),
@@ -151,7 +166,7 @@ def kinds(s: dict, clients: list, rng: random.Random) -> list[Kind]:
 
 def request(kind: Kind, made) -> dict:
     client, path, params, headers = made
-    url = path + ("?" + urlencode(params) if params else "")
+    url = path + ("?" + urlencode(params, doseq=True) if params else "")
     got = bench.timed_get(client, url, headers)
     response = got["response"]
     assert response.status_code == 200, (url, response.status_code)
@@ -171,7 +186,7 @@ def samples(
     data: Helpdesk, lo: int, hi: int, staff: list[int], teams: list[int], rng: random.Random
 ) -> dict:
     """Values to search and pages to open, drawn from the tickets with indexes [lo, hi)."""
-    from cfdidesk.desk.models import Ticket, TicketReference
+    from cfdidesk.desk.models import Tag, Ticket, TicketReference
 
     ids = rng.sample(range(lo + 1, hi + 1), min(3000, hi - lo))
     rows = list(
@@ -195,6 +210,7 @@ def samples(
         "long": rng.sample(long or short, min(200, len(long or short))),
         "staff": staff,
         "teams": teams,
+        "tags": list(Tag.objects.values_list("pk", flat=True)),
         **refs,
     }
 
@@ -256,9 +272,9 @@ def main() -> int:
         small_n = args.tickets - small_lo
         clients = clients_for(staff)
         all_kinds = kinds(samples(data, small_lo, args.tickets, staff, teams, rng), clients, rng)
-        small_counts = {
-            k.name: {request(k, k.make())["queries"] for _ in range(3)} for k in all_kinds
-        }
+        # Query counts on the small database, from pages that show rows (an empty page skips the
+        # reads that rows need, such as their tags): compared with the full database's below.
+        small_counts = {k.name: _counts_with_rows(k) for k in all_kinds}
 
         timings = load(data, rest, spill) if rest else {}
         finish_load(data)
@@ -301,11 +317,11 @@ def main() -> int:
             p50, p95 = bench.percentile(times, 50), bench.percentile(times, 95)
             sql50 = bench.percentile([r["sql_ms"] for r in results], 50)
             cpu50 = bench.percentile([r["cpu_ms"] for r in results], 50)
-            slow = p50 >= TARGET_P50_MS
+            slow = p50 >= kind.target_ms
             if kind.informational:
                 status = " (informational)"
             else:
-                status = f" target={bench.verdict(not slow)}"
+                status = f" target={bench.verdict(not slow)} (p50 < {kind.target_ms:.0f} ms)"
                 if slow:
                     misses.append(kind.name)
             if kind.target_note:
@@ -326,7 +342,9 @@ def main() -> int:
                 print(f"#   {bench.explain(q_sql)}")
         bench.machine_note(label)
         grew = [
-            name for name, counts in large_counts.items() if max(counts) > max(small_counts[name])
+            name
+            for name, counts in large_counts.items()
+            if small_counts[name] and max(counts) > max(small_counts[name])
         ]
         print(
             f"# {label}: SQL queries per page grew with the data for: {', '.join(grew) or 'none'}"
@@ -342,7 +360,14 @@ def _short(sql: str) -> str:
     return sql[:900]
 
 
+def _counts_with_rows(kind: Kind) -> set[int]:
+    results = [request(kind, kind.make()) for _ in range(3)]
+    return {r["queries"] for r in results if r["rows"]}
+
+
 def _fmt(counts: set[int]) -> str:
+    if not counts:
+        return "no rows"
     return str(min(counts)) if len(counts) == 1 else f"{min(counts)}-{max(counts)}"
 
 

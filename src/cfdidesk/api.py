@@ -12,6 +12,7 @@ from cfdidesk.customers.api import router as customers_router
 from cfdidesk.desk.dashboard.api import router as dashboard_router
 from cfdidesk.desk.oncall.api import router as oncall_router
 from cfdidesk.desk.tickets.api import router as desk_router
+from cfdidesk.desk.tickets.api_work import router as desk_work_router
 from cfdidesk.invoicing.api import router as invoicing_router
 from cfdidesk.kb.api import router as kb_router
 
@@ -34,6 +35,7 @@ api = CfdiDeskAPI(
 )
 api.add_router("/", customers_router)
 api.add_router("/", desk_router)
+api.add_router("/", desk_work_router)
 api.add_router("/", oncall_router)
 api.add_router("/", dashboard_router)
 api.add_router("/kb", kb_router)

@@ -67,6 +67,8 @@ def desk(actor, make_user, make_company):
         ),
         "new_low": ticket(NOW - dt.timedelta(minutes=1), priority=Priority.LOW, team=team_a),
     }
+    # Every new ticket is routed to a team; one from before the routing rules has none.
+    Ticket.objects.filter(pk=t["breached_normal"].pk).update(team=None)
     with at(mx(2026, 10, 13, 11, 0)):
         ticket_transition(actor=diego, ticket=t["paused"], to=Status.WAITING_CUSTOMER)
     # Compliance: one response and resolution on time, one late on both, one before the 30 days.

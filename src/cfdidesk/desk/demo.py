@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cfdidesk.service.selectors import sla_targets_for
 
+from .demo_queue import load_demo_queue
 from .models import CannedReply, Category, Priority, Status, Team, Ticket, TicketEvent
 from .notify.links import survey_token
 from .oncall.services.escalation import escalation_step_create
@@ -461,3 +462,4 @@ def load_demo_tickets(*, companies) -> None:
             category=category["Entrenamiento adicional"],
             priority=Priority.LOW,
         )
+    load_demo_queue(companies=companies)

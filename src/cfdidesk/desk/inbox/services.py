@@ -55,6 +55,9 @@ def email_receive(*, raw: bytes) -> InboundEmail:
 
     contact = Contact.objects.select_related("company").filter(email=message.from_address).first()
     ticket = _matching_ticket(message)
+    if ticket is not None and ticket.merged_into_id is not None:
+        # The old number or Message-IDs of a merged ticket: the conversation goes on in its survivor.
+        ticket = ticket.merged_into
     files, skipped = _attachments(message)
     body = message.reply_text or message.text or _("(correo sin texto)")
     if skipped:

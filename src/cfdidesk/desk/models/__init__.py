@@ -3,6 +3,9 @@
 from .alerts import AlertWebhook, WebhookDelivery
 from .mail import InboundEmail, OutboundEmail
 from .oncall import EscalationStep, OnCallShift
+from .organize import Macro, Tag, TicketLink, TicketTag
+from .queue import SavedView, TicketPresence
+from .routing import RoutingRule
 from .tickets import (
     OPEN,
     OPEN_STATUSES,
@@ -24,6 +27,13 @@ from .tickets import (
 )
 
 __all__ = [
+    "Macro",
+    "RoutingRule",
+    "SavedView",
+    "Tag",
+    "TicketLink",
+    "TicketPresence",
+    "TicketTag",
     "OPEN",
     "OPEN_STATUSES",
     "PROTOCOL_STEPS",

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
 
 from cfdidesk.customers.models import Company, Contact
@@ -230,6 +231,19 @@ class Ticket(models.Model):
     sla_breach_alerted = models.DateTimeField(null=True, blank=True)
     # 0: with the consultant; 1, 2…: the EscalationStep of the ticket's team it has reached.
     escalation_level = models.PositiveSmallIntegerField(_("nivel de escalamiento"), default=0)
+    # Set by tickets.services.merge: this ticket was closed into that one, which carries on.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_tickets",
+        verbose_name=_("fusionado con"),
+        db_index=False,
+    )
+    tags = models.ManyToManyField(
+        "Tag", through="TicketTag", related_name="tickets", blank=True, verbose_name=_("etiquetas")
+    )
 
     class Meta:
         verbose_name = _("ticket")
@@ -245,6 +259,18 @@ class Ticket(models.Model):
             ),
             models.Index(fields=["is_open", "team", "created_at", "id"], name="ticket_open_team"),
             models.Index(fields=["is_open", "updated_at", "id"], name="ticket_open_updated"),
+            # The default queue (what needs attention): running SLA target first, soonest due
+            # first, then priority and age. `sla_due IS NULL` leads so both databases read the
+            # page in index order (SQLite sorts NULLs first, PostgreSQL last).
+            models.Index(
+                F("is_open"),
+                IsNull(F("sla_due"), True),
+                F("sla_due"),
+                F("priority"),
+                F("created_at"),
+                F("id"),
+                name="ticket_open_attention",
+            ),
             models.Index(fields=["created_at", "id"], name="ticket_created"),
             models.Index(fields=["status", "created_at", "id"], name="ticket_status"),
             models.Index(fields=["assignee", "created_at", "id"], name="ticket_assignee"),
@@ -273,6 +299,11 @@ class Ticket(models.Model):
                 fields=["first_response_at", "sla_first_response_met"], name="ticket_first_response"
             ),
             models.Index(fields=["resolved_at", "sla_resolution_met"], name="ticket_resolved"),
+            models.Index(
+                fields=["merged_into"],
+                name="ticket_merged_into",
+                condition=Q(merged_into__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -325,6 +356,11 @@ class TicketEvent(models.Model):
         PROTOCOL = "protocol", _("Protocolo de atención")
         EMAIL = "email", _("Correo enviado")
         ESCALATION = "escalation", _("Escalamiento")
+        ROUTING = "routing", _("Enrutamiento")
+        MERGE = "merge", _("Fusión")
+        LINK = "link", _("Tickets relacionados")
+        TAGS = "tags", _("Etiquetas")
+        MACRO = "macro", _("Macro")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     created_at = models.DateTimeField(auto_now_add=True)

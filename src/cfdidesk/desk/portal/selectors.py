@@ -134,7 +134,10 @@ def _status_label(code) -> str:
 
 
 def public_attachment(ticket: Ticket, pk: int) -> Attachment | None:
-    """An attachment the customer may download: on a public, customer-visible event of this ticket."""
-    return ticket.attachments.filter(
-        pk=pk, event__is_public=True, event__kind__in=VISIBLE_KINDS
-    ).first()
+    """An attachment the customer may download: on a public, customer-visible event of this ticket
+    or of a ticket merged into it (the same company's: merging never crosses companies)."""
+    return (
+        Attachment.objects.filter(Q(ticket=ticket) | Q(ticket__merged_into=ticket))
+        .filter(pk=pk, event__is_public=True, event__kind__in=VISIBLE_KINDS)
+        .first()
+    )

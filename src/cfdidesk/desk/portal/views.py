@@ -137,7 +137,16 @@ def _detail(request, contact, ticket: Ticket, *, reply_form=None, status: int = 
 
 @portal_view
 def ticket_detail(request, contact, number: str):
-    return _detail(request, contact, get_ticket_for(request.user, number))
+    ticket = get_ticket_for(request.user, number)
+    if ticket.merged_into_id is not None:  # merged: the conversation goes on in the survivor
+        survivor = ticket.merged_into
+        messages.info(
+            request,
+            _("El ticket #%(old)s se unió al #%(new)s: aquí sigue la conversación.")
+            % {"old": ticket.number, "new": survivor.number},
+        )
+        return redirect("portal:detail", number=survivor.number)
+    return _detail(request, contact, ticket)
 
 
 @portal_view

@@ -132,3 +132,34 @@ def sla_left(row: dict) -> str:
     if row["business"]:
         return _("Quedan %(t)s hábiles") % {"t": _hours_minutes(row["left"])}
     return _("Quedan %(t)s") % {"t": _hours_minutes(row["left"])}
+
+
+@register.filter
+def routing_summary(event) -> str:
+    """ "Asignado al equipo «X» por la regla «Y»" for a routing entry of the timeline."""
+    data = event.data or {}
+    parts = []
+    if data.get("team") and data.get("rule"):
+        parts.append(
+            _("Asignado al equipo «%(team)s» por la regla «%(rule)s»")
+            % {"team": data["team"], "rule": data["rule"]}
+        )
+    elif data.get("team"):
+        parts.append(
+            _("Asignado al equipo «%(team)s»: ninguna regla coincidió (equipo predeterminado)")
+            % {"team": data["team"]}
+        )
+    if data.get("category"):
+        parts.append(
+            _("categoría «%(category)s» por la regla «%(rule)s»")
+            % {"category": data["category"], "rule": data.get("rule") or "—"}
+        )
+    return "; ".join(str(p) for p in parts)
+
+
+@register.filter
+def merge_summary(event) -> str:
+    data = event.data or {}
+    if data.get("into"):
+        return _("Fusionado con #%(n)s y cerrado") % {"n": data["into"]}
+    return _("Se fusionó aquí el ticket #%(n)s") % {"n": data.get("from", "")}

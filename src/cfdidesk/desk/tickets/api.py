@@ -73,6 +73,10 @@ class TicketOut(Schema):
     version: int
     escalation_level: int
     sla: list[SlaTargetOut]
+    tags: list[str] = Field(description="Etiquetas del ticket")
+    merged_into: str | None = Field(
+        description="Número del ticket con el que se fusionó (entonces está cerrado)"
+    )
 
 
 class SlaTargetOut(Schema):
@@ -151,7 +155,7 @@ class EventOut(Schema):
     attachments: list[str]
 
 
-def _out(ticket: Ticket, clocks: Clocks | None = None) -> dict:
+def _out(ticket: Ticket, clocks: Clocks | None = None, *, staff: bool = True) -> dict:
     return {
         **{
             f: getattr(ticket, f)
@@ -200,6 +204,9 @@ def _out(ticket: Ticket, clocks: Clocks | None = None) -> dict:
         "priority_label": str(ticket.get_priority_display()),
         "status_label": str(ticket.get_status_display()),
         "references": [{"kind": r.kind, "value": r.value} for r in ticket.references.all()],
+        # Tags are support's own labels: a portal contact never sees them.
+        "tags": [t.name for t in ticket.tags.all()] if staff else [],
+        "merged_into": ticket.merged_into.number if ticket.merged_into_id else None,
     }
 
 
@@ -226,6 +233,7 @@ def list_tickets(
     sort: str = "recientes",
     page: int = 1,
     sla: str = "",
+    tag: int | None = None,
 ):
     contact = ticket_reader(request.user)
     if contact is not None:
@@ -242,13 +250,16 @@ def list_tickets(
         category=category,
         sort=sort,
         sla=sla if sla in SLA_FILTERS else "",
+        tag=str(tag) if tag and 0 < tag < 2**63 else "",
     )
     result = page_of(
-        qs.select_related("contact", "team").prefetch_related("references"), number=page, size=50
+        qs.select_related("contact", "team", "merged_into").prefetch_related("references", "tags"),
+        number=page,
+        size=50,
     )
     clocks = Clocks()  # one calendar load for the page, not one per ticket
     return {
-        "items": [_out(t, clocks) for t in result.items],
+        "items": [_out(t, clocks, staff=contact is None) for t in result.items],
         "page": result.number,
         "has_next": result.has_next,
     }
@@ -287,12 +298,13 @@ def create_ticket(request, payload: TicketIn):
         steps_before=data["steps_before"],
         **extra,
     )
-    return Status(201, _out(ticket))
+    return Status(201, _out(ticket, staff=contact is None))
 
 
 @router.get("/tickets/{number}", response=TicketOut, summary="Un ticket")
 def get_ticket(request, number: str):
-    return _out(get_ticket_for(request.user, number))
+    ticket = get_ticket_for(request.user, number)
+    return _out(ticket, staff=ticket_reader(request.user) is None)
 
 
 @router.patch("/tickets/{number}", response=TicketOut, summary="Modificar un ticket")

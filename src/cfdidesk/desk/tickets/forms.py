@@ -50,7 +50,10 @@ class TicketForm(forms.Form):
         label=_("Afecta la operación del cliente (sistema caído o bloqueado)"), required=False
     )
     team = forms.ModelChoiceField(
-        label=_("Equipo"), queryset=Team.objects.filter(is_active=True), required=False
+        label=_("Equipo"),
+        queryset=Team.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Si lo dejas vacío, lo eligen las reglas de enrutamiento."),
     )
     assignee = forms.ModelChoiceField(label=_("Consultor"), queryset=staff_users(), required=False)
     references = forms.CharField(

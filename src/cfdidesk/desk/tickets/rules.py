@@ -147,3 +147,27 @@ def references_from_text(text: str) -> list[tuple[str, str]]:
         else:
             pairs.append((TicketReference.Kind.MOVEMENT, value))
     return pairs
+
+
+MAX_MERGE_REASON = 2000
+
+
+def merge_errors(source: Ticket, target: Ticket, reason: str) -> dict[str, list[str]]:
+    """Why `source` may not be merged into `target` (empty when it may). Merging is its own move:
+    any status of the source ends closed, but a ticket is merged once, never into itself, never
+    into a merged ticket, and only within one company (its customers would read each other's)."""
+    errors: dict[str, list[str]] = {}
+    if not (reason or "").strip():
+        errors["reason"] = [_("Escribe el motivo de la fusión.")]
+    if source.pk == target.pk:
+        errors["into"] = [_("Un ticket no se puede fusionar consigo mismo.")]
+    elif source.merged_into_id is not None:
+        errors["into"] = [_("El ticket #%(n)s ya está fusionado con otro.") % {"n": source.number}]
+    elif target.merged_into_id is not None:
+        errors["into"] = [
+            _("El ticket #%(n)s está fusionado con otro: fusiona con el que sigue abierto.")
+            % {"n": target.number}
+        ]
+    elif source.company_id != target.company_id:
+        errors["into"] = [_("Solo se pueden fusionar tickets del mismo cliente.")]
+    return errors

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, IntegerField, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from cfdidesk.accounts.selectors import staff_users
@@ -16,19 +18,32 @@ from cfdidesk.sat.rfc import normalize_rfc
 
 from ..models import (
     OPEN,
+    Attachment,
     CannedReply,
     Category,
+    Macro,
     Priority,
     Team,
     Ticket,
     TicketEvent,
+    TicketLink,
     TicketReference,
 )
 from ..sla.selectors import STATE_OF_SLUG, sla_state_filter
+from ..tags.selectors import all_tags, tickets_with_tag
 
 _NUMBER = re.compile(r"^#?(\d{4})-(\d{1,6})$")
 _RFC_LIKE = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}$")
 SORTS = {
+    # What needs attention (the default of the open views): running SLA target first, soonest due
+    # first, then priority, then age; read in order from the ticket_open_attention index.
+    "atencion": (
+        IsNull(F("sla_due"), True).asc(),
+        F("sla_due").asc(),
+        "priority",
+        "created_at",
+        "id",
+    ),
     "recientes": ("-created_at", "-id"),
     "antiguos": ("created_at", "id"),
     "prioridad": ("priority", "created_at", "id"),
@@ -38,6 +53,12 @@ SORTS = {
 }
 DEFAULT_SORT = "recientes"
 VIEWS = ("mios", "sin-asignar", "criticos", "abiertos", "todos")
+# The open views show what needs attention first; "todos" (mostly closed tickets) the newest.
+OPEN_VIEWS_SORT = "atencion"
+
+
+def default_sort(view: str) -> str:
+    return DEFAULT_SORT if view == "todos" else OPEN_VIEWS_SORT
 
 
 def ticket_search_filter(query: str) -> Q:
@@ -81,6 +102,7 @@ def ticket_list(
     category: str = "",
     sort: str = DEFAULT_SORT,
     sla: str = "",
+    tag: str = "",
     now=None,
 ) -> QuerySet[Ticket]:
     """Filtered and sorted tickets with what every list shows (company, consultant, category).
@@ -88,19 +110,8 @@ def ticket_list(
     Each view filters on the stored `is_open` flag, never on a list of statuses, so the database
     reads the page straight from one of Ticket's indexes.
     """
-    qs = Ticket.objects.all()
-    # A running SLA target implies an open ticket: sorted by due date the open flag is left out, so
-    # the database walks the SLA index in order (for the SLA filters, walking the open tickets in
-    # the page's order and checking each is faster: measured in bench/tickets_pages.py).
-    is_open = Q() if sort == "vencimiento" else OPEN
-    if view == "mios":
-        qs = qs.filter(is_open, assignee=user)
-    elif view == "sin-asignar":
-        qs = qs.filter(is_open, assignee__isnull=True)
-    elif view == "criticos":
-        qs = qs.filter(is_open, priority=Priority.CRITICAL)
-    elif view == "abiertos":
-        qs = qs.filter(is_open)
+    qs, is_open = _open_filter(Ticket.objects.all(), sort=sort, company=company)
+    qs = qs.filter(_view_filter(view, user, is_open))
     for field, value in (
         ("status", status),
         ("priority", priority),
@@ -111,6 +122,8 @@ def ticket_list(
     ):
         if value:
             qs = qs.filter(**{field: value})
+    if tag:
+        qs = qs.filter(pk__in=tickets_with_tag(int(tag)))
     if query:
         qs = qs.filter(ticket_search_filter(query))
     if sla or sort == "vencimiento":
@@ -120,17 +133,96 @@ def ticket_list(
     )
 
 
+def _open_filter(qs: QuerySet[Ticket], *, sort: str, company: str) -> tuple[QuerySet[Ticket], Q]:
+    """How the list asks for open tickets, so the database takes the short way to the page."""
+    # A running SLA target implies an open ticket: sorted by due date the open flag is left out, so
+    # the database walks the SLA index in order (for the SLA filters, walking the open tickets in
+    # the page's order and checking each is faster: measured in bench/tickets_pages.py).
+    if sort == "vencimiento":
+        return qs, Q()
+    if company and sort == "atencion":
+        # One company's open tickets are few: read them from the company's index and sort them,
+        # rather than walk every open ticket in queue order (the open flag checked row by row).
+        return qs.alias(open_flag=Cast("is_open", IntegerField())), Q(open_flag=1)
+    return qs, OPEN
+
+
+def _view_filter(view: str, user, is_open: Q) -> Q:
+    if view == "mios":
+        return is_open & Q(assignee=user)
+    if view == "sin-asignar":
+        return is_open & Q(assignee__isnull=True)
+    if view == "criticos":
+        return is_open & Q(priority=Priority.CRITICAL)
+    if view == "abiertos":
+        return is_open
+    return Q()
+
+
 # Long texts the staff list never shows: left out of its rows.
 LIST_DEFERRED = ("description", "exact_messages", "steps_before", "protocol_done")
 
 
+def list_rows(tickets: QuerySet[Ticket], *, team: bool, merged: bool) -> QuerySet[Ticket]:
+    """What each row of the staff list shows besides the ticket: its tags (one query for the page,
+    as a plain list: `tag_list`), and only when asked its team and the number it was merged into
+    (merged tickets are closed: the open views never show one, nor pay for the join)."""
+    rows = tickets.defer(*LIST_DEFERRED).prefetch_related(
+        Prefetch("tags", queryset=all_tags(), to_attr="tag_list")
+    )
+    if team:
+        rows = rows.select_related("team")
+    if merged:
+        rows = rows.annotate(merged_number=F("merged_into__number"))
+    return rows
+
+
 def timeline(ticket: Ticket, *, public_only: bool = False) -> QuerySet[TicketEvent]:
+    """The ticket's entries and those of the tickets merged into it (each with `ticket_number`)."""
+    merged = merged_ids(ticket)
     events = (
-        ticket.events.select_related("actor")
-        .prefetch_related("attachments")
-        .order_by("created_at", "id")
+        TicketEvent.objects.filter(ticket_id__in=[ticket.pk, *merged]).annotate(
+            ticket_number=F("ticket__number")
+        )
+        if merged
+        else ticket.events.all()
+    )
+    events = (
+        events.select_related("actor").prefetch_related("attachments").order_by("created_at", "id")
     )
     return events.filter(is_public=True) if public_only else events
+
+
+def merged_ids(ticket: Ticket) -> list[int]:
+    """The tickets merged into this one (a few at most; read from a partial index)."""
+    return list(Ticket.objects.filter(merged_into=ticket).values_list("pk", flat=True))
+
+
+def merged_tickets(ticket: Ticket) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(merged_into=ticket).only("number", "subject").order_by("id")
+
+
+def linked_tickets(ticket: Ticket) -> QuerySet[Ticket]:
+    """The tickets related to this one, whichever side the link was made from: their ids first (two
+    small index reads), then the tickets by primary key. (One query with `id IN (…) OR id IN (…)`
+    makes PostgreSQL filter every ticket.)"""
+    pairs = TicketLink.objects.filter(Q(low=ticket) | Q(high=ticket)).values_list(
+        "low_id", "high_id"
+    )
+    others = [high if low == ticket.pk else low for low, high in pairs]
+    return (
+        Ticket.objects.filter(pk__in=others)
+        .only("number", "subject", "status", "company_id", "merged_into_id")
+        .order_by("id")
+    )
+
+
+def ticket_by_number(number: str) -> Ticket | None:
+    """A ticket typed by its number as people write it ("2026-000123", "#2026-123")."""
+    text = (number or "").strip()
+    if match := _NUMBER.match(text):
+        text = f"{match.group(1)}-{int(match.group(2)):06d}"
+    return Ticket.objects.filter(number=text).first()
 
 
 def desk_summary(*, user) -> dict[str, int]:
@@ -159,6 +251,14 @@ def active_canned_replies() -> QuerySet[CannedReply]:
 
 def canned_reply(pk: int | None) -> CannedReply | None:
     return active_canned_replies().filter(pk=pk).first() if pk else None
+
+
+def active_macros() -> QuerySet[Macro]:
+    return Macro.objects.filter(is_active=True).order_by("name")
+
+
+def active_macro(pk: int | None) -> Macro | None:
+    return active_macros().filter(pk=pk).first() if pk else None
 
 
 def team_by_id(pk: int | None) -> Team | None:
@@ -190,8 +290,11 @@ def recent_emails(ticket: Ticket, *, limit: int = 20):
 
 
 def ticket_attachment(ticket: Ticket, pk: int):
-    """One of the ticket's attachments (None if it is not this ticket's)."""
-    return ticket.attachments.filter(pk=pk).first()
+    """One of the ticket's attachments, or of a ticket merged into it (None otherwise)."""
+    attachment = ticket.attachments.filter(pk=pk).first()
+    if attachment is None:
+        attachment = Attachment.objects.filter(pk=pk, ticket__merged_into=ticket).first()
+    return attachment
 
 
 @dataclass(frozen=True)

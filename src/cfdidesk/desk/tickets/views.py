@@ -19,7 +19,10 @@ from cfdidesk.core.params import id_param, int_param, page_param
 from ..access import get_ticket_for, get_ticket_for_edit
 from ..models import PROTOCOL_STEPS, Priority, Status, Ticket
 from ..oncall.services import escalation
+from ..queue import rules as queue_rules
+from ..queue import selectors as queue
 from ..sla.selectors import SLA_FILTERS, sla_filter_choices, sla_overview
+from ..tags.selectors import all_tags, ticket_tags
 from . import selectors
 from .canned import canned_render
 from .forms import ReplyForm, TicketForm
@@ -36,8 +39,8 @@ def _files(request) -> list[tuple[str, bytes]]:
     return [(f.name, f.read()) for f in files]
 
 
-LIST_FILTERS = ("status", "priority", "team", "assignee", "company", "category", "sla")
-ID_FILTERS = ("team", "assignee", "company", "category")
+LIST_FILTERS = ("status", "priority", "team", "assignee", "company", "category", "sla", "tag")
+ID_FILTERS = ("team", "assignee", "company", "category", "tag")
 
 
 def _list_filters(request) -> dict[str, str]:
@@ -63,10 +66,15 @@ def ticket_list(request):
     if view not in selectors.VIEWS:
         view = "abiertos"
     query = request.GET.get("q", "").strip()[:100]
-    sort = request.GET.get("orden", selectors.DEFAULT_SORT)
+    sort = request.GET.get("orden", "")
+    if sort not in selectors.SORTS:
+        sort = selectors.default_sort(view)
+    queue_context = _queue_context(request)
     page = page_of(
-        selectors.ticket_list(user=request.user, view=view, query=query, sort=sort, **params).defer(
-            *selectors.LIST_DEFERRED
+        selectors.list_rows(
+            selectors.ticket_list(user=request.user, view=view, query=query, sort=sort, **params),
+            team="equipo" in queue_context["columns"],
+            merged=view == "todos",
         ),
         number=page_param(request.GET.get("pagina")),
         size=PAGE_SIZE,
@@ -77,6 +85,7 @@ def ticket_list(request):
         "query": query,
         "sort": sort,
         "filters": params,
+        **queue_context,
         "views": [
             ("abiertos", _("Abiertos")),
             ("mios", _("Mis tickets")),
@@ -91,14 +100,34 @@ def ticket_list(request):
         "categories": selectors.active_categories(),
         "sorts": selectors.SORTS,
         "sla_states": sla_filter_choices(),
+        "tags": all_tags(),
         "now": timezone.now(),
     }
-    template = (
-        "desk/_ticket_rows.html"
-        if request.htmx and request.htmx.target == "ticket-results"
-        else "desk/ticket_list.html"
-    )
-    return render(request, template, context)
+    partial = bool(request.htmx and request.htmx.target == "ticket-results")
+    template = "desk/_ticket_rows.html" if partial else "desk/ticket_list.html"
+    return render(request, template, {**context, "partial": partial})
+
+
+def _queue_context(request) -> dict:
+    """The list's columns and saved views: the tabs, the one open, and what "Guardar vista" keeps."""
+    columns = queue_rules.columns_from(request.GET.getlist(queue_rules.COLUMNS_KEY))
+    current = request.GET.copy()
+    for name in ("pagina", "guardada"):
+        current.pop(name, None)
+    saved = [
+        {"view": v, "link": queue.saved_view_link(v), "own": v.owner_id == request.user.pk}
+        for v in queue.saved_views_for(request.user)
+    ]
+    chosen = id_param(request.GET.get("guardada"))
+    return {
+        "columns": columns,
+        "column_choices": queue_rules.COLUMNS.items(),
+        "columns_key": queue_rules.COLUMNS_KEY,
+        "columns_sent": queue_rules.COLUMNS_SENT,
+        "saved_views": saved,
+        "saved_view": next((s for s in saved if s["view"].pk == chosen), None),
+        "current_query": current.urlencode(),
+    }
 
 
 @require_capability("tickets.edit")
@@ -193,7 +222,10 @@ def _detail_context(request, ticket: Ticket, **extra) -> dict:
         "emails": selectors.recent_emails(ticket),
         "canned": selectors.active_canned_replies(),
         "reply_form": extra.pop("reply_form", ReplyForm()),
-        "transitions": [(s, Status(s).label) for s in Status.values if s in ALLOWED[ticket.status]],
+        # A merged ticket stays closed: its work goes on in the survivor.
+        "transitions": []
+        if ticket.merged_into_id
+        else [(s, Status(s).label) for s in Status.values if s in ALLOWED[ticket.status]],
         "protocol": [(code, label, code in done) for code, label in PROTOCOL_STEPS],
         "protocol_done": len(done),
         "protocol_total": len(PROTOCOL_STEPS),
@@ -202,6 +234,11 @@ def _detail_context(request, ticket: Ticket, **extra) -> dict:
         "priorities": Priority.choices,
         "categories": selectors.active_categories(kind=ticket.kind),
         "sla": sla_overview(ticket, timezone.now()),
+        "tags": ticket_tags(ticket),
+        "all_tags": all_tags(),
+        "linked": selectors.linked_tickets(ticket),
+        "merged": selectors.merged_tickets(ticket),
+        "macros": selectors.active_macros(),
         **extra,
     }
 

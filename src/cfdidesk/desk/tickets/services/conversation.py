@@ -104,10 +104,13 @@ def ticket_customer_reply(
     """The customer writes on their ticket (portal or e-mail).
 
     A reply on a resolved or closed ticket reopens it: the customer is telling us it is not solved.
-    A reply while we wait on the customer moves it back to open.
+    A reply while we wait on the customer moves it back to open. A reply to a merged ticket lands
+    on the ticket it was merged into.
     """
     text = _body(body)
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if locked.merged_into_id is not None:  # the conversation goes on in the survivor
+        locked = Ticket.objects.select_for_update().get(pk=locked.merged_into_id)
     now = timezone.now()
     actor = actor_or_none(actor)
     event = TicketEvent.objects.create(

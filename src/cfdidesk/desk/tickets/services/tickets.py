@@ -27,6 +27,8 @@ from ...models import (
 )
 from ...notify.services.outbox import email_queue, resolution_notify
 from ...oncall.services.arrival import ticket_arrival_route
+from ...routing.rules import Arrival
+from ...routing.selectors import Routing, ticket_routing
 from ...sla.columns import SLA_COLUMNS, Clocks, sla_fields_for_new, sla_targets_fields
 from ..rules import ALLOWED, status_fields
 from .attachments import attachments_store
@@ -159,6 +161,7 @@ def ticket_create(
         raise ValidationError(errors)
     assert company is not None  # no company is an error above
     with transaction.atomic():
+        routing = _route(values, channel=channel, company=company)
         ticket = Ticket.objects.create(
             number=ticket_number_take(),
             company=company,
@@ -167,13 +170,36 @@ def ticket_create(
             created_by=actor_or_none(actor),
             **values,
         )
-        _open(ticket, actor=actor, refs=refs, attachments=attachments)
+        _open(ticket, actor=actor, refs=refs, attachments=attachments, routing=routing)
     return ticket
 
 
-def _open(ticket: Ticket, *, actor, refs: list[tuple[str, str]], attachments) -> None:
+def _route(values: dict, *, channel: str, company: Company) -> Routing:
+    """The routing rules fill in the team and the category the ticket was opened without."""
+    category = values["category"]
+    routing = ticket_routing(
+        arrival=Arrival(
+            channel=channel,
+            kind=values["kind"],
+            category_id=category.pk if category is not None else None,
+            company_id=company.pk,
+            subject=values["subject"],
+        ),
+        team=values["team"],
+        category=category,
+    )
+    if routing.team is not None:
+        values["team"] = routing.team
+    if routing.category is not None:
+        values["category"] = routing.category
+    return routing
+
+
+def _open(
+    ticket: Ticket, *, actor, refs: list[tuple[str, str]], attachments, routing: Routing
+) -> None:
     """What follows the INSERT in the same transaction: SLA due times, references, the opening
-    entry with its files, the out-of-hours route and the opening e-mail."""
+    entry with its files, the routing entry, the out-of-hours route and the opening e-mail."""
     sla = sla_fields_for_new(ticket)  # counted from created_at, which only the INSERT sets
     Ticket.objects.filter(pk=ticket.pk).update(**sla)
     for name, value in sla.items():
@@ -181,14 +207,21 @@ def _open(ticket: Ticket, *, actor, refs: list[tuple[str, str]], attachments) ->
     TicketReference.objects.bulk_create(
         [TicketReference(ticket=ticket, kind=k, value=v) for k, v in refs]
     )
-    event = TicketEvent.objects.create(
-        ticket=ticket,
-        actor=actor_or_none(actor),
-        kind=TicketEvent.Kind.CREATED,
-        is_public=True,
-        body=ticket.description,
-        data={"channel": ticket.channel, "priority": int(ticket.priority)},
-    )
+    entries = [
+        TicketEvent(
+            ticket=ticket,
+            actor=actor_or_none(actor),
+            kind=TicketEvent.Kind.CREATED,
+            is_public=True,
+            body=ticket.description,
+            data={"channel": ticket.channel, "priority": int(ticket.priority)},
+        )
+    ]
+    if routing.changed:  # "Asignado al equipo X por la regla Y", for support only
+        entries.append(
+            TicketEvent(ticket=ticket, kind=TicketEvent.Kind.ROUTING, data=routing.timeline_data())
+        )
+    event = TicketEvent.objects.bulk_create(entries)[0]  # one INSERT for both entries
     if attachments:
         attachments_store(ticket=ticket, event=event, files=attachments, actor=actor)
     # Out of office hours: an operation-stopping incident alerts the consultant on duty now;
@@ -350,11 +383,16 @@ def tickets_transition(*, actor, ticket_ids: list[int], to: str) -> tuple[int, l
     tickets = list(
         Ticket.objects.select_for_update()
         .filter(pk__in=ticket_ids)
-        .only("id", "number", "status", "created_at", *SLA_COLUMNS)
+        .only("id", "number", "status", "created_at", "merged_into_id", *SLA_COLUMNS)
     )
-    movable = [t for t in tickets if to in ALLOWED[t.status]]
+    # A merged ticket stays closed: the work goes on in the ticket it was merged into.
+    movable = [t for t in tickets if to in ALLOWED[t.status] and t.merged_into_id is None]
     previous = {t.pk: t.status for t in movable}
-    refused = [t.number for t in tickets if to not in ALLOWED[t.status] and t.status != to]
+    refused = [
+        t.number
+        for t in tickets
+        if t not in movable and (t.status != to or t.merged_into_id is not None)
+    ]
     now = timezone.now()
     clocks = Clocks()
     changed: list[Ticket] = []

@@ -19,6 +19,10 @@ def ticket_transition(*, actor, ticket: Ticket, to: str, reason: str = "") -> Ti
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if to not in Status.values:
         raise ValidationError({"status": [_("Estado desconocido: %(s)s.") % {"s": to}]})
+    if locked.merged_into_id is not None:
+        raise ValidationError(
+            {"status": [_("El ticket está fusionado con otro: el trabajo sigue en ese.")]}
+        )
     if to not in ALLOWED[locked.status]:
         raise refuse(locked.status, to)
     now = timezone.now()

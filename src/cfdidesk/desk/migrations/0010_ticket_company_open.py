@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("customers", "0004_company_search_indexes"),
-        ("desk", "0008_delivery_states"),
+        ("desk", "0009_routing_tags_merge_views"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

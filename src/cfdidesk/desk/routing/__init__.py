@@ -1,0 +1,1 @@
+"""Routing: the team and category a new ticket gets from the administrators' rules."""
