@@ -23,6 +23,14 @@ from ..sla.columns import Clocks
 from ..sla.selectors import SLA_FILTERS, sla_overview
 from . import selectors
 from .services import conversation, transitions
+from .portal_schemas import (
+    PortalEventOut,
+    PortalTicketOut,
+    PortalTicketPage,
+    portal_event_out,
+    portal_ticket_out,
+)
+from .public_timeline import public_event, public_timeline
 from .services.tickets import ticket_create, ticket_update
 
 router = Router(tags=["Tickets"])
@@ -212,7 +220,13 @@ def _get(model, pk, field):
     return obj
 
 
-@router.get("/tickets", response=TicketPage, summary="Listar y buscar tickets")
+@router.get(
+    "/tickets",
+    response=TicketPage | PortalTicketPage,
+    summary="Listar y buscar tickets",
+    description="El equipo recibe `TicketPage`; un contacto del portal, `PortalTicketPage` "
+    "(solo los tickets de su empresa y solo lo que muestra el portal).",
+)
 def list_tickets(
     request,
     search: str = "",
@@ -246,6 +260,12 @@ def list_tickets(
     result = page_of(
         qs.select_related("contact", "team").prefetch_related("references"), number=page, size=50
     )
+    if contact is not None:
+        return {
+            "items": [portal_ticket_out(t) for t in result.items],
+            "page": result.number,
+            "has_next": result.has_next,
+        }
     clocks = Clocks()  # one calendar load for the page, not one per ticket
     return {
         "items": [_out(t, clocks) for t in result.items],
@@ -254,7 +274,7 @@ def list_tickets(
     }
 
 
-@router.post("/tickets", response={201: TicketOut}, summary="Abrir un ticket")
+@router.post("/tickets", response={201: TicketOut | PortalTicketOut}, summary="Abrir un ticket")
 def create_ticket(request, payload: TicketIn):
     contact = ticket_reader(request.user)
     data = payload.dict()
@@ -287,12 +307,13 @@ def create_ticket(request, payload: TicketIn):
         steps_before=data["steps_before"],
         **extra,
     )
-    return Status(201, _out(ticket))
+    return Status(201, _out(ticket) if contact is None else portal_ticket_out(ticket))
 
 
-@router.get("/tickets/{number}", response=TicketOut, summary="Un ticket")
+@router.get("/tickets/{number}", response=TicketOut | PortalTicketOut, summary="Un ticket")
 def get_ticket(request, number: str):
-    return _out(get_ticket_for(request.user, number))
+    ticket = get_ticket_for(request.user, number)
+    return portal_ticket_out(ticket) if ticket_reader(request.user) else _out(ticket)
 
 
 @router.patch("/tickets/{number}", response=TicketOut, summary="Modificar un ticket")
@@ -312,7 +333,7 @@ def update_ticket(request, number: str, payload: TicketPatch):
 
 @router.post(
     "/tickets/{number}/replies",
-    response={201: EventOut},
+    response={201: EventOut | PortalEventOut},
     summary="Responder (soporte) o escribir (cliente)",
 )
 def reply(request, number: str, payload: MessageIn):
@@ -325,6 +346,7 @@ def reply(request, number: str, payload: MessageIn):
         event = conversation.ticket_customer_reply(
             ticket=ticket, body=payload.body, contact=contact, actor=request.user
         )
+        return Status(201, portal_event_out(public_event(event, ticket)))
     return Status(201, _event(event))
 
 
@@ -336,7 +358,11 @@ def note(request, number: str, payload: MessageIn):
     )
 
 
-@router.post("/tickets/{number}/attachments", response={201: EventOut}, summary="Adjuntar archivos")
+@router.post(
+    "/tickets/{number}/attachments",
+    response={201: EventOut | PortalEventOut},
+    summary="Adjuntar archivos",
+)
 def attach(request, number: str, files: File[list[UploadedFile]], public: Form[bool] = True):
     ticket, contact = get_ticket_for_writer(request.user, number)
     is_portal = contact is not None
@@ -346,7 +372,9 @@ def attach(request, number: str, files: File[list[UploadedFile]], public: Form[b
         files=[(f.name, f.read()) for f in files],
         public=True if is_portal else public,
     )
-    return Status(201, _event(event))
+    return Status(
+        201, portal_event_out(public_event(event, ticket)) if is_portal else _event(event)
+    )
 
 
 @router.post("/tickets/{number}/transitions", response=TicketOut, summary="Cambiar el estado")
@@ -359,11 +387,17 @@ def transition(request, number: str, payload: TransitionIn):
     )
 
 
-@router.get("/tickets/{number}/timeline", response=list[EventOut], summary="Historial del ticket")
+@router.get(
+    "/tickets/{number}/timeline",
+    response=list[EventOut] | list[PortalEventOut],
+    summary="Historial del ticket",
+    description="Un contacto del portal recibe solo la conversación pública (`PortalEventOut`).",
+)
 def timeline(request, number: str):
-    public_only = ticket_reader(request.user) is not None
     ticket = get_ticket_for(request.user, number)
-    return [_event(e) for e in selectors.timeline(ticket, public_only=public_only)]
+    if ticket_reader(request.user) is not None:
+        return [portal_event_out(e) for e in public_timeline(ticket)]
+    return [_event(e) for e in selectors.timeline(ticket)]
 
 
 def _event(event: TicketEvent) -> dict:
