@@ -333,9 +333,7 @@ def test_the_companys_registered_e_mail_may_reply_and_reopen(resolved_ticket, co
     assert ticket.status == Status.OPEN
 
 
-def test_support_sees_the_flag_and_can_attach_the_message_on_purpose(
-    resolved_ticket, admin_client
-):
+def test_support_sees_the_flag_and_can_attach_the_message_on_purpose(resolved_ticket, admin_client):
     ticket = resolved_ticket
     record = email_receive(
         raw=raw_mail(

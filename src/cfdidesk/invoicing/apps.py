@@ -8,4 +8,13 @@ class InvoicingConfig(AppConfig):
     verbose_name = _("Facturación (pipeline CFDI)")
 
     def ready(self):
+        from cfdidesk.customers.history import register_history_check
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .models import InvoicingEnvironment
+
+        # A company with an invoicing environment keeps its history: deleting it archives it
+        # (its documents and folios must survive; the foreign key protects them).
+        register_history_check(
+            lambda company: InvoicingEnvironment.objects.filter(company=company).exists()
+        )

@@ -12,17 +12,20 @@ from ninja.files import UploadedFile
 
 from cfdidesk.accounts.roles import has_capability
 from cfdidesk.accounts.selectors import staff_users
+from cfdidesk.core.forms import refuse_nulls
 from cfdidesk.core.pagination import page_of
+from cfdidesk.core.params import page_param
 from cfdidesk.core.people import display_name
+from cfdidesk.core.uploads import upload_too_large
 from cfdidesk.customers.models import Company, Contact
 
 from ..access import get_ticket_for, get_ticket_for_edit, get_ticket_for_writer, ticket_reader
 from ..models import Category, Channel, Kind, Priority, Team, Ticket, TicketEvent
 from ..oncall.services.escalation import ticket_escalate
 from ..sla.columns import Clocks
-from ..sla.selectors import SLA_FILTERS, sla_overview
+from ..sla.selectors import sla_overview
 from . import selectors
-from .services import conversation, transitions
+from .forms import list_filters
 from .portal_schemas import (
     PortalEventOut,
     PortalTicketOut,
@@ -31,6 +34,8 @@ from .portal_schemas import (
     portal_ticket_out,
 )
 from .public_timeline import public_event, public_timeline
+from .rules import upload_too_large_error
+from .services import conversation, transitions
 from .services.tickets import ticket_create, ticket_update
 
 router = Router(tags=["Tickets"])
@@ -242,23 +247,26 @@ def list_tickets(
     sla: str = "",
 ):
     contact = ticket_reader(request.user)
-    if contact is not None:
-        company, assignee, team = str(contact.company_id), "", ""
+    filters = list_filters(
+        {
+            "status": status,
+            "priority": priority,
+            "team": team,
+            "assignee": assignee,
+            "company": company,
+            "category": category,
+            "sla": sla,
+        }
+    )
+    if contact is not None:  # a portal contact reads their company's tickets only
+        filters.update(company=str(contact.company_id), assignee="", team="")
     qs = selectors.ticket_list(
-        user=request.user,
-        view=view,
-        query=search[:100],
-        status=status,
-        priority=priority,
-        team=team,
-        assignee=assignee,
-        company=company,
-        category=category,
-        sort=sort,
-        sla=sla if sla in SLA_FILTERS else "",
+        user=request.user, view=view, query=search[:100], sort=sort, **filters
     )
     result = page_of(
-        qs.select_related("contact", "team").prefetch_related("references"), number=page, size=50
+        qs.select_related("contact", "team").prefetch_related("references"),
+        number=page_param(page),
+        size=50,
     )
     if contact is not None:
         return {
@@ -319,7 +327,10 @@ def get_ticket(request, number: str):
 @router.patch("/tickets/{number}", response=TicketOut, summary="Modificar un ticket")
 def update_ticket(request, number: str, payload: TicketPatch):
     ticket = get_ticket_for_edit(request.user, number)
-    data = payload.dict(exclude_unset=True)
+    data = refuse_nulls(
+        payload.dict(exclude_unset=True),
+        nullable=("category_id", "team_id", "assignee_id", "version"),
+    )
     version = data.pop("version", None)
     for field, model in (
         ("category_id", Category),
@@ -363,13 +374,15 @@ def note(request, number: str, payload: MessageIn):
     response={201: EventOut | PortalEventOut},
     summary="Adjuntar archivos",
 )
-def attach(request, number: str, files: File[list[UploadedFile]], public: Form[bool] = True):
+def attach(request, number: str, files: File[list[UploadedFile]] = None, public: Form[bool] = True):
     ticket, contact = get_ticket_for_writer(request.user, number)
+    if upload_too_large(request):
+        raise upload_too_large_error()
     is_portal = contact is not None
     event = conversation.ticket_attach(
         actor=request.user,
         ticket=ticket,
-        files=[(f.name, f.read()) for f in files],
+        files=[(f.name, f.read()) for f in files or []],
         public=True if is_portal else public,
     )
     return Status(
