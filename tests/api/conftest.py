@@ -5,16 +5,19 @@ distinctive words, so that a test can look for them in any answer."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from cfdidesk.accounts import roles
 from cfdidesk.accounts.services import token_create
 from cfdidesk.customers.services import contact_create
 from cfdidesk.desk.models import Team
 from cfdidesk.desk.oncall.services.escalation import escalation_step_create, ticket_escalate
+from cfdidesk.desk.oncall.services.roster import oncall_shift_create
 from cfdidesk.desk.tickets.services.conversation import ticket_attach, ticket_note, ticket_reply
 from cfdidesk.desk.tickets.services.tickets import protocol_mark, ticket_create, ticket_update
 from cfdidesk.invoicing import services as invoicing
@@ -75,6 +78,14 @@ def world(make_user, make_company, actor) -> World:
     team = Team.objects.create(name=SECRETS["team"])
     boss = make_user(roles.SUPERVISOR, first_name=SECRETS["assignee"], last_name="Secreto")
     escalation_step_create(actor=actor, team=team, level=1, title="Supervisor", user=boss)
+    now = timezone.now()
+    oncall_shift_create(
+        actor=actor,
+        team=team,
+        user=boss,
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(hours=8),
+    )
     ticket = ticket_create(
         actor=actor,
         company=ours,

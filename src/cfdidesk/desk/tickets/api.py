@@ -18,6 +18,7 @@ from cfdidesk.core.params import page_param
 from cfdidesk.core.people import display_name
 from cfdidesk.core.uploads import upload_too_large
 from cfdidesk.customers.models import Company, Contact
+from cfdidesk.invoicing.api.schemas import CompanyRef  # one published shape for a company
 
 from ..access import get_ticket_for, get_ticket_for_edit, get_ticket_for_writer, ticket_reader
 from ..models import Category, Channel, Kind, Priority, Team, Ticket, TicketEvent
@@ -39,12 +40,6 @@ from .services import conversation, transitions
 from .services.tickets import ticket_create, ticket_update
 
 router = Router(tags=["Tickets"])
-
-
-class CompanyRef(Schema):
-    id: int
-    legal_name: str
-    rfc: str
 
 
 class NamedRef(Schema):
