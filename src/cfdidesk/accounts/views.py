@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import login_links, services
+from .forms import LoginForm
 from .models import ApiToken
 
 # Who signs a portal contact in after a login link: the link itself is the proof, not a password.
@@ -18,6 +19,7 @@ LOGIN_LINK_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
