@@ -3,7 +3,7 @@ client sends, with the token of any role, the answer is never a server error and
 what /api/v1/openapi.json documents (status code, content type and body).
 
 The app is called in-process through its WSGI handler: no server, no network. Examples per
-operation are bounded (SCHEMATHESIS_EXAMPLES, default 12) and derandomized so CI is repeatable;
+operation are bounded (SCHEMATHESIS_EXAMPLES, default 20) and derandomized so CI is repeatable;
 raise the number and set SCHEMATHESIS_RANDOM=1 locally to search harder."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from .conftest import ALL_ROLES
 
-EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "20"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
