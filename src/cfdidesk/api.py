@@ -1,8 +1,14 @@
 """The REST API under /api/v1/: one NinjaAPI, a router per app."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    SuspiciousOperation,
+    ValidationError,
+)
 from django.db import DataError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -133,6 +139,18 @@ def on_http_error(request, exc: HttpError):
         else str(exc)
     )
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+def on_unreadable_request(request, exc):
+    """A multipart body that cannot be parsed, or one Django refuses (too many fields, too big)."""
+    return api.create_response(
+        request,
+        {"detail": _("La petición no se puede leer: revisa el formato del cuerpo y su tamaño.")},
+        status=400,
+    )
 
 
 @api.exception_handler(OverflowError)

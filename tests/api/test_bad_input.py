@@ -129,3 +129,15 @@ def test_deleting_a_customer_with_an_invoicing_environment_archives_it(world):
     assert response.status_code == 200 and response.json() == {"outcome": "archived"}
     other.refresh_from_db()
     assert not other.is_active and other.invoicing_environments.exists()
+
+
+def test_a_multipart_body_that_cannot_be_read_is_a_400_in_json(world):
+    number = world.values["number"][0]
+    response = world.clients[roles.ADMINISTRATOR].generic(
+        "POST",
+        f"/api/v1/tickets/{number}/attachments",
+        b"--frontera\r\n",
+        content_type="multipart/form-data",  # no boundary: Django cannot parse it
+    )
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+    assert "no se puede leer" in response.json()["detail"]

@@ -5,9 +5,10 @@ below shows ours instead, so users of a development server never read an English
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 from cfdidesk.accounts.roles import has_capability
@@ -36,6 +37,15 @@ def permission_denied(request, exception=None):
 
 @requires_csrf_token
 def bad_request(request, exception=None):
+    if request.path.startswith("/api/"):  # API clients read JSON, even when Django refused early
+        return JsonResponse(
+            {
+                "detail": _(
+                    "La petición no se puede leer: revisa el formato del cuerpo y su tamaño."
+                )
+            },
+            status=400,
+        )
     return render(request, "400.html", status=400)
 
 
