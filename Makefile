@@ -15,10 +15,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) messages
 
-# Compile the English and Italian catalogs (Babel: no system gettext needed).
+# Compile the English and Italian catalogs and the Mexican dates (Babel: no system gettext needed).
 messages: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d $(LOCALE) -D django -l en
 	$(BIN)/pybabel compile --use-fuzzy -d $(LOCALE) -D django -l it
+	$(BIN)/pybabel compile --use-fuzzy -d $(LOCALE) -D django -l es_MX
 
 run: install
 	mkdir -p var

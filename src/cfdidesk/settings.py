@@ -4,7 +4,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -43,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "cfdidesk.core",
     "cfdidesk.web",
     "cfdidesk.audit",
@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cfdidesk.web.middleware.ChosenLanguageMiddleware",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "cfdidesk.accounts.middleware.TwoFactorEnrolmentMiddleware",
+    "cfdidesk.web.errors.FriendlyNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "cfdidesk.urls"
@@ -145,7 +147,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "es-mx"
-LANGUAGES = [("es-mx", _("Español (México)")), ("en", _("English")), ("it", _("Italiano"))]
+# Each language by its own name: whoever looks for their language finds it written as they write it.
+LANGUAGES = [("es-mx", "Español (México)"), ("en", "English"), ("it", "Italiano")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Mexico_City"
 USE_I18N = True
@@ -211,6 +214,24 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)  # set to 1 behind HTTPS
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "cfdidesk.web.errors.csrf_failure"
+# Content-Security-Policy (django-csp) on every response: scripts and styles only from our own
+# static files, never inline (the pages' behaviour is in web/static/web/app.js, htmx's indicator
+# styles are in app.css and htmx is told not to inject them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

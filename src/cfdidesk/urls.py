@@ -18,3 +18,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("cfdidesk.web.urls")),
 ]
+
+handler400 = "cfdidesk.web.errors.bad_request"
+handler403 = "cfdidesk.web.errors.permission_denied"
+handler404 = "cfdidesk.web.errors.page_not_found"
+handler500 = "cfdidesk.web.errors.server_error"

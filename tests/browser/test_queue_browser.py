@@ -29,7 +29,8 @@ def _tickets(consultant, n=3, **extra):
 
 def _settled(page):
     """htmx finished swapping the results in."""
-    page.wait_for_function("!document.querySelector('.htmx-request')")
+    # A locator, not wait_for_function: the page's CSP forbids evaluating strings.
+    page.locator(".htmx-request").first.wait_for(state="detached")
 
 
 def test_a_saved_view_is_created_listed_and_opened(page, live_server, login, browser_user, shoot):

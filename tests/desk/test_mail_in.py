@@ -9,6 +9,7 @@ from cfdidesk.customers.services import contact_create
 from cfdidesk.desk.inbox.services import email_receive
 from cfdidesk.desk.models import InboundEmail, OutboundEmail, Status, Ticket
 from cfdidesk.desk.tickets.services.transitions import ticket_transition
+from tests.conftest import moral_rfc
 
 
 def raw_mail(
@@ -239,3 +240,121 @@ def test_a_consultant_writing_on_a_ticket_by_mail_leaves_an_internal_note(
     note = TicketEvent.objects.filter(ticket=ticket).latest("id")
     assert note.kind == TicketEvent.Kind.NOTE and not note.is_public and note.actor == consultant
     assert "Lo reviso" in note.body
+
+
+# ---------------------------------------------------------------- replies from outside the company
+
+
+@pytest.fixture
+def resolved_ticket(laura, make_ticket, actor):
+    ticket = make_ticket(contact=laura)
+    ticket_transition(actor=actor, ticket=ticket, to=Status.RESOLVED)
+    ticket.refresh_from_db()
+    return ticket
+
+
+def _untouched(ticket, events: int, mails: int) -> None:
+    before = ticket.version
+    ticket.refresh_from_db()
+    assert ticket.status == Status.RESOLVED and ticket.version == before
+    assert ticket.events.count() == events and OutboundEmail.objects.count() == mails
+
+
+def test_a_stranger_quoting_a_ticket_number_is_flagged_and_changes_nothing(
+    resolved_ticket, django_capture_on_commit_callbacks, mailoutbox
+):
+    ticket = resolved_ticket
+    events, mails = ticket.events.count(), OutboundEmail.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        record = email_receive(
+            raw=raw_mail(
+                sender="atacante@otro.mx",
+                subject=f"RE: [#{ticket.number}] No timbra",
+                body="Cambien la cuenta de depósito, por favor.",
+            )
+        )
+    assert record.outcome == InboundEmail.Outcome.SUSPICIOUS and record.ticket is None
+    assert record.claimed_ticket == ticket and record.raw.name
+    assert "atacante@otro.mx" in record.reason
+    _untouched(ticket, events, mails)
+    assert mailoutbox == []
+
+
+def test_a_contact_of_another_company_cannot_write_on_a_ticket_by_its_number(
+    resolved_ticket, make_company, actor
+):
+    other = make_company(rfc=moral_rfc(77), email="otra@empresa.mx")
+    contact_create(actor=actor, company=other, data={"name": "Pedro", "email": "pedro@empresa.mx"})
+    ticket = resolved_ticket
+    events, mails = ticket.events.count(), OutboundEmail.objects.count()
+    record = email_receive(
+        raw=raw_mail(sender="pedro@empresa.mx", subject=f"[#{ticket.number}] hola")
+    )
+    assert record.outcome == InboundEmail.Outcome.SUSPICIOUS
+    _untouched(ticket, events, mails)
+    record = email_receive(
+        raw=raw_mail(sender="otra@empresa.mx", subject=f"[#{ticket.number}] hola", body="2")
+    )
+    assert record.outcome == InboundEmail.Outcome.SUSPICIOUS
+
+
+def test_a_reply_to_our_message_id_from_another_address_is_flagged(resolved_ticket):
+    ticket = resolved_ticket
+    opened = OutboundEmail.objects.get(ticket=ticket, kind="opened")
+    events, mails = ticket.events.count(), OutboundEmail.objects.count()
+    record = email_receive(
+        raw=raw_mail(
+            sender="reenviado@gmail.com",
+            subject="Re: algo",
+            headers={"In-Reply-To": f"<{opened.message_id}>"},
+        )
+    )
+    assert record.outcome == InboundEmail.Outcome.SUSPICIOUS and record.claimed_ticket == ticket
+    _untouched(ticket, events, mails)
+    # A later reply to the flagged message does not thread into the ticket either.
+    again = email_receive(
+        raw=raw_mail(
+            sender="laura@centro.mx",
+            subject="Re: Re: algo",
+            body="sin número",
+            headers={"In-Reply-To": f"<{record.message_id}>"},
+        )
+    )
+    assert again.outcome == InboundEmail.Outcome.CREATED and again.ticket != ticket
+
+
+def test_the_companys_registered_e_mail_may_reply_and_reopen(resolved_ticket, company):
+    ticket = resolved_ticket
+    record = email_receive(
+        raw=raw_mail(sender=company.email, subject=f"[#{ticket.number}] sigue", body="Sigue")
+    )
+    ticket.refresh_from_db()
+    assert record.outcome == InboundEmail.Outcome.APPENDED and record.ticket == ticket
+    assert ticket.status == Status.OPEN
+
+
+def test_support_sees_the_flag_and_can_attach_the_message_on_purpose(resolved_ticket, admin_client):
+    ticket = resolved_ticket
+    record = email_receive(
+        raw=raw_mail(
+            sender="laura.personal@gmail.com",
+            subject=f"[#{ticket.number}] sigue",
+            body="Les escribo desde mi correo personal.",
+        )
+    )
+    page = admin_client.get("/tickets/correos/?resultado=suspicious").content.decode()
+    assert "Posible suplantación" in page and "laura.personal@gmail.com" in page
+    assert f"#{ticket.number}" in page
+    response = admin_client.post("/tickets/correos/", {"email": record.pk, "action": "append"})
+    assert response["Location"] == f"/tickets/{ticket.number}/"
+    ticket.refresh_from_db()
+    reply = ticket.events.filter(kind="customer_reply").get()
+    assert "correo personal" in reply.body and ticket.status == Status.OPEN
+    assert ticket.events.filter(kind="note", body__contains="laura.personal@gmail.com").exists()
+    record.refresh_from_db()
+    assert record.outcome == InboundEmail.Outcome.APPENDED and record.ticket == ticket
+    twice = admin_client.post(
+        "/tickets/correos/", {"email": record.pk, "action": "append"}, follow=True
+    )
+    assert "ya tiene ticket" in twice.content.decode()
+    assert ticket.events.filter(kind="customer_reply").count() == 1

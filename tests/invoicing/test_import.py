@@ -228,3 +228,16 @@ def test_import_through_the_api(make_user, environment, stamped_files):
     assert refused.status_code == 422 and refused.json()["errors"][0]["file"] == "x.xml"
     schema = json.loads(api.get("/api/v1/openapi.json").content)
     assert "/api/v1/environments/{environment_id}/documents/import" in schema["paths"]
+
+
+def test_a_folio_that_only_looks_numeric_is_no_server_error(environment, actor, stamped_files):
+    """«²» is a digit to Python's isdigit() but not to int(): it must not end in a 500."""
+    data = stamped_files[0][1].replace(b'Folio="1"', 'Folio="²"'.encode())
+    assert data != stamped_files[0][1]
+    try:
+        result = services.documents_import(
+            environment=environment, name="A1.xml", data=data, actor=actor
+        )
+    except services.ImportRefused:
+        return
+    assert [d.folio for d in result.imported] == [None]

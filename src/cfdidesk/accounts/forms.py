@@ -1,8 +1,10 @@
-"""Page forms of Administración → Usuarios: parsing and display; the rules are in the services."""
+"""Page forms of the accounts: the log-in, and Administración → Usuarios (parsing and display;
+the rules are in the services)."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .roles import ROLE_LABELS, STAFF_ROLES
@@ -49,3 +51,15 @@ class TwoFactorRolesForm(forms.Form):
         choices=staff_role_choices,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class LoginForm(AuthenticationForm):
+    """Messages that read as Mexican Spanish (Django's own are Spain's)."""
+
+    error_messages = {
+        "invalid_login": _(
+            "El usuario o la contraseña no son correctos. Revisa que no tengas activadas las "
+            "mayúsculas e inténtalo de nuevo."
+        ),
+        "inactive": _("Esta cuenta está desactivada. Pídele a un administrador que la active."),
+    }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import login_links, services, two_step
+from .forms import LoginForm
 from .models import ApiToken
 from .selectors import has_two_factor, two_factor_required
 
@@ -22,6 +23,7 @@ class LoginView(auth_views.LoginView):
     or enrolment first for users whose role requires one and who have none."""
 
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from .params import MAX_PAGE
+
 
 @dataclass
 class Page:
@@ -21,7 +23,7 @@ def page_of(queryset: QuerySet, *, number: int, size: int) -> Page:
 
     Counting a million rows on every page view costs more than the page itself.
     """
-    number = max(1, number)
+    number = min(max(1, number), MAX_PAGE)  # OFFSET stays inside 64 bits whatever is asked
     start = (number - 1) * size
     rows = list(queryset[start : start + size + 1])
     return Page(

@@ -24,8 +24,13 @@ def int_param(value: object, default: int | None = None) -> int | None:
 
 
 def page_param(value: object) -> int:
-    """A page number: 1 unless a positive integer is given; capped at MAX_PAGE."""
-    return min(max(int_param(value, 1), 1), MAX_PAGE)
+    """A page number: 1 unless a positive integer is given; capped at MAX_PAGE (a page past the
+    end, however large the number, is an empty page, never an error)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), MAX_PAGE)
 
 
 def id_param(value: object) -> int | None:

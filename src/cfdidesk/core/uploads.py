@@ -11,7 +11,10 @@ TOO_LARGE_ATTR = "upload_too_large"
 
 
 def upload_too_large(request: HttpRequest) -> bool:
-    """Whether an uploaded file of this request went over the limit (and was left out)."""
+    """Whether an uploaded file of this request went over the limit (and was left out). The
+    guard runs while the upload is parsed, so the form data is parsed first if it was not yet."""
+    if request.method in ("POST", "PUT", "PATCH") and not hasattr(request, "_files"):
+        request.FILES  # noqa: B018  (parsing the body runs the upload handlers)
     return bool(getattr(request, TOO_LARGE_ATTR, False))
 
 

@@ -48,7 +48,7 @@ class LoadOut(Schema):
     breached: int
 
 
-class OnCallOut(Schema):
+class DutyShiftOut(Schema):
     team_id: int
     team: str
     user_id: int
@@ -62,7 +62,7 @@ class OnCallOut(Schema):
 class TeamOnCallOut(Schema):
     team_id: int
     team: str
-    on_duty: list[OnCallOut] = Field(description="Vacío: nadie de guardia ahora")
+    on_duty: list[DutyShiftOut] = Field(description="Vacío: nadie de guardia ahora")
 
 
 class DayOut(Schema):

@@ -9,7 +9,9 @@ from ..models import InboundEmail
 
 def inbound_emails(*, outcome: str = "") -> QuerySet[InboundEmail]:
     """Newest first, of one outcome (all with "")."""
-    records = InboundEmail.objects.select_related("ticket").order_by("-received_at", "-id")
+    records = InboundEmail.objects.select_related("ticket", "claimed_ticket").order_by(
+        "-received_at", "-id"
+    )
     return records.filter(outcome=outcome) if outcome else records
 
 

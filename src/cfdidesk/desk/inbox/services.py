@@ -70,29 +70,10 @@ def email_receive(*, raw: bytes) -> InboundEmail:
 
 @transaction.atomic
 def _deliver(raw, message, fields, contact, ticket, files, skipped, body) -> InboundEmail:
-    """Append to the matched ticket, or open one for a known sender; unknown senders wait for triage."""
+    """Append to the matched ticket when the sender may write on it, or open one for a known sender;
+    unknown senders wait for triage and strangers quoting a ticket are flagged, never appended."""
     if ticket is not None:
-        staff = (
-            _staff_sender(message.from_address)
-            if contact is None or contact.company_id != ticket.company_id
-            else None
-        )
-        if staff is not None:
-            # A consultant answering an alert or forwarding to the desk: an internal note, never a
-            # customer reply (it would reopen the ticket and show on the portal).
-            ticket_note(actor=staff, ticket=ticket, body=body, attachments=files)
-            return _record(raw, outcome=Outcome.APPENDED, ticket=ticket, **fields)
-        unknown = contact is None or contact.company_id != ticket.company_id
-        ticket_customer_reply(
-            ticket=ticket,
-            body=body,
-            contact=contact if not unknown else None,
-            attachments=files,
-            data={"from": message.from_address, "unknown_sender": unknown},
-        )
-        return _record(
-            raw, outcome=Outcome.APPENDED, ticket=ticket, unknown_sender=unknown, **fields
-        )
+        return _reply_to(raw, message, fields, ticket, files, body)
     company = contact.company if contact else _company_by_email(message.from_address)
     if company is None or not company.is_active:
         return _record(
@@ -123,6 +104,54 @@ def _deliver(raw, message, fields, contact, ticket, files, skipped, body) -> Inb
     )
 
 
+def _reply_to(raw, message, fields, ticket: Ticket, files, body) -> InboundEmail:
+    """A message that names a ticket (our Message-ID or its number): it joins the conversation only
+    when the sender is of the ticket's company (one of its contacts or one of its registered
+    e-mails), or is staff (then as an internal note). Ticket numbers are easy to guess and a
+    Message-ID can be copied, so anyone else is kept apart as a possible impersonation: no ticket
+    changes, nothing reopens, nobody is e-mailed."""
+    address = message.from_address
+    contact = _company_contact(address, ticket)
+    if contact is not None or _company_address(address, ticket):
+        ticket_customer_reply(
+            ticket=ticket,
+            body=body,
+            contact=contact,
+            attachments=files,
+            data={"from": address, "unknown_sender": contact is None},
+        )
+        return _record(
+            raw, outcome=Outcome.APPENDED, ticket=ticket, unknown_sender=contact is None, **fields
+        )
+    staff = _staff_sender(address)
+    if staff is not None:
+        # A consultant answering an alert or forwarding to the desk: an internal note, never a
+        # customer reply (it would reopen the ticket and show on the portal).
+        ticket_note(actor=staff, ticket=ticket, body=body, attachments=files)
+        return _record(raw, outcome=Outcome.APPENDED, ticket=ticket, **fields)
+    return _record(
+        raw,
+        outcome=Outcome.SUSPICIOUS,
+        claimed_ticket=ticket,
+        unknown_sender=True,
+        reason=_(
+            "Cita el ticket #%(n)s, pero %(a)s no es contacto ni correo registrado de %(c)s ni "
+            "alguien del equipo. No se agregó al ticket ni se avisó a nadie."
+        )
+        % {"n": ticket.number, "a": address, "c": ticket.company.legal_name},
+        **fields,
+    )
+
+
+def _company_contact(address: str, ticket: Ticket) -> Contact | None:
+    return Contact.objects.filter(email=address, company_id=ticket.company_id).first()
+
+
+def _company_address(address: str, ticket: Ticket) -> bool:
+    """Whether the address is one of the registered e-mails of the ticket's company."""
+    return companies_by_email(address).filter(pk=ticket.company_id).exists()
+
+
 def _staff_sender(address: str):
     """The active support user writing from this address, if any."""
     user = get_user_model().objects.filter(email__iexact=address, is_active=True).first()
@@ -143,6 +172,7 @@ def _matching_ticket(message: ParsedMessage) -> Ticket | None:
         if sent is None:
             sent = (
                 InboundEmail.objects.filter(message_id__in=ids, ticket__isnull=False)
+                .exclude(outcome=Outcome.SUSPICIOUS)
                 .values_list("ticket_id", flat=True)
                 .first()
             )
@@ -179,16 +209,25 @@ def _record(
     return record
 
 
-@transaction.atomic
-def email_assign(*, actor, record: InboundEmail, company: Company) -> Ticket:
-    """Open a ticket for a message from an unknown sender, once support knows whose it is."""
+ASSIGNABLE = (Outcome.UNMATCHED, Outcome.SUSPICIOUS)
+
+
+def _locked_message(record: InboundEmail) -> tuple[InboundEmail, ParsedMessage]:
+    """The record, locked, and its message parsed again; refused once it made or joined a ticket."""
     locked = InboundEmail.objects.select_for_update().get(pk=record.pk)
-    if locked.outcome != Outcome.UNMATCHED or not locked.raw:
+    if locked.outcome not in ASSIGNABLE or not locked.raw:
         raise ValidationError(
             {"__all__": [_("Este correo ya tiene ticket o no se puede recuperar.")]}
         )
     with locked.raw.open("rb") as f:
-        message = parse_message(f.read(), max_bytes=settings.INBOUND_EMAIL_MAX_BYTES)
+        return locked, parse_message(f.read(), max_bytes=settings.INBOUND_EMAIL_MAX_BYTES)
+
+
+@transaction.atomic
+def email_assign(*, actor, record: InboundEmail, company: Company) -> Ticket:
+    """Open a ticket for a message from an unknown sender (or one flagged as a possible
+    impersonation), once support knows whose it is."""
+    locked, message = _locked_message(record)
     files, skipped = _attachments(message)
     ticket = ticket_create(
         actor=actor,
@@ -205,4 +244,33 @@ def email_assign(*, actor, record: InboundEmail, company: Company) -> Ticket:
         note += "\n" + _("Adjuntos no aceptados: %(list)s") % {"list": "; ".join(skipped)}
     ticket_note(actor=actor, ticket=ticket, body=note)
     InboundEmail.objects.filter(pk=locked.pk).update(outcome=Outcome.CREATED, ticket=ticket)
+    return ticket
+
+
+@transaction.atomic
+def email_append(*, actor, record: InboundEmail) -> Ticket:
+    """Support decided that a message flagged as a possible impersonation is legitimate: it joins
+    the ticket it answered as the customer's reply (which reopens a resolved ticket, as any reply
+    from the customer does), with a note saying who accepted it."""
+    locked, message = _locked_message(record)
+    ticket = locked.claimed_ticket
+    if locked.outcome != Outcome.SUSPICIOUS or ticket is None:
+        raise ValidationError({"__all__": [_("Este correo no responde a ningún ticket.")]})
+    files, skipped = _attachments(message)
+    body = message.reply_text or message.text or _("(correo sin texto)")
+    if skipped:
+        body += "\n\n" + _("Adjuntos no aceptados: %(list)s") % {"list": "; ".join(skipped)}
+    ticket_customer_reply(
+        ticket=ticket,
+        body=body,
+        attachments=files,
+        data={"from": locked.from_address, "unknown_sender": True},
+    )
+    ticket_note(
+        actor=actor,
+        ticket=ticket,
+        body=_("Correo de %(a)s agregado a mano: el remitente no es contacto del cliente.")
+        % {"a": locked.from_address},
+    )
+    InboundEmail.objects.filter(pk=locked.pk).update(outcome=Outcome.APPENDED, ticket=ticket)
     return ticket

@@ -15,7 +15,7 @@ from cfdidesk.core.params import id_param, page_param
 from ..models import InboundEmail
 from ..tickets.forms import company_from_text
 from . import selectors
-from .services import email_assign
+from .services import email_append, email_assign
 
 PAGE_SIZE = 25
 
@@ -44,6 +44,8 @@ def inbound_list(request):
 
 def _assign(request):
     record = selectors.inbound_email(id_param(request.POST.get("email")))
+    if record is not None and request.POST.get("action") == "append":
+        return _append(request, record)
     company = company_from_text(request.POST.get("company", ""))
     if record is None or company is None:
         messages.error(request, _("Elige el cliente de la lista para crear el ticket."))
@@ -54,4 +56,18 @@ def _assign(request):
         messages.error(request, " ".join(exc.messages))
         return redirect("desk:inbound")
     messages.success(request, _("Ticket #%(n)s abierto con el correo.") % {"n": ticket.number})
+    return redirect("desk:detail", number=ticket.number)
+
+
+def _append(request, record: InboundEmail):
+    """A message flagged as a possible impersonation, accepted on purpose by support."""
+    try:
+        ticket = email_append(actor=request.user, record=record)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("desk:inbound")
+    messages.success(
+        request,
+        _("Correo agregado al ticket #%(n)s como respuesta del cliente.") % {"n": ticket.number},
+    )
     return redirect("desk:detail", number=ticket.number)

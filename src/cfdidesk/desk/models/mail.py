@@ -44,6 +44,9 @@ class InboundEmail(models.Model):
         CREATED = "created", _("Abrió un ticket")
         APPENDED = "appended", _("Se agregó a un ticket")
         UNMATCHED = "unmatched", _("Remitente desconocido: espera que se le asigne un cliente")
+        # A reply to a ticket from someone who is not of the ticket's company nor staff: kept for
+        # support to judge, it changes no ticket and nobody is e-mailed.
+        SUSPICIOUS = "suspicious", _("Posible suplantación")
         IGNORED_AUTOMATIC = "automatic", _("Ignorado: respuesta automática o rebote")
         DUPLICATE = "duplicate", _("Ignorado: ya recibido")
         REJECTED = "rejected", _("Rechazado")
@@ -58,6 +61,10 @@ class InboundEmail(models.Model):
     unknown_sender = models.BooleanField(default=False)
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound_emails"
+    )
+    # The ticket a suspicious reply claimed to answer (by its number or our Message-ID).
+    claimed_ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # The message as it arrived, so nothing is lost even when it made no ticket.
     raw = models.FileField(upload_to="inbound/%Y/%m/", blank=True)

@@ -13,7 +13,7 @@ from cfdidesk.customers.models import Company, Contact
 
 class Team(models.Model):
     name = models.CharField(_("nombre"), max_length=80, unique=True)
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("activo"), default=True)
 
     class Meta:
         verbose_name = _("equipo")
@@ -33,7 +33,7 @@ class Category(models.Model):
 
     name = models.CharField(_("nombre"), max_length=120)
     kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices)
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("activa"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -408,10 +408,11 @@ class CannedReply(models.Model):
 
     title = models.CharField(_("título"), max_length=120, unique=True)
     body = models.TextField(_("texto"))
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("activa"), default=True)
 
     class Meta:
         verbose_name = _("respuesta predefinida")
+        verbose_name_plural = _("respuestas predefinidas")
         ordering = ["title"]
 
     def __str__(self) -> str:

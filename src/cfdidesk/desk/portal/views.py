@@ -18,10 +18,12 @@ from cfdidesk.accounts.roles import PORTAL, roles_of
 from cfdidesk.core.forms import add_errors
 from cfdidesk.core.pagination import page_of
 from cfdidesk.core.params import page_param
+from cfdidesk.core.uploads import upload_too_large
 from cfdidesk.customers.selectors import portal_contact_of
 
 from ..access import get_ticket_for
 from ..models import Channel, Status, Ticket
+from ..tickets.rules import upload_too_large_error
 from ..tickets.services.conversation import ticket_customer_reply
 from ..tickets.services.tickets import ticket_create
 from . import selectors
@@ -87,6 +89,8 @@ def ticket_new(request, contact):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            if upload_too_large(request):
+                raise upload_too_large_error()
             ticket = ticket_create(
                 actor=request.user,
                 contact=contact,
@@ -111,7 +115,7 @@ def ticket_new(request, contact):
         request,
         "desk/portal/ticket_form.html",
         {"form": form, "help_url": HELP_ARTICLES_PATH},
-        status=422 if form.errors else 200,
+        status=(413 if upload_too_large(request) else 422) if form.errors else 200,
     )
 
 
@@ -157,6 +161,8 @@ def ticket_reply(request, contact, number: str):
     if form.is_valid():
         reopens = ticket.status in (Status.RESOLVED, Status.CLOSED)
         try:
+            if upload_too_large(request):
+                raise upload_too_large_error()
             ticket_customer_reply(
                 ticket=ticket,
                 body=form.cleaned_data["body"],
@@ -177,7 +183,9 @@ def ticket_reply(request, contact, number: str):
                     request, _("Recibimos tu respuesta. Te avisaremos cuando soporte conteste.")
                 )
             return redirect(reverse("portal:detail", args=[ticket.number]) + "#ultimo")
-    return _detail(request, contact, ticket, reply_form=form, status=422)
+    return _detail(
+        request, contact, ticket, reply_form=form, status=413 if upload_too_large(request) else 422
+    )
 
 
 @portal_view

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from .selectors import SurveyLinkInvalid, survey_answered, survey_ticket
 from .services import survey_answer
@@ -14,10 +15,13 @@ def survey(request, token: str):
     answered = survey_answered(ticket=ticket, resolution=resolution)
     errors = {}
     if request.method == "POST" and answered is None:
+        solved = request.POST.get("solved")
         try:
+            if solved not in ("yes", "no"):  # nothing is pre-selected: the customer must say
+                raise ValidationError({"solved": [_("Dinos si quedó resuelto tu problema.")]})
             answered = survey_answer(
                 token=token,
-                solved=request.POST.get("solved") == "yes",
+                solved=solved == "yes",
                 rating=request.POST.get("rating"),
                 comment=request.POST.get("comment", ""),
             )

@@ -47,6 +47,10 @@ class TagAdmin(_ServiceSavedAdmin):
     search_fields = ("name",)
     service_fields = ("name",)
 
+    def get_fields(self, request, obj=None):
+        # A new tag has nothing to merge: its form has no "merge_into" (TagAdminForm.__init__).
+        return ("name", "merge_into") if obj is not None else ("name",)
+
     def save_model(self, request, obj, form, change):
         target = form.cleaned_data.get("merge_into")
         if change and target is not None:

@@ -12,26 +12,34 @@ from ninja.files import UploadedFile
 
 from cfdidesk.accounts.roles import has_capability
 from cfdidesk.accounts.selectors import staff_users
+from cfdidesk.core.forms import refuse_nulls
 from cfdidesk.core.pagination import page_of
+from cfdidesk.core.params import page_param
 from cfdidesk.core.people import display_name
+from cfdidesk.core.uploads import upload_too_large
 from cfdidesk.customers.models import Company, Contact
+from cfdidesk.invoicing.api.schemas import CompanyRef  # one published shape for a company
 
 from ..access import get_ticket_for, get_ticket_for_edit, get_ticket_for_writer, ticket_reader
 from ..models import Category, Channel, Kind, Priority, Team, Ticket, TicketEvent
 from ..oncall.services.escalation import ticket_escalate
 from ..sla.columns import Clocks
-from ..sla.selectors import SLA_FILTERS, sla_overview
+from ..sla.selectors import sla_overview
 from . import selectors
+from .forms import list_filters
+from .portal_schemas import (
+    PortalEventOut,
+    PortalTicketOut,
+    PortalTicketPage,
+    portal_event_out,
+    portal_ticket_out,
+)
+from .public_timeline import public_event, public_timeline
+from .rules import upload_too_large_error
 from .services import conversation, transitions
 from .services.tickets import ticket_create, ticket_update
 
 router = Router(tags=["Tickets"])
-
-
-class CompanyRef(Schema):
-    id: int
-    legal_name: str
-    rfc: str
 
 
 class NamedRef(Schema):
@@ -155,7 +163,7 @@ class EventOut(Schema):
     attachments: list[str]
 
 
-def _out(ticket: Ticket, clocks: Clocks | None = None, *, staff: bool = True) -> dict:
+def _out(ticket: Ticket, clocks: Clocks | None = None) -> dict:
     return {
         **{
             f: getattr(ticket, f)
@@ -204,8 +212,8 @@ def _out(ticket: Ticket, clocks: Clocks | None = None, *, staff: bool = True) ->
         "priority_label": str(ticket.get_priority_display()),
         "status_label": str(ticket.get_status_display()),
         "references": [{"kind": r.kind, "value": r.value} for r in ticket.references.all()],
-        # Tags are support's own labels: a portal contact never sees them.
-        "tags": [t.name for t in ticket.tags.all()] if staff else [],
+        # Tags are support's own labels: portal contacts get PortalTicketOut, without them.
+        "tags": [t.name for t in ticket.tags.all()],
         "merged_into": ticket.merged_into.number if ticket.merged_into_id else None,
     }
 
@@ -219,7 +227,13 @@ def _get(model, pk, field):
     return obj
 
 
-@router.get("/tickets", response=TicketPage, summary="Listar y buscar tickets")
+@router.get(
+    "/tickets",
+    response=TicketPage | PortalTicketPage,
+    summary="Listar y buscar tickets",
+    description="El equipo recibe `TicketPage`; un contacto del portal, `PortalTicketPage` "
+    "(solo los tickets de su empresa y solo lo que muestra el portal).",
+)
 def list_tickets(
     request,
     search: str = "",
@@ -236,36 +250,43 @@ def list_tickets(
     tag: int | None = None,
 ):
     contact = ticket_reader(request.user)
-    if contact is not None:
-        company, assignee, team = str(contact.company_id), "", ""
+    filters = list_filters(
+        {
+            "status": status,
+            "priority": priority,
+            "team": team,
+            "assignee": assignee,
+            "company": company,
+            "category": category,
+            "sla": sla,
+            "tag": tag,
+        }
+    )
+    if contact is not None:  # a portal contact reads their company's tickets only
+        filters.update(company=str(contact.company_id), assignee="", team="", tag="")
     qs = selectors.ticket_list(
-        user=request.user,
-        view=view,
-        query=search[:100],
-        status=status,
-        priority=priority,
-        team=team,
-        assignee=assignee,
-        company=company,
-        category=category,
-        sort=sort,
-        sla=sla if sla in SLA_FILTERS else "",
-        tag=str(tag) if tag and 0 < tag < 2**63 else "",
+        user=request.user, view=view, query=search[:100], sort=sort, **filters
     )
     result = page_of(
         qs.select_related("contact", "team", "merged_into").prefetch_related("references", "tags"),
-        number=page,
+        number=page_param(page),
         size=50,
     )
+    if contact is not None:
+        return {
+            "items": [portal_ticket_out(t) for t in result.items],
+            "page": result.number,
+            "has_next": result.has_next,
+        }
     clocks = Clocks()  # one calendar load for the page, not one per ticket
     return {
-        "items": [_out(t, clocks, staff=contact is None) for t in result.items],
+        "items": [_out(t, clocks) for t in result.items],
         "page": result.number,
         "has_next": result.has_next,
     }
 
 
-@router.post("/tickets", response={201: TicketOut}, summary="Abrir un ticket")
+@router.post("/tickets", response={201: TicketOut | PortalTicketOut}, summary="Abrir un ticket")
 def create_ticket(request, payload: TicketIn):
     contact = ticket_reader(request.user)
     data = payload.dict()
@@ -298,19 +319,22 @@ def create_ticket(request, payload: TicketIn):
         steps_before=data["steps_before"],
         **extra,
     )
-    return Status(201, _out(ticket, staff=contact is None))
+    return Status(201, _out(ticket) if contact is None else portal_ticket_out(ticket))
 
 
-@router.get("/tickets/{number}", response=TicketOut, summary="Un ticket")
+@router.get("/tickets/{number}", response=TicketOut | PortalTicketOut, summary="Un ticket")
 def get_ticket(request, number: str):
     ticket = get_ticket_for(request.user, number)
-    return _out(ticket, staff=ticket_reader(request.user) is None)
+    return portal_ticket_out(ticket) if ticket_reader(request.user) else _out(ticket)
 
 
 @router.patch("/tickets/{number}", response=TicketOut, summary="Modificar un ticket")
 def update_ticket(request, number: str, payload: TicketPatch):
     ticket = get_ticket_for_edit(request.user, number)
-    data = payload.dict(exclude_unset=True)
+    data = refuse_nulls(
+        payload.dict(exclude_unset=True),
+        nullable=("category_id", "team_id", "assignee_id", "version"),
+    )
     version = data.pop("version", None)
     for field, model in (
         ("category_id", Category),
@@ -324,7 +348,7 @@ def update_ticket(request, number: str, payload: TicketPatch):
 
 @router.post(
     "/tickets/{number}/replies",
-    response={201: EventOut},
+    response={201: EventOut | PortalEventOut},
     summary="Responder (soporte) o escribir (cliente)",
 )
 def reply(request, number: str, payload: MessageIn):
@@ -337,6 +361,7 @@ def reply(request, number: str, payload: MessageIn):
         event = conversation.ticket_customer_reply(
             ticket=ticket, body=payload.body, contact=contact, actor=request.user
         )
+        return Status(201, portal_event_out(public_event(event, ticket)))
     return Status(201, _event(event))
 
 
@@ -348,17 +373,25 @@ def note(request, number: str, payload: MessageIn):
     )
 
 
-@router.post("/tickets/{number}/attachments", response={201: EventOut}, summary="Adjuntar archivos")
-def attach(request, number: str, files: File[list[UploadedFile]], public: Form[bool] = True):
+@router.post(
+    "/tickets/{number}/attachments",
+    response={201: EventOut | PortalEventOut},
+    summary="Adjuntar archivos",
+)
+def attach(request, number: str, files: File[list[UploadedFile]] = None, public: Form[bool] = True):
     ticket, contact = get_ticket_for_writer(request.user, number)
+    if upload_too_large(request):
+        raise upload_too_large_error()
     is_portal = contact is not None
     event = conversation.ticket_attach(
         actor=request.user,
         ticket=ticket,
-        files=[(f.name, f.read()) for f in files],
+        files=[(f.name, f.read()) for f in files or []],
         public=True if is_portal else public,
     )
-    return Status(201, _event(event))
+    return Status(
+        201, portal_event_out(public_event(event, ticket)) if is_portal else _event(event)
+    )
 
 
 @router.post("/tickets/{number}/transitions", response=TicketOut, summary="Cambiar el estado")
@@ -371,11 +404,17 @@ def transition(request, number: str, payload: TransitionIn):
     )
 
 
-@router.get("/tickets/{number}/timeline", response=list[EventOut], summary="Historial del ticket")
+@router.get(
+    "/tickets/{number}/timeline",
+    response=list[EventOut] | list[PortalEventOut],
+    summary="Historial del ticket",
+    description="Un contacto del portal recibe solo la conversación pública (`PortalEventOut`).",
+)
 def timeline(request, number: str):
-    public_only = ticket_reader(request.user) is not None
     ticket = get_ticket_for(request.user, number)
-    return [_event(e) for e in selectors.timeline(ticket, public_only=public_only)]
+    if ticket_reader(request.user) is not None:
+        return [portal_event_out(e) for e in public_timeline(ticket)]
+    return [_event(e) for e in selectors.timeline(ticket)]
 
 
 def _event(event: TicketEvent) -> dict:

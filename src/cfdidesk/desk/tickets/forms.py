@@ -6,20 +6,41 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cfdidesk.accounts.selectors import staff_users
+from cfdidesk.core.params import id_param, int_param
 from cfdidesk.core.people import display_name
 from cfdidesk.customers.models import Company, Contact
 
 from ..models import Category, Channel, Kind, Priority, Status, Team
+from ..sla.selectors import SLA_FILTERS
 from .rules import references_from_text
 
 _COMPANY_ID = re.compile(r"\(#(\d+)\)\s*$")
+LIST_FILTERS = ("status", "priority", "team", "assignee", "company", "category", "sla", "tag")
+ID_FILTERS = ("team", "assignee", "company", "category", "tag")
+
+
+def list_filters(data) -> dict[str, str]:
+    """The ticket list's filters (page or API) as given, each one a value it can take or empty: a
+    bad id, an unknown state, priority or SLA filter is ignored, never an error."""
+    params = {name: str(data.get(name) or "") for name in LIST_FILTERS}
+    for name in ID_FILTERS:
+        number = id_param(params[name])
+        params[name] = str(number) if number else ""
+    if params["status"] not in Status.values:
+        params["status"] = ""
+    if int_param(params["priority"]) not in Priority.values:
+        params["priority"] = ""
+    if params["sla"] not in SLA_FILTERS:
+        params["sla"] = ""
+    return params
 
 
 def company_from_text(text: str) -> Company | None:
     """ "Name — RFC (#12)" from the suggestions, or a bare RFC typed by hand."""
     text = (text or "").strip()
     if match := _COMPANY_ID.search(text):
-        return Company.objects.filter(pk=int(match.group(1))).first()
+        pk = id_param(match.group(1))
+        return Company.objects.filter(pk=pk).first() if pk else None
     return (
         Company.objects.filter(rfc=text.upper())
         .exclude(rfc__in=["XAXX010101000", "XEXX010101000"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -85,6 +86,27 @@ def safe_filename(name: str) -> str:
     base = os.path.basename((name or "").replace("\\", "/")).strip().strip(".")
     base = _UNSAFE.sub("_", base)[:150]
     return base or "adjunto"
+
+
+def attachment_limit() -> int:
+    """The largest file a ticket accepts: its own limit, or the upload guard's if smaller."""
+    return min(MAX_ATTACHMENT_BYTES, settings.MAX_UPLOAD_BYTES)
+
+
+def upload_too_large_error() -> ValidationError:
+    """For a submission whose file went over the upload guard (core.uploads dropped it): the
+    whole submission is refused, so nothing is saved without the file the user meant to send."""
+    return ValidationError(
+        {
+            "attachments": [
+                _(
+                    "Un archivo pesa más de %(max)s, el máximo por archivo. No se guardó nada: "
+                    "quita ese archivo (o compártelo de otra forma) y vuelve a enviar."
+                )
+                % {"max": filesizeformat(attachment_limit())}
+            ]
+        }
+    )
 
 
 def check_attachment(name: str, data: bytes) -> tuple[str, str]:

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -15,18 +16,19 @@ from cfdidesk.accounts.selectors import staff_users
 from cfdidesk.core.forms import add_errors
 from cfdidesk.core.pagination import page_of
 from cfdidesk.core.params import id_param, int_param, page_param
+from cfdidesk.core.uploads import upload_too_large
 
 from ..access import get_ticket_for, get_ticket_for_edit
 from ..models import PROTOCOL_STEPS, Priority, Status, Ticket
 from ..oncall.services import escalation
 from ..queue import rules as queue_rules
 from ..queue import selectors as queue
-from ..sla.selectors import SLA_FILTERS, sla_filter_choices, sla_overview
+from ..sla.selectors import sla_filter_choices, sla_overview
 from ..tags.selectors import all_tags, ticket_tags
 from . import selectors
 from .canned import canned_render
-from .forms import ReplyForm, TicketForm
-from .rules import ALLOWED
+from .forms import ReplyForm, TicketForm, list_filters
+from .rules import ALLOWED, upload_too_large_error
 from .services import conversation, transitions
 from .services import tickets as services
 
@@ -39,29 +41,9 @@ def _files(request) -> list[tuple[str, bytes]]:
     return [(f.name, f.read()) for f in files]
 
 
-LIST_FILTERS = ("status", "priority", "team", "assignee", "company", "category", "sla", "tag")
-ID_FILTERS = ("team", "assignee", "company", "category", "tag")
-
-
-def _list_filters(request) -> dict[str, str]:
-    """The list's filters as given, each one a value it can take or empty (a bad id, an unknown
-    state or priority is ignored, never an error)."""
-    params = {name: request.GET.get(name, "") for name in LIST_FILTERS}
-    for name in ID_FILTERS:
-        number = id_param(params[name])
-        params[name] = str(number) if number else ""
-    if params["status"] not in Status.values:
-        params["status"] = ""
-    if int_param(params["priority"]) not in Priority.values:
-        params["priority"] = ""
-    if params["sla"] not in SLA_FILTERS:
-        params["sla"] = ""
-    return params
-
-
 @require_capability("tickets.view")
 def ticket_list(request):
-    params = _list_filters(request)
+    params = list_filters(request.GET)
     view = request.GET.get("vista", "abiertos")
     if view not in selectors.VIEWS:
         view = "abiertos"
@@ -133,7 +115,7 @@ def _queue_context(request) -> dict:
 @require_capability("tickets.edit")
 @require_POST
 def bulk_action(request):
-    ids = [int(i) for i in request.POST.getlist("ticket") if i.isdigit()]
+    ids = [n for n in map(id_param, request.POST.getlist("ticket")) if n]
     action = request.POST.get("action")
     if not ids:
         messages.error(request, _("Marca al menos un ticket."))
@@ -166,7 +148,16 @@ def bulk_action(request):
                     request,
                     _("No se pudo hacer ese cambio en: %(list)s.") % {"list": ", ".join(refused)},
                 )
-    return redirect(request.POST.get("next") or "desk:list")
+    return redirect(_same_site(request, request.POST.get("next")) or "desk:list")
+
+
+def _same_site(request, target: str | None) -> str | None:
+    """`next` when it is a path of this site; None for anything that would leave it."""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 @require_capability("tickets.view")
@@ -182,6 +173,8 @@ def ticket_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            if upload_too_large(request):
+                raise upload_too_large_error()
             ticket = services.ticket_create(
                 actor=request.user,
                 company=data["company_obj"],
@@ -256,6 +249,8 @@ def ticket_reply(request, number: str):
     form = ReplyForm(request.POST)
     form.is_valid()
     try:
+        if upload_too_large(request):
+            raise upload_too_large_error()
         conversation.ticket_reply(
             actor=request.user,
             ticket=ticket,
@@ -269,7 +264,7 @@ def ticket_reply(request, number: str):
             request,
             "desk/ticket_detail.html",
             _detail_context(request, ticket, reply_form=form),
-            status=422,
+            status=413 if upload_too_large(request) else 422,
         )
     messages.success(request, _("Respuesta enviada al cliente."))
     return redirect("desk:detail", number=number)
@@ -280,6 +275,8 @@ def ticket_reply(request, number: str):
 def ticket_note(request, number: str):
     ticket = get_ticket_for_edit(request.user, number)
     try:
+        if upload_too_large(request):
+            raise upload_too_large_error()
         conversation.ticket_note(
             actor=request.user,
             ticket=ticket,

@@ -124,7 +124,11 @@ def _parse(environment: InvoicingEnvironment, name: str, data: bytes) -> _Parsed
             % {"type": document_type}
         )
     folio_text = (root.get("Folio") or "").strip()
-    folio = int(folio_text) if folio_text.isdigit() and len(folio_text) <= 18 else None
+    folio = (
+        int(folio_text)
+        if folio_text.isascii() and folio_text.isdigit() and len(folio_text) <= 18
+        else None
+    )
     receptor = root.find(f"{{{CFDI_NS}}}Receptor")
     try:
         total = Decimal(root.get("Total", ""))

@@ -20,6 +20,7 @@ _PHRASES = {
     Outcome.CREATED: ("abrió ticket", "abrieron ticket"),
     Outcome.APPENDED: ("se agregó a un ticket", "se agregaron a tickets"),
     Outcome.UNMATCHED: ("de remitente desconocido", "de remitente desconocido"),
+    Outcome.SUSPICIOUS: ("posible suplantación", "posibles suplantaciones"),
     Outcome.IGNORED_AUTOMATIC: ("ignorado", "ignorados"),
     Outcome.DUPLICATE: ("duplicado", "duplicados"),
     Outcome.REJECTED: ("rechazado", "rechazados"),

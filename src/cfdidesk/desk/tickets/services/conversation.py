@@ -46,6 +46,8 @@ def ticket_reply(
         raise ValidationError(
             {"body": [_("El ticket está cerrado. Reábrelo para responder al cliente.")]}
         )
+    if then and then not in Status.values:
+        raise ValidationError({"then": [_("Estado desconocido: %(s)s.") % {"s": then}]})
     target = then or (Status.OPEN if locked.status == Status.NEW else None)
     if target and target != locked.status and target not in ALLOWED[locked.status]:
         raise ValidationError(
